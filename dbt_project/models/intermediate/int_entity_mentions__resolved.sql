@@ -1,0 +1,93 @@
+-- Entity mentions of each deduplicated article, resolved to one canonical entity across articles:
+-- a short form ("CSTO", "Tokayev") joins the fuller entity it unambiguously belongs to.
+with
+
+articles as (
+    select article_id, content_hash from {{ ref('int_articles__deduplicated') }}
+),
+
+mentions as (
+    select
+        articles.article_id,
+        mentions.entity_type,
+        mentions.entity_name,
+        mentions.country_code,
+        mentions.aliases,
+        mentions.mention_count,
+        case
+            when mentions.entity_type = 'COUNTRY' then 'COUNTRY:' || mentions.country_code
+            else mentions.entity_type || ':' || lower(mentions.entity_name)
+        end as local_key
+    from {{ ref('stg_steppe__entity_mentions') }} as mentions
+    inner join articles using (content_hash)
+    where mentions.entity_type <> 'COUNTRY' or mentions.country_code is not null
+),
+
+local_entities as (
+    select
+        local_key,
+        entity_type,
+        -- Most frequent spelling; ties go to the alphabetically first, for repeatable builds.
+        arg_min(entity_name, [-count_name, 0]) as entity_name,
+        flatten(list(aliases)) as aliases
+    from (
+        select *, count(*) over (partition by local_key, entity_name) as count_name from mentions
+    )
+    group by local_key, entity_type
+),
+
+alias_targets as (
+    -- Forms other entities list as their alias (acronyms, variants).
+    select
+        entities.entity_type,
+        lower(alias.alias) as alias_lower,
+        min(entities.local_key) as target_key,
+        count(distinct entities.local_key) as candidates
+    from local_entities as entities, unnest(entities.aliases) as alias(alias)
+    where entities.entity_type <> 'COUNTRY'
+    group by 1, 2
+),
+
+surname_targets as (
+    -- A lone surname belongs to the one multi-word person who carries it.
+    select
+        entity_type,
+        lower(list_last(string_split(entity_name, ' '))) as alias_lower,
+        min(local_key) as target_key,
+        count(distinct local_key) as candidates
+    from local_entities
+    where entity_type = 'PERSON' and entity_name like '% %'
+    group by 1, 2
+),
+
+targets as (
+    select entity_type, alias_lower, target_key from alias_targets where candidates = 1
+    union all
+    select entity_type, alias_lower, target_key from surname_targets
+    where candidates = 1
+        and (entity_type, alias_lower) not in (select (entity_type, alias_lower) from alias_targets)
+),
+
+resolved_keys as (
+    select
+        local_entities.local_key,
+        coalesce(targets.target_key, local_entities.local_key) as entity_key
+    from local_entities
+    left join targets
+        on targets.entity_type = local_entities.entity_type
+        and targets.alias_lower = lower(local_entities.entity_name)
+        and targets.target_key <> local_entities.local_key
+),
+
+resolved as (
+    select
+        left(md5(resolved_keys.entity_key), 16) as entity_id,
+        resolved_keys.entity_key,
+        canonical.entity_name as canonical_name,
+        mentions.*
+    from mentions
+    inner join resolved_keys using (local_key)
+    inner join local_entities as canonical on canonical.local_key = resolved_keys.entity_key
+)
+
+select * from resolved

@@ -1,0 +1,25 @@
+-- Quotes of dumps that have a page date: only those can enter fx_daily.
+with
+
+quotes as (
+    select * from {{ ref('stg_steppe__fx_quotes') }}
+),
+
+pages as (
+    select * from {{ ref('stg_steppe__pages') }}
+),
+
+dated as (
+    select
+        pages.page_date as rate_date,
+        quotes.dump_id,
+        quotes.currency,
+        quotes.quote_currency,
+        quotes.rate,
+        quotes.change_pct
+    from quotes
+    inner join pages using (dump_id)
+    where pages.page_date is not null
+)
+
+select * from dated

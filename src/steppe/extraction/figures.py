@@ -1,0 +1,841 @@
+"""Trade-figure extraction (spec/EXTRACTION.md section 7).
+
+Rule-based on purpose: regexes find money, quantity, percent and N-fold spans; word cues in the
+sentence decide whether the span sizes an economic flow (precision first) and which metric it is;
+country mentions with their prepositions give reporter and partner. No model is loaded, so the
+extractor runs at thousands of articles per second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from steppe.extraction import figures_lexicon as lex
+from steppe.extraction.figures_countries import EU, find_countries
+from steppe.extraction.figures_sentences import split_sentences
+from steppe.extraction.model import FigureKind, TradeFigure
+from steppe.extraction.numbers import (
+    NUMBER,
+    SCALE_GLUED,
+    SCALE_WORD,
+    parse_fold_word,
+    parse_number,
+    scale_factor,
+)
+
+CORE_METRICS = frozenset({"exports", "imports", "trade_turnover", "deal"})
+
+
+# --- candidate spans --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Cand:
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str
+    kind: FigureKind
+    note: str | None = None
+
+
+def _num_group(name: str) -> str:
+    # number, then a spelled scale ("1.4 million") or a glued one ("$1.4bn")
+    return rf"(?P<{name}>{NUMBER})(?:\s?(?P<{name}s>{SCALE_WORD})|(?P<{name}g>{SCALE_GLUED}))?"
+
+
+_RANGE_SEP = r"\s?(?:-|–|—|to)\s?"
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Compiled span patterns; built once on first use."""
+    sym = "|".join(re.escape(s) for s in sorted(lex.SYMBOLS, key=len, reverse=True))
+    codes = "|".join(sorted(lex.CODES, key=len, reverse=True))
+    names = "|".join(
+        re.escape(n).replace(r"\ ", r"\s+") for n in sorted(lex.NAMES, key=len, reverse=True)
+    )
+    units = "|".join(f"(?:{rx})" for rx, _, _ in lex.UNITS)
+    two = rf"{_num_group('a')}(?:{_RANGE_SEP}(?:{sym})?\s?{_num_group('b')})?"
+    return {
+        # "$1.4 billion", "US$500m", "$2-3 billion", "KZT 5 billion"
+        "money_pre": re.compile(rf"(?P<cur>{sym}|\b(?:{codes})\b)\s?{two}"),
+        # "500 million tenge", "half a billion dollars", "20 billion US dollars", "10 mln USD"
+        "money_post": re.compile(rf"{two}\s?(?P<cur>\b(?:{names}|{codes})\b)"),
+        # "1.4 million tons", "3 billion cubic meters", "11 bcm", "2.5 GW"
+        "quantity": re.compile(rf"{two}(?:\s?|-)(?:of\s+)?(?P<unit>\b(?:{units}))(?![\w/-]|/\w)"),
+        "percent": re.compile(rf"{two}\s?(?P<pct>%|\bper\s?cent\b|\bpct\b)"),
+        # "5.5-fold", "two-fold", "threefold", "2.6 times" (the last only after a change verb)
+        "fold": re.compile(
+            rf"(?P<a>{NUMBER})[-\s]?fold\b|\b(?P<w>two|three|four|five|six|seven|eight|nine|ten|twenty|"
+            rf"hundred|thousand)fold\b|(?P<t>{NUMBER})\s+times\b",
+            re.IGNORECASE,
+        ),
+    }
+
+
+_UNIT_RX: list[tuple[re.Pattern[str], str, float]] = []
+
+
+def _unit_of(surface: str) -> tuple[str, float]:
+    if not _UNIT_RX:
+        _UNIT_RX.extend((re.compile(rf"(?:{rx})$"), u, f) for rx, u, f in lex.UNITS)
+    for rx, unit, factor in _UNIT_RX:
+        if rx.match(surface):
+            return unit, factor
+    return surface, 1.0
+
+
+def _values(m: re.Match[str]) -> list[float]:
+    """Numbers of a (possibly ranged) match; a shared trailing scale applies to both ends."""
+    a = parse_number(m.group("a"))
+    if a is None:
+        return []
+    a_scale = m.group("as") or m.group("ag")
+    if m.group("b") is None:
+        return [a * scale_factor(a_scale)]
+    b = parse_number(m.group("b"))
+    if b is None:
+        return [a * scale_factor(a_scale)]
+    b_scale = m.group("bs") or m.group("bg")
+    return [a * scale_factor(a_scale or b_scale), b * scale_factor(b_scale)]
+
+
+_TIMES_VERB = re.compile(
+    r"(?:increas\w*|grow|grew|grown|rose|risen|rise|surg\w*|jump\w*|soar\w*|expand\w*|multipl\w*|"
+    r"climb\w*|boost\w*|went\s+up|up|decreas\w*|fell|fallen|dropp?\w*|declin\w*|reduc\w*)"
+    r"(?:\s+by)?(?:\s+(?:about|almost|nearly|more\s+than|over|some|around|roughly))?\s+$",
+    re.IGNORECASE,
+)
+_TIMES_AFTER = re.compile(r"\s+(?:more|higher|larger|greater|less|lower|bigger|over|as\s+(?:much|high))\b")
+_YEARISH = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
+
+
+_MAYBE_NUMBER = re.compile(
+    r"\d|(?i:\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|half|an?\s+(?:thousand|million|billion|trillion)|"
+    r"\w+fold)\b)"
+)
+
+
+def _find_candidates(s: str, ctx: str) -> list[_Cand]:
+    """All figure spans of sentence s (ctx: article text for ambiguous currency names)."""
+    if not _MAYBE_NUMBER.search(s):
+        return []  # cheap pre-check: most sentences hold no number at all
+    pats = _patterns()
+    found: list[_Cand] = []
+    low = s.lower()
+    # Cheap keyword gates per pattern: the number-led regexes are the slow part.
+    has_pct = "%" in s or "cent" in low or "pct" in low
+    has_fold = "fold" in low or "times" in low
+
+    for key in ("money_pre", "money_post"):
+        for m in pats[key].finditer(s):
+            cur_raw = m.group("cur")
+            has_scale = bool(m.group("as") or m.group("ag") or m.group("bs") or m.group("bg"))
+            name = re.sub(r"\s+", " ", cur_raw)
+            if key == "money_post" and name.lower() in lex.NEEDS_SCALE and not has_scale:
+                continue
+            if key == "money_pre" and cur_raw in lex.CODES and not has_scale and _YEARISH.match(m.group("a")):
+                continue  # "KZT 2024" is more likely a label and a year than a sum
+            code = _resolve_currency(name, s, ctx)
+            if code is None:
+                continue
+            vals = _values(m)
+            if key == "money_post" and m.group("a")[:1].isalpha() and not has_scale:
+                continue  # "one dollar" / "a dollar": not a figure worth extracting
+            found.extend(_split(m, vals, code, "money"))
+
+    for m in pats["quantity"].finditer(s):
+        unit, factor = _unit_of(m.group("unit"))
+        vals = _values(m)
+        scale = (m.group("bs") or m.group("as") or "").lower()
+        if unit == "m3" and scale in ("billion", "bln", "bn", "trillion", "trln", "tn"):
+            # "3 billion cubic meters" is written as bcm in the spec (value 3)
+            base = [float(parse_number(m.group(g)) or 0.0) for g in ("a", "b") if m.group(g)]
+            f = 1000.0 if scale in ("trillion", "trln", "tn") else 1.0
+            found.extend(_split(m, [v * f for v in base], "bcm", "quantity"))
+            continue
+        if unit == "bcm" and scale:
+            # "1.5 billion bcm" does not occur; "bcm" after a scale is still bcm
+            vals = [float(parse_number(m.group(g)) or 0.0) for g in ("a", "b") if m.group(g)]
+        if unit == "t" and m.group("unit").lower() in ("t",):
+            continue
+        if unit == "units" and not re.match(r"\s+of\b", s[m.end():]):
+            continue
+        found.extend(_split(m, [v * factor for v in vals], unit, "quantity"))
+
+    for m in pats["percent"].finditer(s) if has_pct else ():
+        found.extend(_split(m, _values(m), "percent", "percent"))
+
+    for m in pats["fold"].finditer(s) if has_fold else ():
+        if m.group("w"):
+            v = parse_fold_word(m.group("w"))
+        elif m.group("a"):
+            v = parse_number(m.group("a"))
+        else:
+            before = s[max(0, m.start() - 40) : m.start()]
+            if not (_TIMES_VERB.search(before) or _TIMES_AFTER.match(s, m.end())):
+                continue
+            v = parse_number(m.group("t"))
+        if v is not None and v > 1:
+            found.append(_Cand(m.start(), m.end(), m.group(0), v, "fold", "ratio"))
+
+    # Overlaps: keep the longest span (a "$5 billion" beats a bare "5 billion"); then order by start.
+    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    out: list[_Cand] = []
+    for c in found:
+        if out and c.start < out[-1].end:
+            if (c.end - c.start) > (out[-1].end - out[-1].start) and c.start == out[-1].start:
+                out[-1] = c
+            continue
+        out.append(c)
+    return out
+
+
+def _split(m: re.Match[str], vals: list[float], unit: str, kind: FigureKind) -> list[_Cand]:
+    """One candidate per number; a range ("$2-3 billion") gives its two ends, same text span."""
+    text = m.group(0).strip()
+    if len(vals) == 2 and (m.group("as") or m.group("ag")) and not (m.group("bs") or m.group("bg")):
+        # "$1.2 billion to 80 countries": not a range, the scale shows the first number is complete
+        end = m.end("as") if m.group("as") else m.end("ag")
+        return [_Cand(m.start(), end, m.string[m.start() : end].strip(), vals[0], unit, kind)]
+    if len(vals) == 1:
+        return [_Cand(m.start(), m.end(), text, vals[0], unit, kind)]
+    # two ends: second end gets a 1-char later start so overlap resolution keeps both
+    return [
+        _Cand(m.start(), m.start("b"), text, vals[0], unit, kind, "range: lower end"),
+        _Cand(m.start("b"), m.end(), text, vals[1], unit, kind, "range: upper end"),
+    ]
+
+
+def _resolve_currency(name: str, sentence: str, ctx: str) -> str | None:
+    code = lex.SYMBOLS.get(name) or lex.CODES.get(name) or lex.NAMES.get(name) or lex.NAMES.get(name.lower())
+    if code is None:
+        return None
+    if name == "¥":
+        return "JPY" if re.search(r"\bJapan\w*|\byen\b", sentence) else "CNY"
+    if code.startswith("?"):
+        text = sentence + " " + ctx
+        if code == "?som":
+            return "UZS" if text.count("Uzbek") > text.count("Kyrgyz") else "KGS"
+        if code == "?manat":
+            return "AZN" if text.count("Azerbaijan") > text.count("Turkmen") else "TMT"
+        if code == "?rupee":
+            return "PKR" if text.count("Pakistan") > text.count("India") else "INR"
+        return None
+    return code
+
+
+# --- filtering --------------------------------------------------------------------------------
+
+
+def _clause(s: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the clause around a span: cut at ';', ' but ', ' while ', ' whereas ', '—' pairs."""
+    left = 0
+    for m in re.finditer(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bmeanwhile\b|:", s[:start]):
+        left = m.end()
+    right = len(s)
+    m2 = re.search(r";|\bbut\b|\bwhile\b|\bwhereas\b", s[end:])
+    if m2:
+        right = end + m2.start()
+    return left, right
+
+
+def _window(s: str, c: _Cand, before: int = 70, after: int = 50) -> str:
+    lo, hi = _clause(s, c.start, c.end)
+    return s[max(lo, c.start - before) : min(hi, c.end + after)]
+
+
+def _keep(s: str, c: _Cand, in_title: bool) -> bool:
+    """Spec exclusions; percentages and ratios also need an economic word nearby."""
+    win = _window(s, c)
+    near = s[max(0, c.start - 45) : min(len(s), c.end + 45)]
+    if lex.ENVIRONMENT.search(near) or lex.SOCIAL.search(near):
+        return False
+    if c.kind in ("money", "quantity") and lex.CRIME.search(near):
+        return False
+    if c.kind in ("percent", "ratio"):
+        if lex.TOURISM.search(win if not in_title else s):
+            return False
+        if lex.DEMOGRAPHIC_AFTER.match(s, c.end) or lex.DEMOGRAPHIC.search(s[max(0, c.start - 50) : c.end + 30]):
+            return False
+        if c.kind == "percent" and lex.PERCENT_NOT_FLOW.search(s[max(0, c.start - 40) : c.end + 30]):
+            return False
+        if not lex.ECON.search(_window(s, c, 120, 60)):
+            return False
+    if c.kind == "quantity" and c.unit == "units":
+        return bool(re.search(r"\b(?:produc\w*|export\w*|import\w*|suppl\w*|deliver\w*)", win, re.I))
+    if c.kind == "money" and c.value == 0:
+        return False
+    # "$1 = 470 tenge": an exchange rate, not a sum
+    return not (c.kind == "money" and (
+        re.match(r"\s*=", s[c.end :]) or re.search(r"=\s*$", s[: c.start]) or re.search(
+            r"\bexchange\s+rate\b|\bagainst\s+the\s+(?:dollar|euro|ruble)", near, re.I)
+    ))
+
+
+# --- metric -----------------------------------------------------------------------------------
+
+_ANAPHOR = re.compile(
+    r"^(?:\W*)(?:It|This|These|That|They|The\s+(?:figure|amount|deals?|contracts?|agreements?|volume|"
+    r"total|sum)|This\s+(?:figure|amount|volume)|The\s+\w+\s+projects?\s+this\s+figure)\b"
+    r"|\b(?:this|that|the\s+same)\s+(?:figure|amount|volume|indicator|number)\b",
+)
+_AFTER_LINK = re.compile(
+    r"^\s*(?:(?:in|of|worth|for|the|total|new|annual|its|their|all|mutual|bilateral|foreign|direct|"
+    r"additional|planned|signed|agricultural|trade)\s+){0,3}"
+)
+
+
+def _metric(s: str, c: _Cand) -> tuple[str | None, bool]:
+    """Metric from the nearest cue; (None, False) if the sentence has no cue at all.
+
+    The bool says whether the cue was explicit near the figure (True) or a weaker guess.
+    """
+    cues = [(m.start(), m.end(), lex.cue_metric(m)) for m in lex.metric_cue_regex().finditer(s)]
+    strong = [x for x in cues if not x[2].endswith("?")]
+    cues = strong or [(a, b, m.rstrip("?")) for a, b, m in cues]
+    # a cue glued right after the figure ("$100 million contract", "$1 billion in export deals")
+    tail = s[c.end :]
+    link = _AFTER_LINK.match(tail)
+    off = c.end + (link.end() if link else 0)
+    near_after = [x for x in cues if c.end <= x[0] <= off + 1
+                  and not re.match(r"(?i:will|can|could|designed|able)\b", s[x[0] : x[1]])]
+    if near_after:
+        metrics = [x[2] for x in near_after]
+        nxt = [x for x in cues if x[0] > near_after[-1][0] and x[0] <= near_after[-1][1] + 2]
+        # "export agreements", "investment contracts": the deal noun is the head
+        if nxt and nxt[0][2] == "deal":
+            return "deal", True
+        return metrics[0], True
+    # "per hectare", "for each ton": a unit price whatever came before
+    if re.match(r"\s*(?:per|for\s+each|a)\s+(?:ton|tonne|hectare|barrel|kilogram|kg|kilowatt|kwh|cubic|"
+                r"liter|litre|square|unit|head|month|sq|meter|metre|m3)\b", tail, re.I):
+        return "price", True
+    lo, _ = _clause(s, c.start, c.end)
+    before = [x for x in cues if lo <= x[1] <= c.start]
+    if before:
+        return before[-1][2], True
+    before_any = [x for x in cues if x[1] <= c.start]
+    if before_any:
+        return before_any[-1][2], True
+    after = [x for x in cues if x[0] >= c.end]
+    if after:
+        return after[0][2], False
+    return None, False
+
+
+def _refine_metric(metric: str, s: str, c: _Cand) -> str:
+    """Spec special cases on top of the nearest cue."""
+    low = s.lower()
+    win = _window(s, c, 90, 40).lower()
+    flows = ("exports", "imports", "trade_turnover")
+    if metric in flows and re.search(r"\btransit(?:ed)?\s+(?:cargo|freight|goods)", win):
+        return "other"  # spec: transit cargo -> other
+    if re.search(r"\bcentral\s+bank|national\s+bank|\bnbk\b", low) and re.search(
+        r"\b(?:bought|sold|buy|sell|purchas\w*|sales?)\b", win
+    ) and metric in ("exports", "imports", "other"):
+        return "other"
+    if metric in ("spending", "investment", "other", "deal") and re.search(
+        r"\b(?:humanitarian|grant|aid|donat\w*|assistance)\b", win
+    ):
+        return "aid"
+    if metric == "other" and re.search(r"\b(?:ADB|World\s+Bank|EBRD|Asian\s+Development\s+Bank|IsDB|AIIB|"
+                                       r"Islamic\s+Development\s+Bank|USAID)\b", s) and "loan" in win:
+        return "aid"
+    if metric == "imports" and re.search(r"\b(?:purchas\w*|bought|buy\w*)\b", win) and not re.search(
+        r"\bfrom\b", win
+    ) and c.kind == "money" and re.search(r"\b(?:shares?|stakes?|assets?)\b", win):
+        return "investment"
+    if metric == "exports" and c.kind == "money" and re.search(r"\btransfer", win) and not re.search(
+        r"\b(?:export|suppl|ship|deliver|sold|sell)", win
+    ):
+        return "other"  # a money transfer (fund to budget, remittances) is not a supply of goods
+    if metric in ("spending", "other", "deal") and re.search(
+        r"\b(?:a|one|per|each)\s+(?:kilogram|kg|liter|litre|ton|tonne|barrel|loaf|kilowatt|kwh|cubic|square|"
+        r"ticket|hectare|dozen|gram)\b", win
+    ):
+        return "price"  # "a kilogram of beef costs 4,500 tenge"
+    if c.kind == "percent" and metric in ("other", "spending", "aid", "investment") and re.search(
+        r"\bper\s+annum\b|\binterest\b|\brate\s+of\b|\bannual\s+rate\b", win
+    ):
+        return "price"  # interest on loans is a price (spec 7)
+    if metric in ("reserves",) and re.search(r"\bdeposits?\b", win) and re.search(r"\bbank", win):
+        return "other"
+    return metric
+
+
+# --- countries: reporter / partner -----------------------------------------------------------
+
+_ROLE_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:Deputy\s+|First\s+|Vice\s+)?(?:Prime\s+Minister|Minister|Ministry|President|"
+    r"presidential|ambassador|Ambassador|Embassy|embassy|official|officials|government\s+official|"
+    r"leader|authorities|Foreign|parliament|Parliament|envoy|delegation|counterparts?|Senate|side\s+said)",
+)
+_ACCORDING = re.compile(r"\b(?:according\s+to|announced\s+by|said|told|reported\s+by|cited\s+by)\s+$", re.I)
+_SUPPLY_VERB = re.compile(
+    r"\b(?:suppl(?:y|ies|ied|ying)|sold|sells?|sell|ship(?:s|ped)?|deliver(?:s|ed)?|export(?:s|ed)?|"
+    r"provid(?:e|es|ed))\s+$", re.I
+)
+
+
+_ACTOR_NOUN = re.compile(
+    r"\s+(?:state\s+|private\s+|energy\s+|oil\s+)?(?:compan(?:y|ies)|firms?|business(?:es)?|investors?|buyers?|"
+    r"importers?|exporters?|producers?|farmers?|manufacturers?|government|authorities|side|officials?|"
+    r"traders?|enterprises?|banks?|giant|corporations?|operators?|suppliers?|customers|partners?|consumers)\b"
+)
+
+
+@dataclass(slots=True)
+class _Ment:
+    code: str
+    start: int
+    end: int
+    prep: str  # to, from, with, between, in, through, poss, adj, other
+    weak: bool
+
+
+def _mentions(s: str) -> list[_Ment]:
+    out: list[_Ment] = []
+    for cm in find_countries(s):
+        pre = s[max(0, cm.start - 30) : cm.start]
+        post = s[cm.end : cm.end + 40]
+        pm = re.search(r"\b(to|into|towards?|from|with|between|and|in|through|via|across|by|of|among)\s+"
+                       r"(?:the\s+)?$", pre, re.I)
+        prep = pm.group(1).lower() if pm else "other"
+        if prep in ("into", "toward", "towards"):
+            prep = "to"
+        if prep in ("via", "across"):
+            prep = "through"
+        if re.match(r"['’]s\s+(?:\w+\s+)?share\b|\s+(?:accounted|accounts)\s+for\b", post):
+            prep = "share"  # "Russia's share of Kyrgyz imports": the counterpart of the flow
+        elif re.match(r"['’]s\b", post):
+            prep = "poss" if prep in ("other", "and", "of") else prep
+        elif prep in ("other", "of", "and") and cm.demonym and re.match(r"\s+[a-z]", post):
+            # "Russian gas" is goods of that origin; "Chinese companies bought" names the actor
+            prep = "other" if _ACTOR_NOUN.match(post) else "adj"
+        weak = cm.weak or bool(_ROLE_AFTER.match(post)) or bool(_ACCORDING.search(pre))
+        out.append(_Ment(cm.code, cm.start, cm.end, prep, weak))
+    return out
+
+
+@dataclass(slots=True)
+class _Ctx:
+    """Article-level state carried between sentences."""
+
+    home: str | None
+    pair: tuple[str | None, str | None]
+    cur_year: int | None
+    page_date: dt.date | None
+    text: str = ""
+    prev: TradeFigure | None = None
+    prev_sent_idx: int = -10
+    prev_para_idx: int = -10
+    last_sentence_mentions: list[_Ment] = field(default_factory=list)
+    last_sentence_para: int = -10
+
+
+def _rp(
+    metric: str, s: str, c: _Cand, ms: list[_Ment], home: str | None, siblings: tuple[int, ...] = ()
+) -> tuple[str | None, str | None, bool]:
+    """(reporter, partner, found_in_sentence) by the spec's supplier/receiver rules.
+
+    siblings: start offsets of the sentence's other figures; a country named after a later figure
+    belongs to that one ("12 Mt in total, including 3 Mt to Uzbekistan").
+    """
+    strong = [m for m in ms if not m.weak and m.prep != "through"
+              and not any(c.end <= x < m.start for x in siblings)]
+    # "imports from X fell ..., while exports to Y grew ...": stay inside the figure's clause
+    lo, hi = _clause(s, c.start, c.end)
+    in_clause = [m for m in strong if lo <= m.start < hi]
+    if in_clause:
+        strong = in_clause
+    if not strong:
+        return None, None, False
+    codes = list(dict.fromkeys(m.code for m in strong))
+
+    def first(pred: list[str], exclude: str | None = None) -> str | None:
+        # the qualifying mention nearest to the figure (a sentence may name several flows)
+        best: tuple[int, str] | None = None
+        for m in strong:
+            if m.prep in pred and m.code != exclude:
+                d = c.start - m.end if m.end <= c.start else m.start - c.end
+                if best is None or d < best[0]:
+                    best = (d, m.code)
+        return best[1] if best else None
+
+    reporter: str | None
+    partner: str | None
+    share = first(["share"])
+    if metric == "exports":
+        # "to X", or "supplied X with ...": the direct object of a supply verb
+        for m in strong:
+            if _SUPPLY_VERB.search(s[max(0, m.start - 25) : m.start]):
+                m.prep = "to"
+        partner = share or first(["to"])
+        reporter = first(["from", "poss", "adj", "other", "and", "in", "of", "by"], exclude=partner)
+        if partner is None and reporter is None and codes:
+            reporter = codes[0]
+    elif metric == "imports":
+        reporter = first(["poss", "other", "in", "to", "by", "and"] + (["adj", "of"] if share else []),
+                         exclude=share)
+        partner = share or first(["from", "adj", "of", "with"], exclude=reporter)
+        if reporter is None:
+            reporter = home if home != partner else None
+    elif metric in ("trade_turnover", "deal"):
+        with_ = first(["with", "between", "and", "to", "from"])
+        if share is not None:
+            others = [x for x in codes if x != share]
+            reporter, partner = (others[0] if others else home), share
+        elif len(codes) >= 2:
+            reporter, partner = codes[0], codes[1]
+        elif with_ is not None and with_ != home and strong[0].prep in ("with", "to", "from"):
+            reporter, partner = home, with_
+        else:
+            reporter, partner = codes[0], None
+    elif metric in ("investment", "aid"):
+        # investor/donor first; recipient "in X" / "to X"
+        partner = first(["in", "to", "for"])
+        reporter = first(["from", "poss", "adj", "other", "by", "and", "with"], exclude=partner)
+        if reporter is None:
+            reporter = home if home != partner else None
+    else:
+        reporter = codes[0]
+        partner = codes[1] if len(codes) > 1 else None
+    if reporter == EU:
+        reporter = None
+    if partner == EU:
+        partner = None
+    if reporter == partner:
+        partner = None
+    return reporter, partner, True
+
+
+# --- period -----------------------------------------------------------------------------------
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+_MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_NUMW = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+         "eleven": 11, "twelve": 12}
+
+_DATE_RX = re.compile(
+    rf"(?P<mrange>(?:(?i:from|between)\s+)?(?P<m1>{_MON})\s*(?:-|–|—|to|through|and)\s*(?P<m2>{_MON})"
+    rf"(?:,?\s+(?:of\s+)?(?P<mry>{_YEAR}|this\s+year|last\s+year))?)"
+    rf"|(?P<firstn>(?:first|past)\s+(?P<n>\d{{1,2}}|{'|'.join(_NUMW)})\s+months\s+(?:of\s+)?"
+    rf"(?P<fy>{_YEAR}|this\s+year|last\s+year)?)"
+    rf"|(?P<half>(?:first|second)\s+half\s+of\s+(?P<hy>{_YEAR}|this\s+year|last\s+year))"
+    rf"|(?P<day>(?P<dm>{_MON})\s+(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<dy>{_YEAR}))?)"
+    rf"|(?P<day2>(?P<dd2>\d{{1,2}})\s+(?P<dm2>{_MON})(?:\s+(?P<dy2>{_YEAR}))?)"
+    rf"|(?P<monyear>(?P<mm>{_MON})\s+(?:of\s+)?(?P<my>{_YEAR}))"
+    rf"|(?P<yrange>(?P<y1>{_YEAR})\s*(?:-|–|—|to|/)\s*(?P<y2>{_YEAR}|\d\d)\b)"
+    rf"|(?P<since>since\s+(?P<sy>{_YEAR}))"
+    rf"|(?P<year>\b{_YEAR}\b)"
+    rf"|(?P<rel>\b(?:this|last|next)\s+year\b)"
+    rf"|(?P<mon>\b{_MON}\b)",
+)
+_NO_PERIOD = re.compile(
+    r"\b(?:annually|per\s+year|a\s+year|each\s+year|every\s+year|per\s+day|a\s+day|daily|per\s+month|"
+    r"a\s+month|monthly|per\s+annum|currently|current|within\s+the\s+next|in\s+the\s+coming|"
+    r"shortly|soon|in\s+the\s+future|over\s+the\s+past)\b", re.I
+)
+
+
+_NOT_PERIOD_BEFORE = re.compile(
+    r"\b(?:until|till|through|to|expir\w*|term|than(?:\s+in)?|compared\s+(?:to|with)(?:\s+the\s+same\s+period\s+"
+    r"(?:of|in))?(?:\s+in)?|versus|vs\.?|against|over|from|year-on-year|y/y)\s+$",
+    re.I,
+)
+
+
+_TARGET = re.compile(
+    r"\b(?:call(?:s|ed)?\s+for|aims?\s+to|aimed\s+to|plans?\s+to|planned\s+to|targets?|goal|seeks?\s+to|"
+    r"intends?\s+to|projects?|forecasts?|expects?\s+to|is\s+expected\s+to)\b",
+    re.I,
+)
+
+
+def _year_of(tok: str | None, ctx: _Ctx) -> int | None:
+    if tok is None:
+        return None
+    t = tok.lower()
+    if t.startswith("this"):
+        return ctx.cur_year
+    if t.startswith("last"):
+        return ctx.cur_year - 1 if ctx.cur_year else None
+    if t.startswith("next"):
+        return ctx.cur_year + 1 if ctx.cur_year else None
+    return int(t)
+
+
+def _period_of(m: re.Match[str], ctx: _Ctx) -> str | None:
+    g = m.groupdict()
+    if g["mrange"]:
+        y = _year_of(g["mry"], ctx) or ctx.cur_year
+        a, b = _MONTHS[g["m1"].lower()], _MONTHS[g["m2"].lower()]
+        ys = str(y) if y else "XXXX"
+        return f"{ys}-{a:02d}..{ys}-{b:02d}"
+    if g["firstn"]:
+        n = g["n"]
+        k = int(n) if n.isdigit() else _NUMW[n.lower()]
+        if not g["fy"] or not (1 <= k <= 12):
+            return None  # "past five months": a duration, no calendar period
+        y = _year_of(g["fy"], ctx)
+        return f"{y}-01..{y}-{k:02d}" if y else None
+    if g["half"]:
+        y = _year_of(g["hy"], ctx)
+        if not y:
+            return None
+        return f"{y}-01..{y}-06" if m.group(0).lower().startswith("first") else f"{y}-07..{y}-12"
+    if g["day"] or g["day2"]:
+        mon = _MONTHS[(g["dm"] or g["dm2"]).lower()]
+        d = int(g["dd"] or g["dd2"])
+        y = _year_of(g["dy"] or g["dy2"], ctx) or _day_year(mon, d, ctx)
+        if not 1 <= d <= 31:
+            return None
+        return f"{y}-{mon:02d}-{d:02d}" if y else f"XXXX-{mon:02d}-{d:02d}"
+    if g["monyear"]:
+        return f"{g['my']}-{_MONTHS[g['mm'].lower()]:02d}"
+    if g["yrange"]:
+        y2 = g["y2"]
+        if len(y2) == 2:
+            y2 = g["y1"][:2] + y2
+        return f"{g['y1']}..{y2}"
+    if g["since"]:
+        return f"{g['sy']}.."
+    if g["year"]:
+        return g["year"]
+    if g["rel"]:
+        y = _year_of(g["rel"].split()[0], ctx)
+        return str(y) if y else None
+    if g["mon"]:
+        if m.group(0) == "May" and not re.search(r"\b(?:in|since|by|during|of|from|until|early|late|mid)\s+$",
+                                                 m.string[max(0, m.start() - 8) : m.start()], re.I):
+            return None  # the modal verb, not the month
+        mon = _MONTHS[m.group(0).lower()]
+        return f"XXXX-{mon:02d}"
+    return None
+
+
+def _day_year(mon: int, day: int, ctx: _Ctx) -> int | None:
+    """Year of "November 30": the article's current year, minus one if that date is after the page date."""
+    y = ctx.cur_year or (ctx.page_date.year if ctx.page_date else None)
+    if y is None:
+        return None
+    if ctx.page_date and y == ctx.page_date.year:
+        try:
+            if dt.date(y, mon, day) > ctx.page_date:
+                return y - 1
+        except ValueError:
+            return None
+    return y
+
+
+def _period(s: str, c: _Cand, ctx: _Ctx) -> tuple[str | None, str | None]:
+    """(period, note). Nearest dated expression in the clause, sentence-initial ones cover all."""
+    lo, hi = _clause(s, c.start, c.end)
+    just_before = s[max(lo, c.start - 25) : c.start]
+    if re.search(r"\bcurrent(?:ly)?(?:\s+[a-z]+){0,3}\s+$", just_before, re.I):
+        return None, "current level"
+    # "until July 27, 2030" ends a term; it does not date the figure
+    # "until July 27, 2030" ends a term and "than in 2022" is a comparison base: neither dates the figure
+    dates = [m for m in _DATE_RX.finditer(s) if not _NOT_PERIOD_BEFORE.search(s[max(0, m.start() - 25) : m.start()])]
+    if not dates:
+        if _NO_PERIOD.search(_window(s, c, 60, 40)):
+            return None, "per-period, current or target horizon"
+        return None, None
+    before = [m for m in dates if lo <= m.start() and m.end() <= c.start and c.start - m.end() < 100]
+    after = [m for m in dates if m.start() >= c.end and m.start() <= hi and m.start() - c.end < 70]
+    lead = [m for m in dates if m.start() < 20 and m.end() <= c.start]
+    pick = before[-1] if before else (after[0] if after else (lead[0] if lead else None))
+    if pick is None:
+        return None, None
+    dated_event = bool(pick.group("mon") or pick.group("day") or pick.group("day2") or pick.group("monyear"))
+    if dated_event and pick.end() <= c.start and _TARGET.search(s[pick.end() : c.start]):
+        # "In January, the president called for raising output to 63 bcm": the date is the call's
+        return None, "target without a target date"
+    txt = pick.group(0).lower()
+    if txt.startswith("by ") or re.search(r"\bby\s+$", s[max(0, pick.start() - 4) : pick.start()]):
+        return _period_of(pick, ctx), "target date"
+    return _period_of(pick, ctx), None
+
+
+# --- commodity --------------------------------------------------------------------------------
+
+
+def _commodity(s: str, c: _Cand) -> str | None:
+    best: tuple[int, str] | None = None
+    lo, hi = _clause(s, c.start, c.end)
+    for m in lex.commodity_regex().finditer(s, lo, hi):
+        dist = c.start - m.end() if m.end() <= c.start else m.start() - c.end
+        if dist < 0:
+            continue
+        label = lex.commodity_label(m)
+        if best is None or dist < best[0]:
+            best = (dist, label)
+    if best is None and c.unit in ("bcm", "m3") and re.search(r"\bgas\b", s, re.I):
+        return "natural gas"
+    return best[1] if best else None
+
+
+# --- article context --------------------------------------------------------------------------
+
+
+def _article_ctx(title: str, body: str, page_date: dt.date | None) -> _Ctx:
+    t_codes = [m.code for m in find_countries(title) if not m.weak and m.code != EU]
+    b_codes = [m.code for m in find_countries(body) if not m.weak and m.code != EU]
+    counts = Counter(b_codes)
+    for code in t_codes:
+        counts[code] += 2
+    ranked = [c for c, _ in counts.most_common()]
+    home = None
+    # Central Asian countries are the usual acting side on this site; prefer them for "home".
+    for code in ranked:
+        if code in ("KZ", "UZ", "KG", "TJ", "TM"):
+            home = code
+            break
+    if home is None and ranked:
+        home = ranked[0]
+    pair_src = list(dict.fromkeys(t_codes)) if len(set(t_codes)) >= 2 else ranked
+    pair: tuple[str | None, str | None] = (
+        pair_src[0] if pair_src else None, pair_src[1] if len(pair_src) > 1 else None
+    )
+    if pair[0] is not None and pair[1] is not None and home in pair and pair[0] != home:
+        pair = (pair[1], pair[0])
+    # "this year": the year after the last full year cited before the page year (spec 7 example)
+    years = [int(y) for y in re.findall(rf"\b({_YEAR})\b", title + " " + body)]
+    cur: int | None = page_date.year if page_date else None
+    if page_date:
+        past = [y for y in years if y < page_date.year]
+        if past:
+            cur = max(past) + 1
+    elif years:
+        cur = max(years)
+    return _Ctx(home, pair, cur, page_date, title + "\n" + body)
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+_FLOW_CUE = re.compile(r"\b(?:export\w*|import\w*|suppl(?:y|ies|ied)|shipments?|deliver\w*|trade|turnover)\b",
+                       re.I)
+
+
+def _sentence_figures(
+    s: str, in_title: bool, ctx: _Ctx, sent_idx: int, para_idx: int, prev_text: str
+) -> list[TradeFigure]:
+    cands = [c for c in _find_candidates(s, ctx.text) if _keep(s, c, in_title)]
+    if not cands:
+        return []
+    prev_ms = _mentions(prev_text) if prev_text else []
+    ms = _mentions(s)
+    anaphoric = bool(_ANAPHOR.search(s))
+    recent = ctx.prev is not None and sent_idx - ctx.prev_sent_idx <= 2 and not in_title
+    out: list[TradeFigure] = []
+    for c in cands:
+        metric, explicit = _metric(s, c)
+        inherit = recent and ctx.prev is not None and (anaphoric or metric is None)
+        # "It reached $540 million": no cue of its own, the previous figure's metric carries over
+        if ctx.prev is not None and ((metric is None and inherit) or (anaphoric and recent and not explicit)):
+            metric = ctx.prev.metric
+        if metric is None:
+            if c.kind != "money":
+                continue  # quantities/percent/fold need a cue (precision first)
+            metric = "other"
+        metric = _refine_metric(metric, s, c)
+        siblings = tuple(x.start for x in cands if x is not c)
+        reporter, partner, found = _rp(metric, s, c, ms, ctx.home, siblings)
+        if inherit and ctx.prev is not None and (not found or partner is None):
+            if ctx.prev.metric == metric or metric in CORE_METRICS:
+                reporter = reporter or ctx.prev.reporter_country
+                partner = partner if partner is not None else ctx.prev.partner_country
+        elif not found and metric in CORE_METRICS and prev_ms and ctx.last_sentence_para == para_idx:
+            # no country in this sentence: the flow was set up in the previous sentence
+            at_end = _Cand(len(prev_text), len(prev_text), "", 0.0, c.unit, c.kind)
+            r2, p2, f2 = _rp(metric, prev_text, at_end, prev_ms, ctx.home)
+            if f2:
+                reporter, partner = r2, p2
+        if (partner is None and metric in CORE_METRICS and reporter is not None and not inherit
+                and prev_ms and ctx.last_sentence_para == para_idx and _FLOW_CUE.search(prev_text)):
+            # the counterpart was named in the previous sentence about the same flow
+            # ("X began importing gas from Y. A deal set daily supplies at 9 million m3.")
+            others = {m.code for m in prev_ms if not m.weak and m.code not in (reporter, EU)}
+            if len(others) == 1 and not any(m.code not in (reporter, EU) for m in ms if not m.weak):
+                partner = others.pop()
+        if metric in ("trade_turnover", "deal") and partner is None and re.search(
+            r"\b(?:bilateral|mutual|two\s+countries|both\s+countries|two\s+nations|the\s+(?:two\s+)?sides|"
+            r"the\s+parties|both\s+sides)\b", s, re.I
+        ):
+            rep0, par0 = ctx.pair
+            reporter = reporter or rep0
+            partner = par0 if par0 != reporter else rep0
+        if reporter is None:
+            reporter = ctx.home if ctx.home != partner else None
+        period, pnote = _period(s, c, ctx)
+        if period is None and pnote is None and inherit and ctx.prev is not None:
+            period = ctx.prev.period
+        commodity = _commodity(s, c)
+        if commodity is None and inherit and ctx.prev is not None:
+            commodity = ctx.prev.commodity
+        notes = [n for n in (c.note, pnote) if n]
+        fig = TradeFigure(
+            figure_text=c.text,
+            value=c.value,
+            unit=c.unit,
+            kind=c.kind,
+            metric=metric,
+            reporter_country=reporter,
+            partner_country=partner,
+            commodity=commodity,
+            period=period,
+            sentence=s,
+            in_title=in_title,
+            note="; ".join(notes) or None,
+        )
+        out.append(fig)
+        if not in_title:
+            ctx.prev = fig
+            ctx.prev_sent_idx = sent_idx
+            ctx.prev_para_idx = para_idx
+    return out
+
+
+def extract_trade_figures(title: str, body: str, page_date: dt.date | None) -> list[TradeFigure]:
+    """Trade figures of one article, title figures first, then body order."""
+    ctx = _article_ctx(title, body, page_date)
+    title_figs = _sentence_figures(title.strip(), True, ctx, -100, -1, "") if title.strip() else []
+    body_figs: list[TradeFigure] = []
+    sent_idx = 0
+    for p_idx, para in enumerate(re.split(r"\n\s*\n", body)):
+        prev_text = ""
+        for s0, s1 in split_sentences(para):
+            s = para[s0:s1]
+            body_figs.extend(_sentence_figures(s, False, ctx, sent_idx, p_idx, prev_text))
+            prev_text = s
+            ctx.last_sentence_para = p_idx
+            sent_idx += 1
+    # A title figure usually restates a body figure: take the body's attribution when values agree.
+    linked: list[TradeFigure] = []
+    for tf in title_figs:
+        twin = next((b for b in body_figs if b.unit == tf.unit and abs(b.value - tf.value) <= 1e-9 * max(
+            1.0, abs(tf.value))), None)
+        if twin is not None:
+            # the headline's own wording wins; the body fills what the headline leaves open
+            tf = replace(
+                tf,
+                metric=tf.metric if tf.metric != "other" else twin.metric,
+                reporter_country=tf.reporter_country or twin.reporter_country,
+                partner_country=tf.partner_country or twin.partner_country,
+                commodity=tf.commodity or twin.commodity,
+                period=tf.period or twin.period,
+            )
+        linked.append(tf)
+    return linked + body_figs

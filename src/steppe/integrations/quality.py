@@ -1,0 +1,179 @@
+"""Great Expectations: validate the warehouse's tables and publish Data Docs.
+
+GX 1.x has no DuckDB datasource and its SQL path fails on DuckDB, so each table is read from
+DuckDB into a pandas DataFrame and validated through a dataframe asset of the file-backed
+context in expectations/ (suites, validation definitions and checkpoints are committed there;
+expectations/define_suites.py writes them). One checkpoint per table runs every time.
+
+Every expectation is blocking unless its meta says {"severity": "warning"}: a failed blocking
+expectation stops the run before publishing; warnings are only reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from steppe.config import PROJECT_ROOT, load_settings
+
+GX_PROJECT_DIR = PROJECT_ROOT / "expectations"
+DATASOURCE = "steppe_warehouse"
+BATCH_DEFINITION = "whole_table"
+
+# Suite name = table name. What each batch reads (the raw text of dumps is left out: it is big
+# and checked by landing itself).
+BATCH_QUERIES: dict[str, str] = {
+    "raw.dumps": "select * exclude (content) from raw.dumps",
+    "audit.rejected_dumps": "select * from audit.rejected_dumps",
+    "raw.pages": "select *, year(page_date) as page_year from raw.pages",
+    "raw.fx_quotes": "select * from raw.fx_quotes",
+    "raw.parse_issues": "select * from raw.parse_issues",
+    "staging.stg_steppe__page_articles": "select * exclude (body) from staging.stg_steppe__page_articles",
+    "marts.articles": "select * from marts.articles",
+    "marts.fx_daily": "select * from marts.fx_daily",
+    "marts.entities": "select * exclude (aliases) from marts.entities",
+    "marts.article_entities": "select * from marts.article_entities",
+    "marts.trade_figures": "select * from marts.trade_figures",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    suite: str
+    expectation: str
+    column: str | None
+    severity: str  # "blocking" or "warning"
+    success: bool
+    observed: str
+
+
+@dataclass(slots=True)
+class QualityReport:
+    checks: list[CheckResult] = field(default_factory=list)
+    docs_index: Path | None = None
+
+    @property
+    def passed(self) -> int:
+        return sum(c.success for c in self.checks)
+
+    @property
+    def failed(self) -> int:
+        return sum(not c.success for c in self.checks)
+
+    @property
+    def blocking_failures(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.success and c.severity == "blocking"]
+
+    @property
+    def warnings(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.success and c.severity == "warning"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "checks_passed": self.passed,
+            "checks_failed": self.failed,
+            "blocking_failures": [_as_dict(c) for c in self.blocking_failures],
+            "warnings": [_as_dict(c) for c in self.warnings],
+            "data_docs": str(self.docs_index) if self.docs_index else None,
+        }
+
+
+def _as_dict(check: CheckResult) -> dict[str, Any]:
+    return {s: getattr(check, s) for s in check.__slots__}
+
+
+def get_context() -> Any:
+    """The file-backed context of expectations/gx (Data Docs go to $STEPPE_REPORTS_DIR)."""
+    import great_expectations as gx  # heavy: imported in the task, never at DAG parse time
+
+    os.environ.setdefault("STEPPE_REPORTS_DIR", str(load_settings().reports_dir))
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR))
+
+
+def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
+    """Run every table's checkpoint on the database and build Data Docs into reports_dir."""
+    os.environ["STEPPE_REPORTS_DIR"] = str(reports_dir)  # read by great_expectations.yml
+    context = get_context()
+    report = QualityReport()
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        for suite_name, query in BATCH_QUERIES.items():
+            frame = con.sql(query).df()
+            result = context.checkpoints.get(suite_name).run(batch_parameters={"dataframe": frame})
+            for run_result in result.run_results.values():
+                for outcome in run_result.results:
+                    config = outcome.expectation_config
+                    report.checks.append(
+                        CheckResult(
+                            suite=suite_name,
+                            expectation=config.type,
+                            column=config.kwargs.get("column"),
+                            severity=(config.meta or {}).get("severity", "blocking"),
+                            success=bool(outcome.success),
+                            observed=_observed(outcome.result),
+                        )
+                    )
+    finally:
+        con.close()
+    context.build_data_docs()
+    # GX's own index needs JavaScript from CDNs to list anything; it is kept as gx_index.html
+    # and steppe.report writes a static index.html that links the (static) validation pages.
+    gx_index = reports_dir / "gx_index.html"
+    if (reports_dir / "index.html").exists():
+        os.replace(reports_dir / "index.html", gx_index)
+    make_offline(reports_dir)
+    report.docs_index = gx_index if gx_index.exists() else None
+    (reports_dir / "quality.json").write_text(json.dumps(report.as_dict(), indent=2, default=str))
+    return report
+
+
+def _observed(result: dict[str, Any]) -> str:
+    if "observed_value" in result:
+        return str(result["observed_value"])
+    if "unexpected_count" in result:
+        return f"{result['unexpected_count']} unexpected, e.g. {result.get('partial_unexpected_list', [])[:3]}"
+    return ""
+
+
+# Data Docs load Bootstrap, Font Awesome and friends from CDNs, which cannot be reached here
+# (nor from many analysts' networks): drop those references and serve a small local stylesheet.
+_REMOTE_ASSET_RE = re.compile(
+    r"""<link[^>]+href=["']https?://[^"']+["'][^>]*>|<script[^>]+src=["']https?://[^"']+["'][^>]*>\s*</script>"""
+    r"""|<img[^>]+src=["']https?://[^"']+["'][^>]*>""",
+    re.IGNORECASE,
+)
+OFFLINE_CSS = """
+body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
+table { border-collapse: collapse; margin: 0.5rem 0; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+a { color: #0b5cad; }
+.text-danger, .fa-times { color: #b00020; } .text-success, .fa-check-circle { color: #1b7f3b; }
+.navbar, .sticky, .d-none { display: block; }
+img { max-height: 2rem; }
+"""
+
+
+def make_offline(site_dir: Path) -> int:
+    """Rewrite every Data Docs page to need nothing from the network; returns pages rewritten."""
+    css = site_dir / "static" / "steppe-offline.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(OFFLINE_CSS)
+    rewritten = 0
+    for page in site_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        cleaned = _REMOTE_ASSET_RE.sub("", html)
+        link = f'<link rel="stylesheet" href="{os.path.relpath(css, page.parent)}">'
+        if "steppe-offline.css" not in cleaned:
+            cleaned = cleaned.replace("</head>", f"{link}\n</head>", 1)
+        if cleaned != html:
+            page.write_text(cleaned, encoding="utf-8")
+            rewritten += 1
+    return rewritten

@@ -1,0 +1,156 @@
+"""Parse and extract stages: pure parsing/extraction functions applied to what is new in the warehouse.
+
+Both stages are incremental. A dump is parsed once per parser version; an article is extracted
+once per distinct content (title and body), extractor version and page date, so a new dump
+costs only its new articles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from steppe.landing import insert_rows
+from steppe.parsing import PARSER_VERSION, parse_page
+
+
+def content_hash(title: str, body: str) -> str:
+    return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ParseReport:
+    pages: int
+    articles: int
+    quotes: int
+    issues: int
+    pages_without_articles: int
+
+
+def parse_new_dumps(con: duckdb.DuckDBPyConnection) -> ParseReport:
+    """Parse dumps not yet parsed by this parser version into raw.pages and friends."""
+    todo = con.execute(
+        """
+        select d.dump_id, d.content from raw.dumps d
+        left join raw.pages p on p.dump_id = d.dump_id and p.parser_version = ?
+        where p.dump_id is null order by d.dump_id
+        """,
+        [PARSER_VERSION],
+    ).fetchall()
+    ids = [dump_id for dump_id, _ in todo]
+    # Output of an older parser version is replaced whole.
+    for table in ("raw.pages", "raw.fx_quotes", "raw.page_articles", "raw.parse_issues"):
+        con.execute(f"delete from {table} where dump_id in (select unnest(?::varchar[]))", [ids])
+
+    now = dt.datetime.now(dt.UTC)
+    pages, quotes, articles, issues = [], [], [], []
+    empty = 0
+    for dump_id, text in todo:
+        page = parse_page(text)
+        empty += not page.articles
+        pages.append(
+            {
+                "dump_id": dump_id,
+                "parser_version": PARSER_VERSION,
+                "page_date": page.page_date,
+                "listing_first": page.listing.first if page.listing else None,
+                "listing_last": page.listing.last if page.listing else None,
+                "listing_total": page.listing.total if page.listing else None,
+                "quote_count": len(page.quotes),
+                "article_count": len(page.articles),
+                "parsed_at": now,
+            }
+        )
+        quotes += [{"dump_id": dump_id, **asdict(q)} for q in page.quotes]
+        issues += [{"dump_id": dump_id, **asdict(i)} for i in page.issues]
+        for position, article in enumerate(page.articles, start=1):
+            articles.append(
+                {
+                    "dump_id": dump_id,
+                    "position": position,
+                    "title": article.title,
+                    "body": article.body,
+                    "paragraph_count": len(article.paragraphs),
+                    "subheadings": list(article.subheadings),
+                    "inline_subheadings": list(article.inline_subheadings),
+                    "is_truncated": article.is_truncated,
+                    "dateline": article.dateline,
+                    "content_hash": content_hash(article.title, article.body),
+                }
+            )
+    insert_rows(con, "raw.pages", pages)
+    insert_rows(con, "raw.fx_quotes", quotes)
+    insert_rows(con, "raw.page_articles", articles)
+    insert_rows(con, "raw.parse_issues", issues)
+    return ParseReport(len(pages), len(articles), len(quotes), len(issues), empty)
+
+
+@cache
+def extractor_version() -> str:
+    """A digest of the extraction code: changing any extractor re-extracts every article once."""
+    package = Path(__file__).parent / "extraction"
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".json", ".csv", ".txt", ".tsv"}:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractReport:
+    articles: int
+    words: int
+    entities: int
+    figures: int
+
+
+def extract_new_articles(con: duckdb.DuckDBPyConnection) -> ExtractReport:
+    """Extract entities and trade figures for article contents not yet extracted."""
+    # Heavy modules load here, in the task, never at DAG parse time.
+    from steppe.extraction.entities import extract_entities
+    from steppe.extraction.figures import extract_trade_figures
+
+    version = extractor_version()
+    todo = con.execute(
+        """
+        with versions as (
+            select a.content_hash, any_value(a.title) as title, any_value(a.body) as body,
+                   min(p.page_date) as page_date
+            from raw.page_articles a join raw.pages p using (dump_id)
+            group by a.content_hash
+        )
+        select v.content_hash, v.title, v.body, v.page_date
+        from versions v left join raw.article_extractions e using (content_hash)
+        where e.content_hash is null
+           or e.extractor_version <> ?
+           or e.page_date is distinct from v.page_date
+        order by v.content_hash
+        """,
+        [version],
+    ).fetchall()
+    hashes = [row[0] for row in todo]
+    for table in ("raw.article_extractions", "raw.entity_mentions", "raw.trade_figures"):
+        con.execute(f"delete from {table} where content_hash in (select unnest(?::varchar[]))", [hashes])
+
+    now = dt.datetime.now(dt.UTC)
+    done, mentions, figures = [], [], []
+    words = 0
+    for chash, title, body, page_date in todo:
+        words += len(title.split()) + len(body.split())
+        for position, mention in enumerate(extract_entities(title, body), start=1):
+            mentions.append({"content_hash": chash, "position": position, **asdict(mention)})
+        for position, figure in enumerate(extract_trade_figures(title, body, page_date), start=1):
+            figures.append({"content_hash": chash, "position": position, **asdict(figure)})
+        done.append({"content_hash": chash, "page_date": page_date, "extractor_version": version, "extracted_at": now})
+    for row in mentions:
+        row["aliases"] = list(row["aliases"])
+    insert_rows(con, "raw.article_extractions", done)
+    insert_rows(con, "raw.entity_mentions", mentions)
+    insert_rows(con, "raw.trade_figures", figures)
+    return ExtractReport(len(done), words, len(mentions), len(figures))

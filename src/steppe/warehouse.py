@@ -1,0 +1,127 @@
+"""The DuckDB warehouse: tables the Python stages write (schemas raw and audit) and connections.
+
+dbt owns the staging and marts schemas; Python owns what it lands and parses, which dbt reads
+as sources. DuckDB allows one writing process per file, so only one run writes at a time
+(see steppe.runs) and every stage opens, writes and closes its connection promptly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DDL = """
+create schema if not exists raw;
+create schema if not exists audit;
+
+create table if not exists raw.dumps (
+    dump_id     varchar primary key,   -- first 16 hex digits of sha256: stable across runs
+    sha256      varchar not null unique,
+    file_name   varchar not null,      -- name it was first landed under
+    size_bytes  bigint not null,
+    encoding    varchar not null,      -- how the bytes were decoded
+    content     varchar not null,      -- full decoded text, line ends as in the file
+    landed_at   timestamp not null
+);
+
+create table if not exists audit.rejected_dumps (
+    file_name   varchar not null,
+    sha256      varchar,               -- null when the file could not be read at all
+    reason      varchar not null,
+    size_bytes  bigint,
+    rejected_at timestamp not null
+);
+
+create table if not exists raw.pages (
+    dump_id        varchar primary key,
+    parser_version varchar not null,
+    page_date      date,
+    listing_first  integer,
+    listing_last   integer,
+    listing_total  integer,
+    quote_count    integer not null,
+    article_count  integer not null,
+    parsed_at      timestamp not null
+);
+
+create table if not exists raw.fx_quotes (
+    dump_id        varchar not null,
+    position       integer not null,
+    currency       varchar not null,
+    quote_currency varchar not null,
+    rate           varchar not null,   -- as printed
+    change_pct     varchar not null,   -- as printed, "%" removed, sign kept
+    primary key (dump_id, currency)
+);
+
+create table if not exists raw.page_articles (
+    dump_id            varchar not null,
+    position           integer not null,
+    title              varchar not null,
+    body               varchar not null,
+    paragraph_count    integer not null,
+    subheadings        varchar[] not null,
+    inline_subheadings varchar[] not null,
+    is_truncated       boolean not null,
+    dateline           varchar,
+    content_hash       varchar not null,   -- sha256 of title and body: one extraction per content
+    primary key (dump_id, position)
+);
+
+create table if not exists raw.parse_issues (
+    dump_id varchar not null,
+    line_no integer not null,
+    kind    varchar not null,
+    detail  varchar not null
+);
+
+create table if not exists raw.article_extractions (
+    content_hash      varchar primary key,
+    page_date         date,            -- the date the extractor was given (earliest page date)
+    extractor_version varchar not null,
+    extracted_at      timestamp not null
+);
+
+create table if not exists raw.entity_mentions (
+    content_hash  varchar not null,
+    position      integer not null,
+    entity_type   varchar not null,
+    name          varchar not null,
+    country_code  varchar,
+    aliases       varchar[] not null,
+    mention_count integer not null
+);
+
+create table if not exists raw.trade_figures (
+    content_hash     varchar not null,
+    position         integer not null,
+    figure_text      varchar not null,
+    value            double not null,
+    unit             varchar not null,
+    kind             varchar not null,
+    metric           varchar not null,
+    reporter_country varchar,
+    partner_country  varchar,
+    commodity        varchar,
+    period           varchar,
+    sentence         varchar not null,
+    in_title         boolean not null,
+    note             varchar
+);
+"""
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection; the schema is created on first write."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            con.execute(DDL)
+        yield con
+    finally:
+        con.close()
