@@ -134,7 +134,8 @@ def main() -> None:
                 print(f"   {e.entity_type:7s} {e.name!r} cc={e.country_code} n={e.mention_count} aliases={e.aliases}")
     res = score(args.shared, args.verbose)
     for typ, m in res.items():
-        print(f"{typ:8s} P={m['p']:.3f} R={m['r']:.3f} F1={m['f1']:.3f} (tp={m['tp']} pred={m['pred']} gold={m['gold']})")
+        print(f"{typ:8s} P={m['p']:.3f} R={m['r']:.3f} F1={m['f1']:.3f} "
+              f"(tp={m['tp']} pred={m['pred']} gold={m['gold']})")
     if args.bench:
         bench(args.shared)
 

@@ -67,6 +67,11 @@ def test_money_number_words() -> None:
     assert f.figure_text == "half a billion dollars"
 
 
+def test_title_case_units_and_currency_names() -> None:
+    out = extract_trade_figures("Kyrgyzstan Imports 300,000 Tons of Wheat Worth 9 Billion Soms", "", DAY)
+    assert [(f.value, f.unit) for f in out] == [(3e5, "t"), (9e9, "KGS")]
+
+
 def test_title_case_scale_word() -> None:
     out = extract_trade_figures("Tashkent Signs $2 Billion in Export Contracts with Seoul", "", DAY)
     assert [(f.value, f.in_title, f.metric) for f in out] == [(2e9, True, "deal")]
@@ -90,6 +95,13 @@ def test_title_case_scale_word() -> None:
 def test_currencies(body: str, unit: str, value: float) -> None:
     f = one(body, unit=unit, kind="money")
     assert f.value == pytest.approx(value)
+
+
+def test_currency_tables_are_iso4217() -> None:
+    from steppe.extraction import figures_lexicon as lex
+
+    codes = {*lex.SYMBOLS.values(), *lex.CODES.values(), *(v for v in lex.NAMES.values() if "?" not in v)}
+    assert codes <= lex.valid_iso4217()
 
 
 @pytest.mark.parametrize(

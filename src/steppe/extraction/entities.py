@@ -12,7 +12,6 @@ acronyms -> countries (everywhere, org names included) -> group mentions into en
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -34,7 +33,7 @@ _ORG_HEADS = frozenset(
     Inspectorate Authority Board Secretariat Cabinet Embassy Consulate Programme Program Times News Post
     Broadcasting Television Radio Press Journal Gazette Agency Cooperative Consortium Trust Partners
     Media Inspection Prosecutor's Procuracy Commissariat Brigade Battalion Division Regiment Command
-    Ombudsman's Mission Akimat Hokimiyat Pipeline""".split()
+    Ombudsman's Mission Akimat Hokimiyat Endowment Institution Observatory Watch""".split()
 )
 _ORG_PLURAL_HEADS = {
     "Ministries": "Ministry", "Committees": "Committee", "Services": "Service", "Agencies": "Agency",
@@ -187,7 +186,14 @@ _LANG_CUE_AFTER = re.compile(r"^(?:[ -](?:language|languages|speakers|speaking|s
 
 _WORD = r"[A-Z][\w'’.-]*[\w]"
 _CAP = rf"(?:{_WORD}|[A-Z])"
-_TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|(?:St|Dr|Mr|Mrs|Ms|Prof|Gen|Col|Lt|Jr|Sr|Sen|Rep|Gov)\.(?= [A-Z])|\d+(?:[.,]\d+)*(?:-\w+)*|[^\W\d_](?:\w|['’](?=\w)|-(?=\w)|\.(?=[a-z]))*|\S")
+_TOKEN_RE = re.compile(
+    r"(?:[A-Z]\.){2,}"  # U.S., U.N.
+    r"|[A-Z]\.(?= [A-Z])"  # an initial: Donald J. Trump
+    r"|(?:St|Dr|Mr|Mrs|Ms|Prof|Gen|Col|Lt|Jr|Sr|Sen|Rep|Gov)\.(?= [A-Z])"
+    r"|\d+(?:[.,]\d+)*(?:-\w+)*"
+    r"|[^\W\d_](?:\w|['’](?=\w)|-(?=\w)|\.(?=[a-z]))*"  # words, O’Hara, Kassym-Jomart, Kaspi.kz
+    r"|\S"
+)
 _POSS_RE = re.compile(r"(?:['’]s|s['’])$")
 _SPACE = " \u00a0"
 
@@ -227,7 +233,8 @@ def _tokenize(text: str) -> list[_Tok]:
         word = raw[:-2] if poss else raw
         if poss and raw.endswith(("s'", "s’")) and not raw.endswith(("'s", "’s")):
             word = raw[:-1]
-        toks.append(_Tok(m.start(), m.start() + len(word), word, poss, word[:1].isupper(), _sent_start(text, m.start())))
+        cap = word[:1].isupper()
+        toks.append(_Tok(m.start(), m.start() + len(word), word, poss, cap, _sent_start(text, m.start())))
     return toks
 
 
@@ -259,10 +266,6 @@ class _Mask:
 
 # --------------------------------------------------------------------------------------------------
 # Orgs
-
-
-def _is_country_form(g: Gazetteer, s: str) -> bool:
-    return s in g.country_forms
 
 
 def _span_text(text: str, a: int, b: int) -> str:
@@ -363,8 +366,6 @@ def _headed_names(text: str, toks: list[_Tok], g: Gazetteer) -> list[tuple[int, 
             etype = "PLACE"
         if last_head in ("Center", "Centre") and name_words & _SITE_MODIFIERS:
             etype = "PLACE"
-        if i != k and etype == "ORG" and t.text in _PLACE_HEADS and toks[k].text not in _ORG_HEADS:
-            pass
         out.append((j, k, etype))
     return out
 
@@ -375,7 +376,8 @@ _LOWER_OFFICIAL_RE = re.compile(
     r"confirmed|which|that|to|in|on|at|with)\b|[,.;:])"
 )
 _COURT_RE = re.compile(
-    r"\b(?:[A-Z][\w-]+ )?(?:(?:inter-?district|district|regional|city|municipal|military|specialized|specialised|economic|"
+    r"\b(?:[A-Z][\w-]+ )?(?:(?:inter-?district|district|regional|city|municipal|military|specialized|"
+    r"specialised|economic|"
     r"appeals|supreme|constitutional|administrative|criminal|civil|juvenile)[ -])+(?:criminal |civil |"
     r"economic |administrative )?court (?:of|in) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)*"
 )
@@ -393,6 +395,11 @@ _DESCRIPTOR_RE = re.compile(
 )
 _COORD_ORG_RE = re.compile(
     r"\b((?:[A-Z][a-z]+, )*[A-Z][a-z]+,? and [A-Z][a-z]+) ((?:[A-Z][a-z]+ )*)(" + "|".join(_ORG_PLURAL_HEADS) + r")\b"
+)
+_LOWER_ORG_RE = re.compile(
+    rf"\b({_CAP}(?: {_CAP})*) (?:organization|organisation|movement|party|foundation|group|company|"
+    rf"corporation|holding|bank|news agency|agency|charity|fund|association|union|network|airline|"
+    rf"think tank|consortium)\b"
 )
 _AKA_RE = re.compile(r"[“\"]?([A-Z][\w-]*(?: [A-Z][\w-]*)*)[,”\"]*,? (?:also known as|aka|a\.k\.a\.) (?:the )?")
 
@@ -488,16 +495,16 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         mask.claim(m.start(), m.end())
 
     # 4. Gazetteer orgs (longest first, case-sensitive), then names built on head words.
-    gaz_orgs: list[tuple[int, int, str]] = []
     for m in g.org_re.finditer(text):
         canon, cc = g.org_forms[m.group()]
+        nxt = re.match(r" ((?:[A-Z][\w'’-]+ )*?)([A-Z][\w'’-]+)", text[m.end():m.end() + 60])
+        if nxt and nxt.group(2) in _ORG_HEADS:
+            continue  # "OSCE Academy", "UN Security Council": the longer name is built below
         if mask.free(m.start(), m.end()):
-            h = add(m.start(), m.end(), "ORG", m.group(), cc, key=_norm(canon))
-            if h:
-                gaz_orgs.append((m.start(), m.end(), canon))
-                if canon == "European Union":
-                    hits.append(_Hit(m.start(), m.end(), "PLACE", "European Union", None, "european union",
-                                     m.start() < tlen))
+            found = add(m.start(), m.end(), "ORG", m.group(), cc, key=_norm(canon))
+            if found and canon == "European Union":
+                hits.append(_Hit(m.start(), m.end(), "PLACE", "European Union", None, "european union",
+                                 m.start() < tlen))
     for j, k, etype in sorted(_headed_names(text, toks, g), key=lambda x: x[0] - x[1]):
         a, b = toks[j].start, toks[k].end
         name = _span_text(text, a, b)
@@ -537,6 +544,17 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
             hits.append(_Hit(m.start(1), m.end(1), "ORG", m.group(1), target.code, target.key,
                              m.start(1) < tlen))
             mask.claim(m.start(1), m.end(1))
+
+    # "the Tong Jahoni organization", "the Amanat party": a name with a lower-case org noun.
+    for m in _LOWER_ORG_RE.finditer(text):
+        words = m.group(1).split()
+        while words and (words[0] in _TITLES or words[0] in g.country_forms or words[0] in _NON_NAME):
+            words.pop(0)
+        if not words or any(w in g.country_forms or w in g.place_forms or w in g.cities for w in words):
+            continue
+        base = " ".join(words)
+        off = m.start(1) + m.group(1).rfind(base)
+        add(off, off + len(base), "ORG", base, weak=True)
 
     # 7. Places: lower-case heads ("Saryagash district"), cues ("village of Koryakovo"), gazetteer.
     for m in _LOWER_HEAD_RE.finditer(text):
@@ -601,7 +619,11 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
     cur: list[int] = []
     for i, t in enumerate(toks):
         ok = t.cap and t.text[:1].isalpha() and mask.free(t.start, t.end) and not t.text.isupper()
-        ok = ok or (t.text in ("MP", "MPs", "CEO", "KNB", "Dr.") and mask.free(t.start, t.end))
+        ok = ok or (t.text in ("MP", "MPs", "CEO") and mask.free(t.start, t.end))
+        ok = ok or bool(_INITIAL_RE.fullmatch(t.text)) and bool(cur)  # "Donald J. Trump", "J.D. Vance"
+        # particles inside a name: "Ursula von der Leyen", "Abu Bakr al-Baghdadi"
+        ok = ok or (t.text in _PARTICLES and bool(cur) and i + 1 < len(toks) and (toks[i + 1].cap or
+                    toks[i + 1].text in _PARTICLES) and _gap_ok(text, t, toks[i + 1]))
         if ok and cur and not _gap_ok(text, toks[cur[-1]], t):
             runs.append(cur)
             cur = []
@@ -648,7 +670,9 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
         appos_after = bool(re.match(r", (?:the|a|an|who|head|chief|senior|former|deputy|director|founder)\b", after))
         if len(words) >= 2:
             first, last = words[0].text, words[-1].text
-            evidence = (titled or role_before or verb_after or age_after or appos_after
+            # "Assol (Asel Sabyrzhankyzy)": a full name in brackets right after a capitalised name
+            in_brackets = before.endswith("(") and after.startswith(")") and bool(re.search(r"[A-Z]\w+ \($", before))
+            evidence = (titled or role_before or verb_after or age_after or appos_after or in_brackets
                         or first in g.first_names or _surname_like(last) or _surname_like(first))
             if words[0].sent_start and first.lower() in _LOWER_FUNCTION:
                 continue
@@ -667,8 +691,8 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
     # Title mentions and bare surnames resolve to the body's full names.
     by_word: dict[str, _Hit] = {}
     for h in full:
-        for w in h.name.split():
-            by_word.setdefault(w, h)
+        for word in h.name.split():
+            by_word.setdefault(word, h)
     i = 0
     while i < len(toks) and toks[i].start < tlen:
         t = toks[i]
@@ -703,9 +727,11 @@ def _is_descriptor(w: str, g: Gazetteer) -> bool:
     return w.lower() in g.adjectives and w not in g.first_names
 
 
+_INITIAL_RE = re.compile(r"(?:[A-Z]\.)+")
+_PARTICLES = frozenset("von van der den de da du di del della la le al el bin ibn ben ul y".split())
 _SURNAME_RE = re.compile(
     r"(?:ov|ova|ev|eva|yev|yeva|iev|ieva|in|ina|sky|skaya|skiy|enko|uk|zoda|zade|zada|uly|ulu|kyzy|qizi|"
-    r"bekov|bayev|baev|ali|uulu|yan|ian|idze|shvili|vic|vich|ić|escu|oglu|oğlu|beyli|li)$"
+    r"bekov|bayev|baev|ali|uulu|yan|ian|idze|shvili|vic|vich|ić|escu|oglu|oğlu|beyli|li|bek|bekova|zhan)$"
 )
 
 
@@ -739,7 +765,7 @@ def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer,
             if i + size > n:
                 continue
             seq = toks[i:i + size]
-            if not all(s.cap for s in seq) or any(not _gap_ok(text, a, b) for a, b in zip(seq, seq[1:])):
+            if not all(s.cap for s in seq) or any(not _gap_ok(text, a, b) for a, b in zip(seq, seq[1:], strict=False)):
                 continue
             name = _span_text(text, seq[0].start, seq[-1].end)
             if name in g.cities and name not in person_words and mask.free(seq[0].start, seq[-1].end):
@@ -1000,11 +1026,9 @@ def _merge_places(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, s
                 continue
             # A bare name after its region was named is the region ("Kostanay region" ... "Kostanay");
             # a title short form yields to the body's fuller name ("Baikonur" -> "Baikonur Cosmodrome").
-            if k2[1] + "#region" == k[1] and e.first < e2.first:
-                pass
-            elif e2.body_forms == [] and any(_norm(f).startswith(k2[1] + " ") for f in e.body_forms):
-                pass
-            else:
+            region_then_bare = k2[1] + "#region" == k[1] and e.first < e2.first
+            title_short = not e2.body_forms and any(_norm(f).startswith(k2[1] + " ") for f in e.body_forms)
+            if not (region_then_bare or title_short):
                 continue
             e.count += e2.count
             e.first = min(e.first, e2.first)
@@ -1025,6 +1049,3 @@ def _canonical(e: _Entity, g: Gazetteer) -> tuple[str, tuple[str, ...]]:
         return forms[0], ()
     return name, tuple(f for f in e.forms if f != name)
 
-
-def _iter_words(s: str) -> Iterable[str]:
-    return s.split()

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from steppe.extraction import figures_lexicon as lex
 from steppe.extraction.figures_countries import EU, find_countries
@@ -66,10 +66,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "$1.4 billion", "US$500m", "$2-3 billion", "KZT 5 billion"
         "money_pre": re.compile(rf"(?P<cur>{sym}|\b(?:{codes})\b)\s?{two}"),
         # "500 million tenge", "half a billion dollars", "20 billion US dollars", "10 mln USD"
-        "money_post": re.compile(rf"{two}\s?(?P<cur>\b(?:{names}|{codes})\b)"),
+        # names are matched case-blind for Title Case headlines ("$2 Billion", "500 Million Tenge")
+        "money_post": re.compile(rf"{two}\s?(?P<cur>\b(?:(?i:{names})|{codes})\b)"),
         # "1.4 million tons", "3 billion cubic meters", "11 bcm", "2.5 GW"
-        "quantity": re.compile(rf"{two}(?:\s?|-)(?:of\s+)?(?P<unit>\b(?:{units}))(?![\w/-]|/\w)"),
-        "percent": re.compile(rf"{two}\s?(?P<pct>%|\bper\s?cent\b|\bpct\b)"),
+        "quantity": re.compile(rf"{two}(?:\s?|-)(?:of\s+)?(?P<unit>\b(?i:{units}))(?![\w/-]|/\w)"),
+        "percent": re.compile(rf"{two}\s?(?P<pct>%|\b(?i:per\s?cent|pct)\b)"),
         # "5.5-fold", "two-fold", "threefold", "2.6 times" (the last only after a change verb)
         "fold": re.compile(
             rf"(?P<a>{NUMBER})[-\s]?fold\b|\b(?P<w>two|three|four|five|six|seven|eight|nine|ten|twenty|"
@@ -84,7 +85,7 @@ _UNIT_RX: list[tuple[re.Pattern[str], str, float]] = []
 
 def _unit_of(surface: str) -> tuple[str, float]:
     if not _UNIT_RX:
-        _UNIT_RX.extend((re.compile(rf"(?:{rx})$"), u, f) for rx, u, f in lex.UNITS)
+        _UNIT_RX.extend((re.compile(rf"(?:{rx})$", re.IGNORECASE), u, f) for rx, u, f in lex.UNITS)
     for rx, unit, factor in _UNIT_RX:
         if rx.match(surface):
             return unit, factor
@@ -164,8 +165,6 @@ def _find_candidates(s: str, ctx: str) -> list[_Cand]:
         if unit == "bcm" and scale:
             # "1.5 billion bcm" does not occur; "bcm" after a scale is still bcm
             vals = [float(parse_number(m.group(g)) or 0.0) for g in ("a", "b") if m.group(g)]
-        if unit == "t" and m.group("unit").lower() in ("t",):
-            continue
         if unit == "units" and not re.match(r"\s+of\b", s[m.end():]):
             continue
         found.extend(_split(m, [v * factor for v in vals], unit, "quantity"))
@@ -214,8 +213,14 @@ def _split(m: re.Match[str], vals: list[float], unit: str, kind: FigureKind) -> 
     ]
 
 
+@functools.cache
+def _NAMES_LOWER() -> dict[str, str]:  # noqa: N802 - a cached constant
+    return {k.lower(): v for k, v in lex.NAMES.items()}
+
+
 def _resolve_currency(name: str, sentence: str, ctx: str) -> str | None:
-    code = lex.SYMBOLS.get(name) or lex.CODES.get(name) or lex.NAMES.get(name) or lex.NAMES.get(name.lower())
+    code = (lex.SYMBOLS.get(name) or lex.CODES.get(name) or lex.NAMES.get(name) or lex.NAMES.get(name.lower())
+            or _NAMES_LOWER().get(name.lower()))
     if code is None:
         return None
     if name == "¥":
@@ -436,9 +441,6 @@ class _Ctx:
     text: str = ""
     prev: TradeFigure | None = None
     prev_sent_idx: int = -10
-    prev_para_idx: int = -10
-    last_sentence_mentions: list[_Ment] = field(default_factory=list)
-    last_sentence_para: int = -10
 
 
 def _rp(
@@ -730,7 +732,7 @@ _FLOW_CUE = re.compile(r"\b(?:export\w*|import\w*|suppl(?:y|ies|ied)|shipments?|
 
 
 def _sentence_figures(
-    s: str, in_title: bool, ctx: _Ctx, sent_idx: int, para_idx: int, prev_text: str
+    s: str, in_title: bool, ctx: _Ctx, sent_idx: int, prev_text: str
 ) -> list[TradeFigure]:
     cands = [c for c in _find_candidates(s, ctx.text) if _keep(s, c, in_title)]
     if not cands:
@@ -757,14 +759,14 @@ def _sentence_figures(
             if ctx.prev.metric == metric or metric in CORE_METRICS:
                 reporter = reporter or ctx.prev.reporter_country
                 partner = partner if partner is not None else ctx.prev.partner_country
-        elif not found and metric in CORE_METRICS and prev_ms and ctx.last_sentence_para == para_idx:
+        elif not found and metric in CORE_METRICS and prev_ms:
             # no country in this sentence: the flow was set up in the previous sentence
             at_end = _Cand(len(prev_text), len(prev_text), "", 0.0, c.unit, c.kind)
             r2, p2, f2 = _rp(metric, prev_text, at_end, prev_ms, ctx.home)
             if f2:
                 reporter, partner = r2, p2
         if (partner is None and metric in CORE_METRICS and reporter is not None and not inherit
-                and prev_ms and ctx.last_sentence_para == para_idx and _FLOW_CUE.search(prev_text)):
+                and prev_ms and _FLOW_CUE.search(prev_text)):
             # the counterpart was named in the previous sentence about the same flow
             # ("X began importing gas from Y. A deal set daily supplies at 9 million m3.")
             others = {m.code for m in prev_ms if not m.weak and m.code not in (reporter, EU)}
@@ -804,23 +806,23 @@ def _sentence_figures(
         if not in_title:
             ctx.prev = fig
             ctx.prev_sent_idx = sent_idx
-            ctx.prev_para_idx = para_idx
     return out
 
 
 def extract_trade_figures(title: str, body: str, page_date: dt.date | None) -> list[TradeFigure]:
     """Trade figures of one article, title figures first, then body order."""
     ctx = _article_ctx(title, body, page_date)
-    title_figs = _sentence_figures(title.strip(), True, ctx, -100, -1, "") if title.strip() else []
+    title_figs = _sentence_figures(title.strip(), True, ctx, -100, "") if title.strip() else []
     body_figs: list[TradeFigure] = []
     sent_idx = 0
-    for p_idx, para in enumerate(re.split(r"\n\s*\n", body)):
+    # every line is a paragraph (spec 2: consecutive text lines count separately); sentences never
+    # cross a line break
+    for para in (ln for ln in body.split("\n") if ln.strip()):
         prev_text = ""
         for s0, s1 in split_sentences(para):
             s = para[s0:s1]
-            body_figs.extend(_sentence_figures(s, False, ctx, sent_idx, p_idx, prev_text))
+            body_figs.extend(_sentence_figures(s, False, ctx, sent_idx, prev_text))
             prev_text = s
-            ctx.last_sentence_para = p_idx
             sent_idx += 1
     # A title figure usually restates a body figure: take the body's attribution when values agree.
     linked: list[TradeFigure] = []

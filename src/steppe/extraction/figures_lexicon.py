@@ -94,7 +94,8 @@ METRIC_CUES: list[tuple[str, str]] = [
     (r"produc(?:e|es|ed|ing|tion|er|ers)|output|harvest(?:s|ed|ing)?|manufactur\w*|mined|mining|"
      r"extract(?:ed|ion)|generat(?:e|ed|es|ion)|GDP|gross\s+domestic\s+product|economy\s+grew|"
      r"economic\s+growth|smelt\w*|yields?", "production"),
-    (r"capacity|capacities|throughput|(?:will|can|could|designed\s+to|able\s+to)\s+carry|power\s+plants?|power\s+stations?", "capacity"),
+    (r"capacity|capacities|throughput|(?:will|can|could|designed\s+to|able\s+to)\s+carry|"
+     r"power\s+plants?|power\s+stations?", "capacity"),
     (r"reserves?|holdings|stockpiles?|stocks|deposits?|assets", "reserves"),
     (r"budgets?|spend(?:s|ing)?|spent|expenditures?|allocat(?:e|es|ed|ing|ion)|earmark(?:ed)?|"
      r"funded|funding|financ(?:e|ed|ing)|subsid(?:y|ies|ised|ized)|cost(?:s|ing)?|"
@@ -106,7 +107,8 @@ METRIC_CUES: list[tuple[str, str]] = [
     (r"aid|humanitarian|grants?|granted|donat(?:e|ed|es|ion|ions)|assistance|relief", "aid"),
     (r"loans?|credits?|lending|borrow\w*|debt|remittances?|profits?|market\s+capitali[sz]ation|"
      r"purchased\s+gold|sold\s+gold|revenues?|income|market\s+value|valuation|transport(?:ed|s)|"
-     r"carried|handled|pumped|transit\s+(?:cargo|freight|traffic)|sent\s+home|remitted|cargo\s+transit|freight", "other"),
+     r"carried|handled|pumped|transit\s+(?:cargo|freight|traffic)|sent\s+home|remitted|cargo\s+transit|"
+     r"freight", "other"),
     # weak cue (trailing "?"): only used when the sentence has no other cue ("growth of the economy")
     (r"econom(?:y|ies)", "production?"),
 ]

