@@ -118,8 +118,20 @@ SUITES: dict[str, list[gxe.Expectation]] = {
         gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=["money", "quantity", "percent", "ratio"]),
         gxe.ExpectColumnValuesToBeInSet(
             column="metric",
-            value_set=["exports", "imports", "trade_turnover", "investment", "deal", "production", "capacity",
-                       "reserves", "spending", "price", "aid", "other"],
+            value_set=[
+                "exports",
+                "imports",
+                "trade_turnover",
+                "investment",
+                "deal",
+                "production",
+                "capacity",
+                "reserves",
+                "spending",
+                "price",
+                "aid",
+                "other",
+            ],
         ),
         gxe.ExpectColumnValuesToBeInSet(column="reporter_country", value_set=ISO_COUNTRIES),
         gxe.ExpectColumnValuesToBeInSet(column="partner_country", value_set=ISO_COUNTRIES),
@@ -140,7 +152,9 @@ def main() -> None:
     context = get_context()
     source = context.data_sources.add_or_update_pandas(name=DATASOURCE)
     for name, expectations in SUITES.items():
-        asset = source.add_dataframe_asset(name=name) if name not in source.get_asset_names() else source.get_asset(name)
+        asset = (
+            source.add_dataframe_asset(name=name) if name not in source.get_asset_names() else source.get_asset(name)
+        )
         batch = asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION)
         suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))

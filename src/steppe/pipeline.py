@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from steppe.config import Settings, load_settings
-from steppe.runs import RunPaths, prepare_run, publish_run, write_json, writer_lock
+from steppe.runs import RunPaths, prepare_run, publish_run, writer_lock
 from steppe.warehouse import connect
 
 StageResult = dict[str, Any]

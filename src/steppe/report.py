@@ -75,31 +75,48 @@ def render_index(summary: dict[str, Any], reports: Path) -> str:
         "<h2>Marts</h2>" + _table([[f"marts.{k}", v] for k, v in marts.items()], ["table", "rows"]),
         "<h2>Landing</h2>"
         + _table(
-            [["landed", land.get("landed", 0)], ["byte-identical duplicates", land.get("duplicates", 0)],
-             ["rejected", land.get("rejected", 0)], ["deferred (still being written)", land.get("deferred", 0)]],
+            [
+                ["landed", land.get("landed", 0)],
+                ["byte-identical duplicates", land.get("duplicates", 0)],
+                ["rejected", land.get("rejected", 0)],
+                ["deferred (still being written)", land.get("deferred", 0)],
+            ],
             ["files", "count"],
         )
-        + ("<h3>Rejected files</h3>" + _table([[r["file"], r["reason"]] for r in land["rejections"]], ["file", "reason"])
-           if land.get("rejections") else ""),
+        + (
+            "<h3>Rejected files</h3>"
+            + _table([[r["file"], r["reason"]] for r in land["rejections"]], ["file", "reason"])
+            if land.get("rejections")
+            else ""
+        ),
         "<h2>Parsing and extraction</h2>"
         + _table(
-            [["pages parsed", parse.get("pages", 0)], ["articles on them", parse.get("articles", 0)],
-             ["pages without articles", parse.get("pages_without_articles", 0)],
-             ["ticker quotes", parse.get("quotes", 0)], ["unusable ticker lines", parse.get("issues", 0)],
-             ["article contents extracted", extract.get("articles", 0)], ["entity mentions", extract.get("entities", 0)],
-             ["trade figures", extract.get("figures", 0)]],
+            [
+                ["pages parsed", parse.get("pages", 0)],
+                ["articles on them", parse.get("articles", 0)],
+                ["pages without articles", parse.get("pages_without_articles", 0)],
+                ["ticker quotes", parse.get("quotes", 0)],
+                ["unusable ticker lines", parse.get("issues", 0)],
+                ["article contents extracted", extract.get("articles", 0)],
+                ["entity mentions", extract.get("entities", 0)],
+                ["trade figures", extract.get("figures", 0)],
+            ],
             ["this run", "count"],
         ),
         "<h2>dbt build</h2>"
-        + _table([[build.get("models", 0), build.get("tests_passed", 0), build.get("tests_failed", 0)]],
-                 ["models", "tests passed", "tests failed"]),
+        + _table(
+            [[build.get("models", 0), build.get("tests_passed", 0), build.get("tests_failed", 0)]],
+            ["models", "tests passed", "tests failed"],
+        ),
         "<h2>Great Expectations checks</h2>"
         f"<p>{quality.get('checks_passed', 0)} passed, {quality.get('checks_failed', 0)} failed "
         f"({len(quality.get('blocking_failures', []))} blocking, {len(quality.get('warnings', []))} warnings). "
         "Blocking checks stop a run before it publishes; warnings are reported only.</p>"
         + _table(
-            [[c["severity"], c["suite"], c["expectation"], c["column"] or "", c["observed"]]
-             for c in quality.get("blocking_failures", []) + quality.get("warnings", [])],
+            [
+                [c["severity"], c["suite"], c["expectation"], c["column"] or "", c["observed"]]
+                for c in quality.get("blocking_failures", []) + quality.get("warnings", [])
+            ],
             ["severity", "suite", "expectation", "column", "observed"],
         )
         + "<h3>Validation results by suite</h3><ul>"
@@ -107,11 +124,10 @@ def render_index(summary: dict[str, Any], reports: Path) -> str:
             f'<li><a href="{html.escape(path)}">{html.escape(suite)}</a></li>'
             for suite, path in sorted(_latest_validation_pages(reports).items())
         )
-        + '</ul><p>GX\'s own index (needs network access for its scripts): <a href="gx_index.html">gx_index.html</a></p>',
+        + "</ul><p>GX's own index (needs network access for its scripts): "
+        + '<a href="gx_index.html">gx_index.html</a></p>',
     ]
     return (
         '<!doctype html><html><head><meta charset="utf-8"><title>Steppe data-quality report</title>'
-        '<link rel="stylesheet" href="static/steppe-offline.css"></head><body>'
-        + "\n".join(sections)
-        + "</body></html>"
+        '<link rel="stylesheet" href="static/steppe-offline.css"></head><body>' + "\n".join(sections) + "</body></html>"
     )

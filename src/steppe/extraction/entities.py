@@ -28,12 +28,13 @@ _ORG_HEADS = frozenset(
     """Ministry Committee Service Agency University Academy Institute Center Centre Bank Company
     Corporation Corp Group Party Movement Organization Organisation Union Council Court Department Bureau
     Fund Foundation Commission Association Federation Airlines Airways Force Forces Army Navy Guard Police
-    Parliament Assembly Senate Office Chamber Exchange Railways Railway Holding Holdings Inc Ltd LLC LLP JSC
+    Parliament Assembly Senate Office Chamber Exchange Railways Holding Holdings Inc Ltd LLC LLP JSC
     GmbH AG PLC Alliance Coalition Front Network Society College School Administration Directorate
     Inspectorate Authority Board Secretariat Cabinet Embassy Consulate Programme Program Times News Post
     Broadcasting Television Radio Press Journal Gazette Agency Cooperative Consortium Trust Partners
     Media Inspection Prosecutor's Procuracy Commissariat Brigade Battalion Division Regiment Command
-    Ombudsman's Mission Akimat Hokimiyat Endowment Institution Observatory Watch""".split()
+    Ombudsman's Mission Akimat Hokimiyat Endowment Institution Observatory Watch Petroleum Resources Mining
+    Motors Telecom Steel Metals Logistics Industries Technologies House""".split()
 )
 _ORG_PLURAL_HEADS = {
     "Ministries": "Ministry", "Committees": "Committee", "Services": "Service", "Agencies": "Agency",
@@ -47,7 +48,7 @@ _PLACE_HEADS = frozenset(
     Corridor Highway Road Route Street Avenue Boulevard Mosque Cathedral Church Monument Memorial
     Mausoleum Site Ground Field Mine Port Terminal Checkpoint Island Islands Peninsula Oblast Region
     Province District Krai Territory County Village Bazaar Oasis Glacier Steppe Plateau Basin Delta
-    Shrine Fortress Citadel Pipeline Necropolis Exclave Enclave""".split()
+    Shrine Fortress Citadel Railway Pipeline Canyon Necropolis Exclave Enclave""".split()
 )
 # Events: names masked so that places inside them are not extracted ("St. Petersburg ... Forum").
 _EVENT_HEADS = frozenset(
@@ -119,7 +120,8 @@ _ROLE_NOUNS = frozenset(
     prince princess king queen explorer commentator columnist correspondent anchor presenter host
     archaeologist traveler traveller climber mountaineer fighter weightlifter judoka skater skier
     cyclist runner swimmer gymnast chess grandmaster pianist painter sculptor novelist author
-    defendant suspect victim survivor witness detainee prisoner""".split()
+    defendant suspect victim survivor witness detainee prisoner star superstar legend icon
+    influencer""".split()
 )
 _KIN_NOUNS = frozenset("mother father son daughter wife husband brother sister nephew niece uncle aunt".split())
 _SPEECH_VERBS = frozenset(
@@ -309,7 +311,8 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
                     while k + 1 < n and toks[k + 1].cap and _gap_ok(text, toks[k], toks[k + 1]):
                         k += 1
                     if k + 2 < n and toks[k + 1].text == "and" and toks[k + 2].cap and not toks[k + 2].sent_start:
-                        if toks[k + 2].text in g.country_forms and toks[k + 2].text not in g.country_name.values():
+                        # "of Iraq and Syria" goes on; "Fund for Development and Qatar" stops at the country
+                        if toks[k + 2].text in g.country_forms and toks[k].text not in g.country_forms:
                             break
                         k += 2
                         continue
@@ -381,6 +384,7 @@ _COURT_RE = re.compile(
     r"appeals|supreme|constitutional|administrative|criminal|civil|juvenile)[ -])+(?:criminal |civil |"
     r"economic |administrative )?court (?:of|in) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)*"
 )
+_MEDIA_DOMAIN_RE = re.compile(r"(?<![\w./])[A-Z][\w-]*\.(?:kz|uz|kg|tj|tm|ru|az|media|news)(?![\w/.])")
 _CAMEL_RE = re.compile(r"(?<![\w-])(?!Mc|Mac)(?:[A-Z][a-z]+[A-Z][\w]*|[A-Z]{2,}[a-z]{2,}\w*)(?![\w-])")
 _ROLE_OF_RE = re.compile(
     rf"\b(?:director|founder|co-founder|CEO|chief executive|head|chairman|chairwoman|owner|"
@@ -466,7 +470,9 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
     m = _DATELINE_RE.match(body)
     if m and len(m.group(1)) >= 4 and m.group(1) not in g.org_forms:
         word = m.group(1).title()
-        add(tlen + 2, tlen + 2 + len(m.group(1)), "PLACE", word, _place_code(g, word))
+        known = g.place_forms.get(word)
+        add(tlen + 2, tlen + 2 + len(m.group(1)), "PLACE", word, _place_code(g, word),
+            key=_place_key(known[0]) if known else "")
 
     # 2. Coordinated org names: "the Russian and Tajik Interior Ministries" -> two orgs.
     for m in _COORD_ORG_RE.finditer(text):
@@ -515,6 +521,10 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         elif etype == "ORG":
             add(a, b, "ORG", name, _org_code(g, name), weak=True)
         else:
+            while j < k and toks[j].text in g.country_forms:
+                j += 1  # "the Russian Black Sea port": the demonym is not part of a place name
+            a = toks[j].start
+            name = _span_text(text, a, b)
             add(a, b, "PLACE", name, _place_code(g, name), key=_place_key(name), weak=True)
 
     # 5. Official names written in lower case, and court names.
@@ -523,6 +533,8 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
             add(m.start(), m.end(), "ORG", m.group())
 
     # 6. Mixed-case brand-style names (TikTok, UzGasTrade, LUKoil) and names after role/descriptor cues.
+    for m in _MEDIA_DOMAIN_RE.finditer(text):
+        add(m.start(), m.end(), "ORG", m.group(), weak=True)  # "Vlast.kz", "Kun.uz": outlets, not URLs
     for m in _CAMEL_RE.finditer(text):
         w = m.group()
         if w in g.country_forms or w in g.place_forms or w in g.cities:
@@ -624,6 +636,8 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
         # particles inside a name: "Ursula von der Leyen", "Abu Bakr al-Baghdadi"
         ok = ok or (t.text in _PARTICLES and bool(cur) and i + 1 < len(toks) and (toks[i + 1].cap or
                     toks[i + 1].text in _PARTICLES) and _gap_ok(text, t, toks[i + 1]))
+        # a Kyrgyz/Kazakh patronymic closes a name: "Makhabat Tazhibek kyzy", "Nurlan Ermek uulu"
+        ok = ok or (t.text in _PATRONYMICS and bool(cur) and _gap_ok(text, toks[cur[-1]], t))
         if ok and cur and not _gap_ok(text, toks[cur[-1]], t):
             runs.append(cur)
             cur = []
@@ -635,6 +649,12 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
     if cur:
         runs.append(cur)
 
+    # Single capitalised words used like a person elsewhere ("Surayo, who performs", "Rahmon said")
+    cued = {
+        toks[r[0]].text for r in runs if len(r) == 1 and re.match(
+            r"[’']?s?,? (?:who|whose|said|says|told|added|noted|stressed|explained)\b",
+            text[toks[r[0]].end:toks[r[0]].end + 12])
+    }
     out: list[_Hit] = []
     full: list[_Hit] = []
     for run in runs:
@@ -654,7 +674,7 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
         while words and (words[-1].text in _NON_NAME or words[-1].text in g.country_forms
                          or words[-1].text in _TITLES):
             words.pop()
-        if not words or len(words) > 4:
+        if not words or len(words) > (6 if any(w.text in _PARTICLES for w in words) else 4):
             continue
         if any(w.text in _NON_NAME or w.text in g.country_forms or w.text in g.org_forms
                or w.text in g.place_forms or w.text in _HEADS for w in words):
@@ -672,11 +692,20 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             first, last = words[0].text, words[-1].text
             # "Assol (Asel Sabyrzhankyzy)": a full name in brackets right after a capitalised name
             in_brackets = before.endswith("(") and after.startswith(")") and bool(re.search(r"[A-Z]\w+ \($", before))
-            evidence = (titled or role_before or verb_after or age_after or appos_after or in_brackets
-                        or first in g.first_names or _surname_like(last) or _surname_like(first))
+            according = before.endswith("according to ") or before.endswith("According to ")
+            strong_ev = (titled or role_before or age_after or appos_after or in_brackets or according
+                         or first in g.first_names)
+            # a name-like ending or a following "said" is weak evidence: "Berlin Wall", "Golden Horde"
+            # also end in "-in"/"-de"; require then that no word is a city or an English word
+            weak_ev = (verb_after or last in cued or _surname_like(last) or _surname_like(first)) and not any(
+                w.text in g.cities or w.text.lower() in g.nouns or w.text.lower() in g.common_words
+                for w in words
+            )
             if words[0].sent_start and first.lower() in _LOWER_FUNCTION:
                 continue
-            if not evidence or last in g.cities and first not in g.first_names and not titled:
+            if not (strong_ev or weak_ev):
+                continue
+            if last in g.cities and not (first in g.first_names or titled or role_before or according):
                 continue
             h = _Hit(start, end, "PERSON", _span_text(text, start, end), None, "", False)
             out.append(h)
@@ -728,6 +757,7 @@ def _is_descriptor(w: str, g: Gazetteer) -> bool:
 
 
 _INITIAL_RE = re.compile(r"(?:[A-Z]\.)+")
+_PATRONYMICS = frozenset("kyzy uulu uly qizi ugli kizi".split())
 _PARTICLES = frozenset("von van der den de da du di del della la le al el bin ibn ben ul y".split())
 _SURNAME_RE = re.compile(
     r"(?:ov|ova|ev|eva|yev|yeva|iev|ieva|in|ina|sky|skaya|skiy|enko|uk|zoda|zade|zada|uly|ulu|kyzy|qizi|"
@@ -868,7 +898,7 @@ def _org_key(g: Gazetteer, name: str) -> str:
 
 def _trim_name(s: str) -> str:
     words = s.split()
-    while words and (words[-1] in _NON_NAME or words[-1] in _TITLES):
+    while words and (words[-1].lower() in _LOWER_FUNCTION or words[-1] in _TITLES):
         words.pop()
     return " ".join(words)
 
@@ -883,7 +913,8 @@ def _place_code(g: Gazetteer, name: str) -> str | None:
 def _org_code(g: Gazetteer, name: str) -> str | None:
     # "Kyrgyz Ministry of Economy", "Ministry of Health of the Kyrgyz Republic": the country named in it.
     for m in g.country_re.finditer(name):
-        return g.country_forms[m.group()][0]
+        if m.start() == 0 or name[: m.start()].endswith(("of ", "of the ")):
+            return g.country_forms[m.group()][0]
     return None
 
 
@@ -938,7 +969,7 @@ def _group(hits: list[_Hit], text: str, tlen: int, g: Gazetteer) -> list[EntityM
         else:
             put(h, h.key)
     _merge_orgs(ents, order)
-    _merge_places(ents, order, hits)
+    _merge_places(ents, order, g)
 
     out: list[tuple[int, EntityMention]] = []
     for k in order:
@@ -989,12 +1020,12 @@ def _merge_orgs(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str
                 keep.code = keep.code or drop.code
                 del ents[(drop.etype, drop.key)]
                 if drop is ea:
-                    break
-                continue
+                    break  # ea was folded into eb; eb carries on being compared as its own key
 
 
 def _longest(e: _Entity) -> int:
-    return max(len(f) for f in e.forms if not f.isupper()) if any(not f.isupper() for f in e.forms) else 0
+    """Length of the longest non-acronym form: the long form wins over "KNB"."""
+    return max((len(f) for f in e.forms if not f.isupper()), default=0)
 
 
 def _org_same(a: _Entity, b: _Entity) -> bool:
@@ -1014,7 +1045,7 @@ def _org_same(a: _Entity, b: _Entity) -> bool:
     return False
 
 
-def _merge_places(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]], hits: list[_Hit]) -> None:
+def _merge_places(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]], g: Gazetteer) -> None:
     places = [k for k in order if k[0] == "PLACE" and k in ents]
     for k in places:
         e = ents.get(k)
@@ -1026,7 +1057,8 @@ def _merge_places(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, s
                 continue
             # A bare name after its region was named is the region ("Kostanay region" ... "Kostanay");
             # a title short form yields to the body's fuller name ("Baikonur" -> "Baikonur Cosmodrome").
-            region_then_bare = k2[1] + "#region" == k[1] and e.first < e2.first
+            region_then_bare = (k2[1] + "#region" == k[1] and e.first < e2.first
+                                and not any(f in g.big_cities for f in e2.forms))
             title_short = not e2.body_forms and any(_norm(f).startswith(k2[1] + " ") for f in e.body_forms)
             if not (region_then_bare or title_short):
                 continue

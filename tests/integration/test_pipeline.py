@@ -1,0 +1,131 @@
+"""The whole pipeline for real (landing, parsing, extraction, dbt build, GX, publish) on the bundled dumps."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from steppe.config import Settings
+from steppe.pipeline import run_pipeline
+from tests.conftest import SEED_NAMES, SHARED, age
+
+pytestmark = pytest.mark.slow
+
+# spec/CONTRACT.md: every mart column with its DuckDB type.
+CONTRACT = {
+    "articles": {
+        "article_id": "VARCHAR", "title": "VARCHAR", "body": "VARCHAR", "is_truncated": "BOOLEAN",
+        "first_seen_date": "DATE", "dump_count": "INTEGER", "word_count": "INTEGER",
+    },
+    "fx_daily": {
+        "rate_date": "DATE", "currency": "VARCHAR", "quote_currency": "VARCHAR", "rate": "DECIMAL(18,8)",
+        "change_pct": "DECIMAL(9,4)", "observations": "INTEGER", "has_conflict": "BOOLEAN",
+    },
+    "entities": {
+        "entity_id": "VARCHAR", "name": "VARCHAR", "entity_type": "VARCHAR", "country_code": "VARCHAR",
+        "aliases": "VARCHAR[]", "article_count": "INTEGER", "mention_count": "INTEGER",
+    },
+    "article_entities": {"article_id": "VARCHAR", "entity_id": "VARCHAR", "mention_count": "INTEGER"},
+    "trade_figures": {
+        "figure_id": "VARCHAR", "article_id": "VARCHAR", "figure_text": "VARCHAR", "value": "DOUBLE",
+        "unit": "VARCHAR", "kind": "VARCHAR", "metric": "VARCHAR", "reporter_country": "VARCHAR",
+        "partner_country": "VARCHAR", "commodity": "VARCHAR", "period": "VARCHAR", "sentence": "VARCHAR",
+        "value_usd": "DOUBLE",
+    },
+}
+
+
+def columns(db: Path, schema: str, table: str) -> dict[str, str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    finally:
+        con.close()
+    return dict(rows)
+
+
+def mart_hashes(db: Path) -> dict[str, str]:
+    """A content hash per mart, independent of row order."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out = {}
+        for mart in CONTRACT:
+            rows = sorted(repr(r) for r in con.execute(f"select * exclude (fx_rate_date) from marts.{mart}"
+                                                        if mart == "trade_figures" else f"select * from marts.{mart}").fetchall())
+            out[mart] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+        return out
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("mart", sorted(CONTRACT))
+def test_marts_follow_the_contract(seed_run: tuple[Settings, dict[str, object]], mart: str) -> None:
+    settings, _ = seed_run
+    actual = columns(settings.warehouse, "marts", mart)
+    for column, data_type in CONTRACT[mart].items():
+        assert actual.get(column) == data_type, f"marts.{mart}.{column}"
+
+
+def test_every_input_is_accounted_for(seed_run: tuple[Settings, dict[str, object]]) -> None:
+    settings, results = seed_run
+    assert set(columns(settings.warehouse, "raw", "dumps")) >= {"dump_id", "file_name", "sha256", "landed_at"}
+    assert set(columns(settings.warehouse, "audit", "rejected_dumps")) >= {"file_name", "sha256", "reason", "rejected_at"}
+    assert results["land"]["landed"] == len(SEED_NAMES)  # type: ignore[index]
+
+
+def test_scorer_gives_exact_titles_bodies_and_fx(seed_run: tuple[Settings, dict[str, object]]) -> None:
+    settings, _ = seed_run
+    done = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "score.py"), "--warehouse", str(settings.warehouse),
+         "--gold", str(SHARED / "gold"), "--dumps", *SEED_NAMES,
+         "--min", "titles_f1=1", "bodies_exact=1", "fx_exact=1"],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def test_report_is_published_and_readable_offline(seed_run: tuple[Settings, dict[str, object]]) -> None:
+    settings, results = seed_run
+    index = settings.reports_dir / "index.html"
+    html = index.read_text()
+    assert "published" in html and "marts.articles" in html
+    assert json.loads((settings.reports_dir / "last_run.json").read_text())["status"] == "published"
+    for page in settings.reports_dir.rglob("*.html"):
+        text = page.read_text()
+        assert 'src="http' not in text and 'rel="stylesheet" href="http' not in text, page
+    assert results["validate"]["checks_failed"] == 0 or not results["validate"]["blocking_failures"]  # type: ignore[index]
+
+
+def test_rerun_and_copied_state_are_incremental(seed_run: tuple[Settings, dict[str, object]], tmp_path: Path) -> None:
+    settings, _ = seed_run
+    before = mart_hashes(settings.warehouse)
+
+    again = run_pipeline(settings)
+    assert again["land"]["landed"] == 0 and again["parse"]["pages"] == 0 and again["extract"]["articles"] == 0
+    assert mart_hashes(settings.warehouse) == before
+
+    # Copy the warehouse's folder elsewhere and point a run at it: it carries on from there.
+    copy_dir = tmp_path / "copied"
+    shutil.copytree(settings.warehouse.parent, copy_dir)
+    raw = tmp_path / "raw"
+    shutil.copytree(settings.raw_dir, raw)
+    extra = raw / "extra.txt"
+    text = (raw / f"{SEED_NAMES[0]}.txt").read_text().replace("08 December 2025", "09 December 2025")
+    extra.write_text(text.replace("Cardiff University to Open Branch in Astana", "Cardiff University Opens Branch in Astana"))
+    age(extra)
+    moved = Settings(raw_dir=raw, warehouse=copy_dir / settings.warehouse.name, reports_dir=tmp_path / "reports")
+    step = run_pipeline(moved)
+    assert step["land"]["landed"] == 1 and step["land"]["duplicates"] == len(SEED_NAMES)
+    assert step["parse"]["pages"] == 1
+    assert step["extract"]["articles"] == 1  # only the new article content (the rest were extracted before)
+    assert mart_hashes(settings.warehouse) == before  # the original is untouched

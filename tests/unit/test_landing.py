@@ -1,0 +1,117 @@
+"""Landing on a real DuckDB file: every file is landed once per content or refused with a reason."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from steppe.landing import RejectedDump, decode_dump, land_raw_dir
+from steppe.warehouse import connect
+from tests.conftest import BUNDLED_RAW, SEED_NAMES, age
+
+SEED = (BUNDLED_RAW / f"{SEED_NAMES[0]}.txt").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b"\x00\x01\x02binary\x00", "binary file, not text: NUL byte at offset 0"),
+        ("Café du Kazakhstan".encode("latin-1"), "not UTF-8 text: byte 0xE9 at offset 3"),
+    ],
+)
+def test_undecodable_bytes_are_refused_with_a_precise_reason(data: bytes, reason: str) -> None:
+    with pytest.raises(RejectedDump, match=reason):
+        decode_dump(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (codecs.BOM_UTF8 + SEED, "utf-8-sig"),
+        (SEED.decode().encode("utf-16"), "utf-16"),
+        (SEED, "utf-8"),
+    ],
+)
+def test_utf8_boms_and_utf16_decode_to_the_same_text(data: bytes, encoding: str) -> None:
+    text, used = decode_dump(data)
+    assert used == encoding
+    assert text == SEED.decode()
+
+
+def write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    age(path)
+    return path
+
+
+def test_batch_lands_good_files_refuses_bad_ones_and_recognises_duplicates(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write(raw, "a.txt", SEED)
+    write(raw, "copy of a.txt", SEED)  # same bytes, other name
+    write(raw, "empty.txt", b"")
+    write(raw, "blank.txt", " \n\u00a0\n\t\n".encode())
+    write(raw, "latin1.txt", "Tenge é".encode("latin-1"))
+    write(raw, "notes.txt", b"Just some notes about nothing in particular.\n")
+    write(raw, "ignored.csv", b"not a dump")
+    (raw / "folder.txt").mkdir()
+    os.symlink(raw / "missing-target", raw / "dangling.txt")
+
+    with connect(tmp_path / "w.duckdb") as con:
+        report = land_raw_dir(raw, con)
+        dumps = con.execute("select file_name from raw.dumps").fetchall()
+        rejected = dict(con.execute("select file_name, reason from audit.rejected_dumps").fetchall())
+
+    assert report.landed == ["a.txt"] and report.duplicates == ["copy of a.txt"]
+    assert dumps == [("a.txt",)]
+    assert set(rejected) == {"empty.txt", "blank.txt", "latin1.txt", "notes.txt", "folder.txt", "dangling.txt"}
+    assert "empty file" in rejected["empty.txt"]
+    assert "only white space" in rejected["blank.txt"]
+    assert "not UTF-8" in rejected["latin1.txt"]
+    assert "no recognisable page content" in rejected["notes.txt"]
+    assert "directory" in rejected["folder.txt"]
+    assert "broken symbolic link" in rejected["dangling.txt"]
+
+
+def test_landing_again_adds_nothing_and_refusals_are_recorded_once(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write(raw, "a.txt", SEED)
+    write(raw, "empty.txt", b"")
+    db = tmp_path / "w.duckdb"
+    for _ in range(2):
+        with connect(db) as con:
+            land_raw_dir(raw, con)
+    con2 = duckdb.connect(str(db), read_only=True)
+    assert con2.execute("select count(*) from raw.dumps").fetchone() == (1,)
+    assert con2.execute("select count(*) from audit.rejected_dumps").fetchone() == (1,)
+    con2.close()
+
+
+def test_a_file_still_being_written_is_left_for_the_next_run(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "fresh.txt").write_bytes(SEED)  # modified just now
+    with connect(tmp_path / "w.duckdb") as con:
+        report = land_raw_dir(raw, con)
+    assert report.deferred == ["fresh.txt"] and report.landed == []
+
+
+def test_symlink_to_a_dump_lands_like_the_file(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    target = write(tmp_path, "elsewhere.txt", SEED)
+    os.symlink(target, raw / "linked.txt")
+    with connect(tmp_path / "w.duckdb") as con:
+        assert land_raw_dir(raw, con).landed == ["linked.txt"]
+
+
+def test_missing_raw_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with connect(tmp_path / "w.duckdb") as con, pytest.raises(FileNotFoundError, match="STEPPE_RAW_DIR"):
+        land_raw_dir(tmp_path / "nope", con)
