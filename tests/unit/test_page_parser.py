@@ -198,3 +198,44 @@ def test_crlf_line_ends_parse_like_lf() -> None:
 def test_title_case_detection() -> None:
     assert is_title_case("Kazakhstan and Serbia Strengthen Ties Despite Different Paths")
     assert not is_title_case("Kazakhstan to raise electricity tariffs from next year")
+
+
+def test_article_date_lines_listing_repeats_and_pagination_are_furniture() -> None:
+    text = page(
+        "Kazakhstan Raises Wheat Export Quota",
+        "02 March 2021",  # the article's own date, under its title
+        "The quota rises by a tenth.",
+        "Kyrgyzstan Opens Border Crossing",
+        "March 1, 2021",
+        "The crossing reopened on Monday.",
+        "Viewing results 1 - 2 of 40",
+        "« Previous",
+        "1 2 3 Next »",
+    )
+    parsed = parse_page(text)
+    assert [a.title for a in parsed.articles] == ["Kazakhstan Raises Wheat Export Quota", "Kyrgyzstan Opens Border Crossing"]
+    assert parsed.articles[1].paragraphs == ("The crossing reopened on Monday.",)
+    assert parsed.page_date == dt.date(2021, 3, 3)  # the page date, not an article's
+
+
+def test_section_label_before_the_first_headline_is_not_a_title() -> None:
+    text = page("Latest News", "Tajikistan Signs Power Deal With Pakistan", "The deal covers summer exports.")
+    assert titles(text) == ["Tajikistan Signs Power Deal With Pakistan"]
+
+
+def test_question_headlines_and_quoted_short_paragraphs() -> None:
+    text = page(
+        "Will Kazakhstan Join BRICS?",
+        "Officials gave mixed signals this week.",
+        "“We are not in a hurry”",  # a short quotation standing alone: a paragraph, not a subheading
+        "The foreign ministry repeated its position.",
+        "will uzbekistan devalue the sum?",
+    )
+    parsed = parse_page(text)
+    assert [a.title for a in parsed.articles] == ["Will Kazakhstan Join BRICS?"]
+    assert parsed.articles[0].subheadings == ()
+    old_style = page(
+        "Can Kyrgyzstan pay its debts to China?",
+        "BISHKEK (TCA) — The government says it can.",
+    )
+    assert titles(old_style) == ["Can Kyrgyzstan pay its debts to China?"]

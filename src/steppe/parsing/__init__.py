@@ -17,7 +17,7 @@ from steppe.parsing.model import Article, FxQuote, Listing, ParsedPage, ParseIss
 __all__ = ["Article", "FxQuote", "Listing", "ParsedPage", "ParseIssue", "parse_page", "PARSER_VERSION"]
 
 # Bump when parsing output changes: stored pages parsed by an older version are parsed again.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def parse_page(text: str) -> ParsedPage:
@@ -37,13 +37,13 @@ def parse_page(text: str) -> ParsedPage:
             continue
         stripped = clean_line(line)
         if in_header:
-            if not stripped or is_furniture(stripped):
-                continue
             if page_date is None and (date := parse_date_line(stripped)) is not None:
                 page_date = date
                 continue
             if listing is None and (found := parse_listing_line(stripped)) is not None:
                 listing = found
+                continue
+            if not stripped or is_furniture(stripped):
                 continue
             in_header = False
         body_lines.append(line)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from steppe.parsing.header import parse_date_line, parse_listing_line
 from steppe.parsing.model import Article
 
 # Page furniture: lines that belong to no article.
@@ -31,6 +32,9 @@ FURNITURE_RES = [
         r"^tags?\s*:",
         r"^(?:posted|published) (?:on|in|by)\b",
         r"^by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}$",
+        r"^(?:«\s*)?(?:previous|next|older|newer)(?: (?:page|posts|articles))?(?:\s*»)?$",
+        r"^page \d+ of \d+$",
+        r"^(?:«\s*)?(?:\d+\s*)+(?:(?:next|»|…)\s*)*$",  # pagination: "1 2 3 Next »"
     )
 ]
 # Furniture that closes an article excerpt: the next line opens a new article.
@@ -59,6 +63,7 @@ MAX_HEADLINE_CHARS = 220
 MAX_HEADLINE_WORDS = 32
 MAX_SUBHEADING_WORDS = 14
 SENTENCE_END = ".!?…"
+QUOTE_OPENERS = "“\"‘'(«"
 CLOSERS = "\"'”’»)]"
 
 
@@ -70,7 +75,12 @@ def clean_line(line: str) -> str:
 
 
 def is_furniture(line: str) -> bool:
-    return any(r.match(line) for r in FURNITURE_RES)
+    """Navigation, credits and per-article date or listing lines: never titles, never body."""
+    return (
+        any(r.match(line) for r in FURNITURE_RES)
+        or parse_date_line(line) is not None
+        or parse_listing_line(line) is not None
+    )
 
 
 def ends_article(line: str) -> bool:
@@ -104,11 +114,8 @@ def is_headline_shaped(line: str) -> bool:
     first = line[0]
     if first in "•·*-–—" or first.islower():
         return False
-    last = _last_meaningful_char(line)
-    if last in ".,;:…" or ends_with_ellipsis(line):
-        return False
-    # A question or exclamation closes a sentence unless the line reads as a Title-Case headline.
-    return not (last in "!?" and not is_title_case(line))
+    # Questions and exclamations may be headlines ("Will Kazakhstan Join BRICS?").
+    return _last_meaningful_char(line) not in ".,;:…" and not ends_with_ellipsis(line)
 
 
 def dateline_of(paragraph: str) -> str | None:
@@ -175,8 +182,9 @@ def _is_headline(lines: Sequence[_Line], i: int, current: _Draft | None) -> bool
     if line.opens_article or dateline_of(nxt.text):
         return True
     if not current.paragraphs:
-        # Two headline-shaped lines in a row: the first one cannot be a title with no body.
-        return False
+        # The line before had no body (a section label, say): the line that a paragraph follows
+        # is the headline. Of two headline-shaped lines before a paragraph, the second wins.
+        return not is_headline_shaped(nxt.text)
     # Sentence case with nothing marking a new article is an own-line subheading.
     return is_title_case(line.text) and len(line.text.split()) >= 3
 
@@ -185,6 +193,7 @@ def _is_subheading(line: _Line, current: _Draft) -> bool:
     return (
         bool(current.paragraphs)
         and is_headline_shaped(line.text)
+        and line.text[0] not in QUOTE_OPENERS  # a short quotation is a paragraph
         and len(line.text.split()) <= MAX_SUBHEADING_WORDS
     )
 
