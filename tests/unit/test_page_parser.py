@@ -239,3 +239,18 @@ def test_question_headlines_and_quoted_short_paragraphs() -> None:
         "BISHKEK (TCA) — The government says it can.",
     )
     assert titles(old_style) == ["Can Kyrgyzstan pay its debts to China?"]
+
+
+def test_author_page_has_no_articles() -> None:
+    text = page(
+        "Aigerim Nurlanova",
+        "Aigerim Nurlanova is a journalist based in Almaty who covers energy and mining.",
+        "Articles by Aigerim Nurlanova",
+    )
+    parsed = parse_page(text)
+    assert parsed.articles == () and parsed.is_recognisable
+
+
+def test_a_name_like_headline_with_news_text_stays_an_article() -> None:
+    text = page("Nursultan Nazarbayev Returns", "The former president returned to Astana on Monday.")
+    assert titles(text) == ["Nursultan Nazarbayev Returns"]

@@ -35,7 +35,7 @@ _EXTRA: dict[str, str] = {
     "Japanese": "JP", "South Korea": "KR", "Korea": "KR", "Korean": "KR", "South Korean": "KR",
     "Republic of Korea": "KR", "North Korea": "KP", "North Korean": "KP",
     "Azerbaijani": "AZ", "Azeri": "AZ", "Georgian": "GE", "Armenian": "AM", "Belarusian": "BY",
-    "Belarus": "BY", "Ukrainian": "UA", "Ukraine": "UA", "Serbian": "RS", "Sebia": "RS",
+    "Belarus": "BY", "Ukrainian": "UA", "Ukraine": "UA", "Serbian": "RS",
     "Polish": "PL", "Hungarian": "HU", "Czech": "CZ", "Czech Republic": "CZ", "Dutch": "NL",
     "Netherlands": "NL", "Holland": "NL", "Belgian": "BE", "Swiss": "CH", "Austrian": "AT",
     "Swedish": "SE", "Norwegian": "NO", "Finnish": "FI", "Danish": "DK", "Irish": "IE",

@@ -25,7 +25,9 @@ FURNITURE_RES = [
         r"^register (?:now )?to read more\b",
         r"^(?:log ?in|sign ?in|subscribe) to (?:read|continue)\b",
         r"^written by\b",
-        r"^(?:image|images|photo|photos|photograph|picture|illustration)(?: credits?)?\s*:",
+        r"^\(?(?:image|images|photo|photos|photograph|picture|illustration|source)(?: credits?)?\s*:",
+        r"^(?:articles|posts|stories) by\b",
+        r"^author\s*:",
         r"^(?:image|photo) (?:credit|courtesy|source)\b",
         r"^\[/?caption\b",
         r"^share (?:this|on)\b",
@@ -215,11 +217,28 @@ def segment_articles(lines: Iterable[str], *, is_page_end: bool = True) -> list[
             current.parts.append((line.text, False))
     articles = []
     for n, draft in enumerate(drafts):
-        if not draft.paragraphs:
-            continue  # a headline with no body (e.g. a section label) is not an article
+        if not draft.paragraphs or is_author_bio(draft.title, draft.paragraphs[0]):
+            continue  # a headline with no body (a section label) or an author's bio is not an article
         is_last = n == len(drafts) - 1
         articles.append(_finish(draft, breaks_off_at_page_end=is_last and is_page_end))
     return articles
+
+
+_BIO_VERB_RE = re.compile(r"^(?:is|was|has|had|joined|writes|covers|works|reports)\b")
+
+
+def is_author_bio(title: str, first_paragraph: str) -> bool:
+    """An author page: the "title" is a bare name and the text opens "<Name> is a journalist ..."."""
+    words = title.split()
+    if not 2 <= len(words) <= 4 or not all(w[0].isupper() and w.replace("-", "").replace("’", "").isalpha()
+                                           for w in words):
+        return False
+    for lead in (title, words[-1], words[0]):
+        if first_paragraph.startswith(lead + " ") or first_paragraph.startswith(lead + ","):
+            rest = first_paragraph[len(lead):].lstrip(" ,")
+            if _BIO_VERB_RE.match(rest):
+                return True
+    return False
 
 
 def _finish(draft: _Draft, *, breaks_off_at_page_end: bool) -> Article:
