@@ -354,3 +354,15 @@ def test_seed_regression_floor() -> None:
     assert m["core_recall"] >= 0.95
     assert m["all_recall"] >= 0.93
     assert m["core_attr_acc"] >= 0.90
+
+
+def test_range_with_both_ends_written_whole_keeps_each_text() -> None:
+    out = figs("Kyrgyzstan and Kazakhstan plan to lift bilateral trade from $1.5 billion to $3 billion.")
+    assert [(f.figure_text, f.value) for f in out] == [("$1.5 billion", 1.5e9), ("$3 billion", 3e9)]
+
+
+def test_both_ends_of_a_range_share_the_partner_named_after_it() -> None:
+    out = figs("Tajikistan expects to export 1.2 to 1.5 million tons of cement to Afghanistan in 2026.")
+    assert [(f.value, f.reporter_country, f.partner_country) for f in out] == [
+        (1.2e6, "TJ", "AF"), (1.5e6, "TJ", "AF")
+    ]

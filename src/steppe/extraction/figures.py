@@ -42,6 +42,7 @@ class _Cand:
     unit: str
     kind: FigureKind
     note: str | None = None
+    range_start: int | None = None  # both ends of one range share it: they are one flow, not siblings
 
 
 def _num_group(name: str) -> str:
@@ -206,10 +207,15 @@ def _split(m: re.Match[str], vals: list[float], unit: str, kind: FigureKind) -> 
         return [_Cand(m.start(), end, m.string[m.start() : end].strip(), vals[0], unit, kind)]
     if len(vals) == 1:
         return [_Cand(m.start(), m.end(), text, vals[0], unit, kind)]
+    # "$2.5 billion to $5 billion": each end is written whole, so each keeps its own text;
+    # "$2-3 billion": the lower end borrows the scale, so both keep the whole range.
+    lower_text = upper_text = text
+    if m.group("as") or m.group("ag"):
+        lower_text, upper_text = (part.strip() for part in re.split(_RANGE_SEP, text, maxsplit=1))
     # two ends: second end gets a 1-char later start so overlap resolution keeps both
     return [
-        _Cand(m.start(), m.start("b"), text, vals[0], unit, kind, "range: lower end"),
-        _Cand(m.start("b"), m.end(), text, vals[1], unit, kind, "range: upper end"),
+        _Cand(m.start(), m.start("b"), lower_text, vals[0], unit, kind, "range: lower end", m.start()),
+        _Cand(m.start("b"), m.end(), upper_text, vals[1], unit, kind, "range: upper end", m.start()),
     ]
 
 
@@ -753,7 +759,9 @@ def _sentence_figures(
                 continue  # quantities/percent/fold need a cue (precision first)
             metric = "other"
         metric = _refine_metric(metric, s, c)
-        siblings = tuple(x.start for x in cands if x is not c)
+        siblings = tuple(
+            x.start for x in cands if x is not c and (c.range_start is None or x.range_start != c.range_start)
+        )
         reporter, partner, found = _rp(metric, s, c, ms, ctx.home, siblings)
         if inherit and ctx.prev is not None and (not found or partner is None):
             if ctx.prev.metric == metric or metric in CORE_METRICS:
