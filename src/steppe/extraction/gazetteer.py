@@ -71,7 +71,12 @@ def _plural(form: str) -> str | None:
     return form + "s"
 
 
-def _country_tables() -> tuple[dict[str, tuple[str, bool]], dict[str, str]]:
+@cache
+def country_tables() -> tuple[dict[str, tuple[str, bool]], dict[str, str]]:
+    """(surface form -> (ISO alpha-2, is a demonym), ISO alpha-2 -> common English name).
+
+    pycountry's names plus data/countries.tsv (other names, demonyms and adjectives).
+    """
     import pycountry
 
     forms: dict[str, tuple[str, bool]] = {}
@@ -165,7 +170,7 @@ def _cities(
 @cache
 def gazetteer() -> Gazetteer:
     """All reference tables, built on first use (about a second) and kept for the process."""
-    country_forms, country_name = _country_tables()
+    country_forms, country_name = country_tables()
     typo_targets = {n: c for n, (c, dem) in country_forms.items() if not dem and n.isalpha() and len(n) >= 6}
 
     org_forms: dict[str, tuple[str, str | None]] = {}
