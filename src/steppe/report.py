@@ -54,6 +54,8 @@ def _latest_validation_pages(reports: Path) -> dict[str, str]:
 
 
 def _table(rows: list[list[Any]], header: list[str]) -> str:
+    if not rows:
+        return "<p><i>none</i></p>"
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
     return f"<table><tr>{head}</tr>{body}</table>"

@@ -156,7 +156,9 @@ th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vert
 th { background: #f3f3f3; }
 a { color: #0b5cad; }
 .text-danger, .fa-times { color: #b00020; } .text-success, .fa-check-circle { color: #1b7f3b; }
-.navbar, .sticky, .d-none { display: block; }
+.fa-check-circle::before { content: "\\2714"; font-style: normal; }
+.fa-times::before, .fa-times-circle::before { content: "\\2718"; font-style: normal; }
+.fa-exclamation-triangle::before { content: "\\26A0"; font-style: normal; }
 img { max-height: 2rem; }
 """
 
