@@ -254,3 +254,14 @@ def test_author_page_has_no_articles() -> None:
 def test_a_name_like_headline_with_news_text_stays_an_article() -> None:
     text = page("Nursultan Nazarbayev Returns", "The former president returned to Astana on Monday.")
     assert titles(text) == ["Nursultan Nazarbayev Returns"]
+
+
+def test_agency_tag_makes_a_dateline_in_any_case_and_arrows_in_the_ticker_are_allowed() -> None:
+    text = page(
+        "Kyrgyzstan to cut red tape for exporters",
+        "Bishkek (TCA) — The cabinet approved the plan on Friday.",
+        ticker="• KGS/USD = 0.01144 ▼ -0.10%\n• KZT/USD = 0.00196 ▲ 0.05%",
+    )
+    parsed = parse_page(text)
+    assert parsed.articles[0].dateline == "Bishkek (TCA) —"
+    assert [(q.currency, q.change_pct) for q in parsed.quotes] == [("KGS", "-0.10"), ("KZT", "0.05")]

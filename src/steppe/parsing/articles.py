@@ -120,7 +120,14 @@ def is_headline_shaped(line: str) -> bool:
     return _last_meaningful_char(line) not in ".,;:…" and not ends_with_ellipsis(line)
 
 
+# "Bishkek (TCA) -": the agency tag makes a dateline whatever the case of the place.
+TCA_DATELINE_RE = re.compile(r"^(?P<dateline>[A-Z][\w.'’\- ]{1,40}(?:,\s*[A-Z][\w.'’\- ]{2,30})?\s*\(TCA\)\s*(?:—|–|--|-)\s*)\S")
+
+
 def dateline_of(paragraph: str) -> str | None:
+    tagged = TCA_DATELINE_RE.match(paragraph)
+    if tagged:
+        return tagged["dateline"].strip()
     match = DATELINE_RE.match(paragraph)
     if not match:
         return None

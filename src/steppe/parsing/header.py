@@ -15,6 +15,7 @@ QUOTE_RE = re.compile(
     r"""^\s*[•·*\-–]?\s*
     (?P<currency>[A-Za-z]{3})\s*/\s*(?P<quote>[A-Za-z]{3})\s*=\s*
     (?P<rate>\d+(?:\.\d+)?)\s+
+    (?:[▲▼↑↓△▽]\s*)?                       # some tickers draw the direction too
     (?P<change>[-+−]?\d+(?:\.\d+)?)\s*%\s*$""",
     re.VERBOSE,
 )
