@@ -121,7 +121,9 @@ def is_headline_shaped(line: str) -> bool:
 
 
 # "Bishkek (TCA) -": the agency tag makes a dateline whatever the case of the place.
-TCA_DATELINE_RE = re.compile(r"^(?P<dateline>[A-Z][\w.'’\- ]{1,40}(?:,\s*[A-Z][\w.'’\- ]{2,30})?\s*\(TCA\)\s*(?:—|–|--|-)\s*)\S")
+TCA_DATELINE_RE = re.compile(
+    r"^(?P<dateline>[A-Z][\w.'’\- ]{1,40}(?:,\s*[A-Z][\w.'’\- ]{2,30})?\s*\(TCA\)\s*(?:—|–|--|-)\s*)\S"
+)
 
 
 def dateline_of(paragraph: str) -> str | None:
