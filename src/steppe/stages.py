@@ -81,6 +81,7 @@ def parse_new_dumps(con: duckdb.DuckDBPyConnection) -> ParseReport:
                     "is_truncated": article.is_truncated,
                     "dateline": article.dateline,
                     "content_hash": content_hash(article.title, article.body),
+                    "word_count": article.word_count,
                 }
             )
     insert_rows(con, "raw.pages", pages)

@@ -68,8 +68,11 @@ create table if not exists raw.page_articles (
     is_truncated       boolean not null,
     dateline           varchar,
     content_hash       varchar not null,   -- sha256 of title and body: one extraction per content
+    word_count         integer,            -- words in the body (str.split), counted once here
     primary key (dump_id, position)
 );
+-- Warehouses made before word_count existed get the column; their pages are parsed again.
+alter table raw.page_articles add column if not exists word_count integer;
 
 create table if not exists raw.parse_issues (
     dump_id varchar not null,

@@ -17,7 +17,7 @@ renamed as (
         is_truncated,
         dateline,
         content_hash,
-        len(string_split_regex(trim(body), '\s+')) as word_count
+        word_count
     from source
 )
 
