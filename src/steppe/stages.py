@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -32,25 +34,46 @@ class ParseReport:
     pages_without_articles: int
 
 
+PARSE_BATCH = 500  # dumps held in memory at once: bounds memory whatever the backlog
+
+
 def parse_new_dumps(con: duckdb.DuckDBPyConnection) -> ParseReport:
     """Parse dumps not yet parsed by this parser version into raw.pages and friends."""
-    todo = con.execute(
-        """
-        select d.dump_id, d.content from raw.dumps d
-        left join raw.pages p on p.dump_id = d.dump_id and p.parser_version = ?
-        where p.dump_id is null order by d.dump_id
-        """,
-        [PARSER_VERSION],
-    ).fetchall()
-    ids = [dump_id for dump_id, _ in todo]
+    ids = [
+        row[0]
+        for row in con.execute(
+            """
+            select d.dump_id from raw.dumps d
+            left join raw.pages p on p.dump_id = d.dump_id and p.parser_version = ?
+            where p.dump_id is null order by d.dump_id
+            """,
+            [PARSER_VERSION],
+        ).fetchall()
+    ]
     # Output of an older parser version is replaced whole.
     for table in ("raw.pages", "raw.fx_quotes", "raw.page_articles", "raw.parse_issues"):
         con.execute(f"delete from {table} where dump_id in (select unnest(?::varchar[]))", [ids])
-
     now = dt.datetime.now(dt.UTC)
-    pages, quotes, articles, issues = [], [], [], []
+    totals = [0, 0, 0, 0, 0]
+    for start in range(0, len(ids), PARSE_BATCH):
+        batch = con.execute(
+            "select dump_id, content from raw.dumps where dump_id in (select unnest(?::varchar[])) order by dump_id",
+            [ids[start : start + PARSE_BATCH]],
+        ).fetchall()
+        for i, n in enumerate(_parse_batch(con, batch, now)):
+            totals[i] += n
+    return ParseReport(*totals)
+
+
+def _parse_batch(
+    con: duckdb.DuckDBPyConnection, batch: list[tuple[str, str]], now: dt.datetime
+) -> tuple[int, int, int, int, int]:
+    pages: list[dict[str, object]] = []
+    quotes: list[dict[str, object]] = []
+    articles: list[dict[str, object]] = []
+    issues: list[dict[str, object]] = []
     empty = 0
-    for dump_id, text in todo:
+    for dump_id, text in batch:
         page = parse_page(text)
         empty += not page.articles
         pages.append(
@@ -88,7 +111,7 @@ def parse_new_dumps(con: duckdb.DuckDBPyConnection) -> ParseReport:
     insert_rows(con, "raw.fx_quotes", quotes)
     insert_rows(con, "raw.page_articles", articles)
     insert_rows(con, "raw.parse_issues", issues)
-    return ParseReport(len(pages), len(articles), len(quotes), len(issues), empty)
+    return len(pages), len(articles), len(quotes), len(issues), empty
 
 
 @cache
@@ -111,14 +134,51 @@ class ExtractReport:
     figures: int
 
 
-def extract_new_articles(con: duckdb.DuckDBPyConnection) -> ExtractReport:
-    """Extract entities and trade figures for article contents not yet extracted."""
-    # Heavy modules load here, in the task, never at DAG parse time.
+# Below this many articles a worker pool costs more to start than it saves.
+PARALLEL_MIN_ARTICLES = 200
+EXTRACT_CHUNK = 100
+
+Todo = tuple[str, str, str, "dt.date | None"]
+Extracted = tuple[str, list[dict[str, object]], list[dict[str, object]]]
+
+
+def extract_article(item: Todo) -> Extracted:
+    """Entities and trade figures of one article content, as rows (runs in worker processes too)."""
     from steppe.extraction.entities import extract_entities
     from steppe.extraction.figures import extract_trade_figures
 
+    chash, title, body, page_date = item
+    mentions = [
+        {"content_hash": chash, "position": n, **asdict(m), "aliases": list(m.aliases)}
+        for n, m in enumerate(extract_entities(title, body), start=1)
+    ]
+    figures = [
+        {"content_hash": chash, "position": n, **asdict(f)}
+        for n, f in enumerate(extract_trade_figures(title, body, page_date), start=1)
+    ]
+    return chash, mentions, figures
+
+
+def _extract_all(todo: list[Todo]) -> Iterator[Extracted]:
+    """Results in input order; one worker process per core when the batch is large enough."""
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(todo) < PARALLEL_MIN_ARTICLES:
+        yield from map(extract_article, todo)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from steppe.extraction.entities import extract_entities
+
+    extract_entities("Warm-up", "Load the gazetteers once, before forking.")  # workers inherit them
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(extract_article, todo, chunksize=EXTRACT_CHUNK)
+
+
+def extract_new_articles(con: duckdb.DuckDBPyConnection) -> ExtractReport:
+    """Extract entities and trade figures for article contents not yet extracted."""
     version = extractor_version()
-    todo = con.execute(
+    todo: list[Todo] = con.execute(
         """
         with versions as (
             select a.content_hash, any_value(a.title) as title, any_value(a.body) as body,
@@ -140,17 +200,14 @@ def extract_new_articles(con: duckdb.DuckDBPyConnection) -> ExtractReport:
         con.execute(f"delete from {table} where content_hash in (select unnest(?::varchar[]))", [hashes])
 
     now = dt.datetime.now(dt.UTC)
-    done, mentions, figures = [], [], []
-    words = 0
-    for chash, title, body, page_date in todo:
-        words += len(title.split()) + len(body.split())
-        for position, mention in enumerate(extract_entities(title, body), start=1):
-            mentions.append({"content_hash": chash, "position": position, **asdict(mention)})
-        for position, figure in enumerate(extract_trade_figures(title, body, page_date), start=1):
-            figures.append({"content_hash": chash, "position": position, **asdict(figure)})
+    done: list[dict[str, object]] = []
+    mentions: list[dict[str, object]] = []
+    figures: list[dict[str, object]] = []
+    words = sum(len(title.split()) + len(body.split()) for _, title, body, _ in todo)
+    for (chash, article_mentions, article_figures), (_, _, _, page_date) in zip(_extract_all(todo), todo, strict=True):
+        mentions += article_mentions
+        figures += article_figures
         done.append({"content_hash": chash, "page_date": page_date, "extractor_version": version, "extracted_at": now})
-    for row in mentions:
-        row["aliases"] = list(row["aliases"])
     insert_rows(con, "raw.article_extractions", done)
     insert_rows(con, "raw.entity_mentions", mentions)
     insert_rows(con, "raw.trade_figures", figures)
