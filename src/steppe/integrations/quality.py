@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,9 +138,25 @@ def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
     if (reports_dir / "index.html").exists():
         os.replace(reports_dir / "index.html", gx_index)
     make_offline(reports_dir)
+    prune_validation_results(reports_dir)
     report.docs_index = gx_index if gx_index.exists() else None
     (reports_dir / "quality.json").write_text(json.dumps(report.as_dict(), indent=2, default=str))
     return report
+
+
+KEEP_RUNS = 30  # validation results (and their Data Docs pages) kept per suite
+
+
+def prune_validation_results(reports_dir: Path, keep: int = KEEP_RUNS) -> int:
+    """Drop all but the newest `keep` runs per suite: stores and pages would grow every hour."""
+    removed = 0
+    for root in (reports_dir / "gx_validation_results", reports_dir / "validations"):
+        for suite_dir in {p.parent.parent for p in root.glob("*/*/*/*")} if root.exists() else set():
+            runs = sorted(p for p in suite_dir.glob("*/*") if p.is_dir())  # run_name/timestamp
+            for old in runs[:-keep]:
+                shutil.rmtree(old, ignore_errors=True)
+                removed += 1
+    return removed
 
 
 def _observed(result: dict[str, Any]) -> str:
