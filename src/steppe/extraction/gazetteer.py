@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = "steppe"
 
