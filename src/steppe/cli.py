@@ -64,15 +64,25 @@ def print_summary(last: dict[str, Any]) -> None:
 
 
 @app.command()
-def run() -> None:
-    """Run every stage in this process (no Airflow): for development and benchmarks."""
+def run(
+    run_id: Annotated[
+        str | None, typer.Option(help="Run id (default: a new one). Re-running a published run changes nothing.")
+    ] = None,
+) -> None:
+    """Run every stage in this process (no Airflow): for development and benchmarks.
+
+    Overlapping runs on one warehouse wait for each other (the writer lock is held for the whole run).
+    """
     from steppe.pipeline import QualityGateError, run_pipeline
 
     try:
-        result = run_pipeline()
+        result = run_pipeline(run_id=run_id)
     except QualityGateError as exc:
         console.print(f"[red]{exc}[/red]")
         sys.exit(1)
+    if result.get("already_published"):
+        console.print(f"Run {result['run_id']} was already published: nothing changed.")
+        return
     console.print_json(json.dumps(result.get("timings_s", {})))
     summary()
 

@@ -1,14 +1,19 @@
 """Landing: every file in the raw folder is landed once per distinct content, or refused with a reason.
 
 Nothing is moved or deleted from the raw folder: a refused file stays where it is, and its
-reason is written to audit.rejected_dumps so an operator can see and fix it.
+reason is written to audit.rejected_dumps so an operator can see and fix it. A file that may
+still be being written is left for the next run and listed, with why, in the run's report.
+
+One file's trouble never stops the batch: each file is landed, refused or deferred on its own.
 """
 
 from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
 import hashlib
+import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +23,23 @@ import duckdb
 import pyarrow as pa
 
 from steppe.parsing import parse_page
+from steppe.parsing.header import is_quote_like
+from steppe.runs import fault_point
 
 # A file modified this recently may still be being written; it is left for the next run.
 SETTLE_SECONDS = 2.0
+# A page dump is tens of kilobytes; anything this large is not one, and is refused unread.
+MAX_DUMP_BYTES_ENV = "STEPPE_MAX_DUMP_BYTES"
+DEFAULT_MAX_DUMP_BYTES = 5 * 1024 * 1024
+_CHUNK = 1 << 20
 
 
 class RejectedDump(Exception):
     """A file that cannot be a page dump; the message is the reason a person reads."""
+
+
+class Deferred(Exception):
+    """A file to look at again next run (still being written, or changed while read)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +55,8 @@ class LandingReport:
     duplicates: list[str] = field(default_factory=list)  # content already in raw.dumps
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
     deferred: list[str] = field(default_factory=list)  # still being written: next run
+    deferrals: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (file name, what was odd) of landed files
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -48,11 +65,27 @@ class LandingReport:
             "rejected": len(self.rejected),
             "deferred": len(self.deferred),
             "rejections": [{"file": f, "reason": r} for f, r in self.rejected],
+            "deferrals": [{"file": f, "reason": r} for f, r in self.deferrals],
+            "notes": [{"file": f, "note": n} for f, n in self.notes],
         }
+
+
+def max_dump_bytes() -> int:
+    try:
+        return int(os.environ.get(MAX_DUMP_BYTES_ENV, DEFAULT_MAX_DUMP_BYTES))
+    except ValueError:
+        return DEFAULT_MAX_DUMP_BYTES
 
 
 def decode_dump(data: bytes) -> tuple[str, str]:
     """(text, encoding name) of a dump's bytes, or RejectedDump with the reason."""
+    text, encoding, _ = decode_dump_noting(data)
+    return text, encoding
+
+
+def decode_dump_noting(data: bytes) -> tuple[str, str, str | None]:
+    """(text, encoding, note): the encoding is one of utf-8, utf-8-sig, utf-16, utf-32 (what
+    raw.dumps accepts); the note says what was unusual about landing it, if anything."""
     if not data:
         return _reject("empty file (0 bytes)")
     for bom, encoding in (
@@ -64,55 +97,189 @@ def decode_dump(data: bytes) -> tuple[str, str]:
     ):
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding
+                text = data.decode(encoding)
             except UnicodeDecodeError as exc:
                 return _reject(f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}")
+            if "\x00" in text:
+                at = text.index("\x00")
+                return _reject(f"binary file, not text: NUL character in {encoding} text at character {at}")
+            return text, encoding, None
     nul = data.find(b"\x00")
     if nul >= 0:
+        utf16 = _bomless_utf16(data)
+        if utf16 is not None:
+            return utf16[0], "utf-16", f"UTF-16 without a byte-order mark, read as {utf16[1]}"
+        if nul > 0 and not data[nul:].strip(b"\x00"):
+            return _reject(
+                f"ends in {len(data) - nul} NUL bytes from offset {nul}: a partly written or preallocated file"
+            )
         return _reject(f"binary file, not text: NUL byte at offset {nul}")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.start + 1].hex().upper()
+        if exc.reason == "unexpected end of data" and len(data) - exc.start < 4:
+            # Cut off inside its last character: a truncated page, which the parser handles
+            # (its last article is marked truncated). Only the partial character is dropped, and
+            # only when the rest shows it is UTF-8 (multi-byte characters decode): a Latin-1 file
+            # ending in "é" looks the same byte for byte and must not land as UTF-8.
+            head = data[: exc.start]
+            if not head.isascii():
+                note = f"cut off inside its last character: the {len(data) - exc.start} byte(s) of it were dropped"
+                return head.decode("utf-8"), "utf-8", note
         return _reject(
             f"not UTF-8 text: byte 0x{bad} at offset {exc.start} is invalid UTF-8 "
             "(re-save the file as UTF-8)"
         )
 
 
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a byte-order mark: text whose every other byte is NUL (ASCII-heavy pages)."""
+    if len(data) % 2 or len(data) < 4:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for encoding, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
+        if zeros.count(0) >= 0.7 * len(zeros):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text:
+                return text, encoding
+    return None
+
+
 def check_dump(text: str) -> None:
     """Refuse text that holds no page: no ticker, no page date and no listing header."""
     if not text.strip():
         _reject("no content: the file holds only white space")
+    head = text.lstrip().lower()
+    if head.startswith(("<!doctype html", "<html")):
+        _reject("an HTML document, not a text page dump (the scraper saved the page's markup)")
     page = parse_page(text)
     if not page.is_recognisable:
         _reject("no recognisable page content: no FX ticker line, page date line or listing header")
+    if page.page_date is None and page.listing is None and not page.articles:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
+        damaged = {issue.line_no for issue in page.issues if issue.kind == "malformed_quote"}
+        if last >= 0 and is_quote_like(lines[last]) and last + 1 in damaged:
+            _reject(
+                f"cut off inside the FX ticker: line {last + 1} ({lines[last].strip()!r}) is incomplete "
+                "and no page date or article follows"
+            )
 
 
 def _reject(reason: str) -> NoReturn:
     raise RejectedDump(reason)
 
 
-def read_candidate(path: Path, *, now: float, settle_seconds: float = SETTLE_SECONDS) -> Candidate | None:
-    """The file's bytes, None if it may still be being written, or RejectedDump."""
+def _describe(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory, not a dump file"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a dump file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a dump file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a dump file"
+    return "not a regular file, not a dump file"
+
+
+def _stat(path: Path) -> os.stat_result:
+    """stat() following links, with the reason a person reads when it fails."""
     try:
-        info = path.stat()  # follows symlinks: a link to a regular file lands like the file
+        return path.stat()
     except FileNotFoundError:
-        raise RejectedDump("broken symbolic link: its target does not exist") from None
+        try:
+            target = os.readlink(path)
+        except OSError:
+            raise Deferred("disappeared before it could be read") from None
+        raise RejectedDump(f"broken symbolic link: its target {target!r} does not exist") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise RejectedDump("symbolic link loop: the link never reaches a file") from None
         raise RejectedDump(f"cannot read: {exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        raise RejectedDump(f"{kind}, not a dump file")
-    if now - info.st_mtime < settle_seconds:
-        return None
+
+
+def _open(path: Path, info: os.stat_result) -> int:
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: should a pipe replace the file after stat(), opening it must not hang.
+        return os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except PermissionError:
+        raise RejectedDump(
+            f"cannot read: permission denied (mode {stat.S_IMODE(info.st_mode):03o}, owner uid {info.st_uid}; "
+            f"landing runs as uid {os.getuid()})"
+        ) from None
+    except FileNotFoundError:
+        raise Deferred("disappeared before it could be read") from None
     except OSError as exc:
         raise RejectedDump(f"cannot read: {exc.strerror}") from None
-    if len(data) != info.st_size or path.stat().st_mtime != info.st_mtime:
-        return None  # changed while we read it
+
+
+def _same(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns) == (b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns)
+
+
+def read_candidate(path: Path, *, now: float, settle_seconds: float = SETTLE_SECONDS) -> Candidate | None:
+    """The file's bytes, None if it may still be being written, or RejectedDump with the reason."""
+    try:
+        return _read(path, now=now, settle_seconds=settle_seconds)
+    except Deferred:
+        return None
+
+
+def _read(path: Path, *, now: float, settle_seconds: float) -> Candidate:
+    info = _stat(path)  # follows symlinks: a link to a regular file lands like the file
+    if not stat.S_ISREG(info.st_mode):
+        raise RejectedDump(_describe(info.st_mode))
+    age = now - info.st_mtime
+    # A file written to just now may still be growing. A modification time further in the
+    # future than the settle time is clock skew, not a writer (a write would set it to now);
+    # such a file is read, and the checks around the read catch a change during it.
+    if -settle_seconds <= age < settle_seconds:
+        raise Deferred(
+            f"modified {max(age, 0):.1f} s ago (settle time {settle_seconds:g} s): may still be being written"
+        )
+    fd = _open(path, info)
+    try:
+        if not _same(os.fstat(fd), info):
+            raise Deferred("replaced or changed while being landed")
+        limit = max_dump_bytes()
+        digest = hashlib.sha256()
+        if info.st_size > limit:
+            # Never held in memory: hashed in chunks so the refusal names the content.
+            while chunk := os.read(fd, _CHUNK):
+                digest.update(chunk)
+            if not _same(os.fstat(fd), info):
+                raise Deferred("changed while being landed")
+            raise TooLarge(
+                f"too large for a page dump: {info.st_size:,} bytes, over the limit of {limit:,} bytes "
+                f"({MAX_DUMP_BYTES_ENV}); not read into the warehouse",
+                digest.hexdigest(),
+                info.st_size,
+            )
+        parts = []
+        while chunk := os.read(fd, _CHUNK):
+            parts.append(chunk)
+        data = b"".join(parts)
+        if len(data) != info.st_size or not _same(os.fstat(fd), info):
+            raise Deferred("changed while being landed")
+    finally:
+        os.close(fd)
     return Candidate(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
+
+
+class TooLarge(RejectedDump):
+    def __init__(self, reason: str, sha256: str, size: int) -> None:
+        super().__init__(reason)
+        self.sha256 = sha256
+        self.size = size
+
+
+def is_dump_name(path: Path) -> bool:
+    """`*.txt`, any file name; the suffix in any case (`.TXT` from Windows tools too)."""
+    return path.name.lower().endswith(".txt") and len(path.name) > len(".txt")
 
 
 def land_raw_dir(
@@ -128,30 +295,41 @@ def land_raw_dir(
     new_rows: list[dict[str, object]] = []
     rejected_rows: list[dict[str, object]] = []
 
-    for path in sorted(raw_dir.glob("*.txt"), key=lambda p: p.name):
+    def refuse(name: str, sha: str | None, size: int | None, reason: str) -> None:
+        report.rejected.append((name, reason))
+        if (name, sha) not in refused:  # a refusal is recorded once per name and content
+            refused.add((name, sha))
+            rejected_rows.append(
+                {"file_name": name, "sha256": sha, "reason": reason, "size_bytes": size, "rejected_at": now}
+            )
+
+    for path in sorted((p for p in raw_dir.iterdir() if is_dump_name(p)), key=lambda p: p.name):
         sha: str | None = None
         size: int | None = None
         try:
-            candidate = read_candidate(path, now=now.timestamp(), settle_seconds=settle_seconds)
-            if candidate is None:
-                report.deferred.append(path.name)
-                continue
+            candidate = _read(path, now=now.timestamp(), settle_seconds=settle_seconds)
             sha, size = candidate.sha256, len(candidate.data)
             if sha in known:
                 report.duplicates.append(path.name)
                 continue
-            text, encoding = decode_dump(candidate.data)
+            text, encoding, note = decode_dump_noting(candidate.data)
             check_dump(text)
+        except Deferred as exc:
+            report.deferred.append(path.name)
+            report.deferrals.append((path.name, f"{exc}; left for the next run"))
+            continue
         except RejectedDump as exc:
-            report.rejected.append((path.name, str(exc)))
-            if (path.name, sha) not in refused:
-                refused.add((path.name, sha))
-                rejected_rows.append(
-                    {"file_name": path.name, "sha256": sha, "reason": str(exc), "size_bytes": size, "rejected_at": now}
-                )
+            if isinstance(exc, TooLarge):
+                sha, size = exc.sha256, exc.size
+            refuse(path.name, sha, size, str(exc))
+            continue
+        except Exception as exc:  # one file's surprise must not stop the batch
+            refuse(path.name, sha, size, f"could not be checked: {type(exc).__name__}: {exc}")
             continue
         known.add(sha)
         report.landed.append(path.name)
+        if note:
+            report.notes.append((path.name, note))
         new_rows.append(
             {
                 "dump_id": sha[:16],
@@ -165,6 +343,7 @@ def land_raw_dir(
         )
 
     insert_rows(con, "raw.dumps", new_rows)
+    fault_point("land")  # test hook: rows written, not committed (see steppe.runs)
     insert_rows(con, "audit.rejected_dumps", rejected_rows)
     return report
 

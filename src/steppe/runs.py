@@ -3,7 +3,32 @@
 BI users read the published file (STEPPE_WAREHOUSE). A run copies it into a working folder
 beside it, lands, parses, extracts, builds and validates the copy, and only then replaces the
 published file with one rename. A run that fails or is killed leaves the published warehouse
-as it was; its working folder is removed by the next run.
+as it was.
+
+State beside the warehouse (`.<stem>.steppe/`):
+
+    writer.lock        flock held by whoever writes (one stage, or a whole single-process run)
+    work/<run>/        a run's working copy and run.json (mode, status, what it started from)
+    runs/<run>.json    ledger of finished runs (published or failed), the newest few hundred
+
+Concurrency. Every stage takes the writer lock, so two runs never write at the same time and
+no DuckDB file is ever opened by two writers. A single-process run (`steppe run`,
+`run_pipeline`) holds the lock from prepare to publish, so overlapping runs of that kind run
+one after the other. Airflow runs one DAG run at a time (max_active_runs=1); runs of separate
+orchestrators may still interleave stage by stage, and publish then reconciles: a run whose
+starting point was replaced by another run's publication first takes over every dump that
+publication holds and it lacks, rebuilds, and only then publishes (nothing is ever lost).
+
+Stale working folders. prepare removes another run's folder only when that run provably
+cannot continue: it finished (published or failed), or it ran as a single process (such a run
+holds the writer lock until it ends, and prepare holds that lock), or it is a staged (Airflow)
+run that has shown no activity for STEPPE_STALE_RUN_SECONDS (default six hours).
+
+Fault injection (test hook). With STEPPE_FAULT_INJECT=<point> the process kills itself with
+SIGKILL when it reaches that point; the crash tests use it (tests/reliability/). Points:
+`prepare` (copy half written), `land` (rows inserted, not committed), `build` (dbt has built a
+mart, more to go), `validate` (GX has run a checkpoint, more to go), `publish-before-replace`
+and `publish-after-replace` (around the atomic rename).
 """
 
 from __future__ import annotations
@@ -12,14 +37,44 @@ import datetime as dt
 import fcntl
 import json
 import os
+import re
 import shutil
+import signal
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from steppe.config import Settings
+
+FAULT_ENV = "STEPPE_FAULT_INJECT"
+FAULT_POINTS = (
+    "prepare",
+    "land",
+    "build",
+    "validate",
+    "publish-before-replace",
+    "publish-after-replace",
+)
+STALE_ENV = "STEPPE_STALE_RUN_SECONDS"
+DEFAULT_STALE_SECONDS = 6 * 3600.0
+LEDGER_KEEP = 500
+RUN_FILE = "run.json"
+
+
+class RunGoneError(RuntimeError):
+    """A stage was asked to work on a run whose working copy no longer exists."""
+
+
+def fault_point(name: str) -> None:
+    """Test hook: die here, as `kill -9` would, when STEPPE_FAULT_INJECT names this point."""
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,43 +85,227 @@ class RunPaths:
 
     @classmethod
     def of(cls, settings: Settings, run_id: str) -> RunPaths:
+        if not RUN_ID_RE.fullmatch(run_id):
+            raise ValueError(f"not a valid run id: {run_id!r}")
         run_dir = settings.work_dir / run_id
         return cls(run_id=run_id, run_dir=run_dir, database=run_dir / settings.warehouse.name)
+
+    @property
+    def run_file(self) -> Path:
+        return self.run_dir / RUN_FILE
+
+
+RUN_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
+
+
+# --- the writer lock --------------------------------------------------------------------------
+
+_GUARD = threading.Lock()
+_THREAD_LOCKS: dict[str, threading.RLock] = {}
+_HELD: dict[str, tuple[IO[str], int]] = {}
 
 
 @contextmanager
 def writer_lock(settings: Settings) -> Iterator[None]:
-    """Serialises writers of one warehouse across processes (Airflow also runs one DAG run at a time)."""
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.lock_file, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    """Serialises writers of one warehouse across processes (and threads).
+
+    Re-entrant within a thread: a single-process run holds it for the whole run while each
+    stage takes it again. flock is released by the kernel when a process dies, so a killed
+    run never leaves it held.
+    """
+    key = str(settings.lock_file)
+    with _GUARD:
+        local = _THREAD_LOCKS.setdefault(key, threading.RLock())
+    with local:
+        held = _HELD.get(key)
+        if held is None:
+            settings.state_dir.mkdir(parents=True, exist_ok=True)
+            opened: IO[str] = open(settings.lock_file, "a+")  # noqa: SIM115  (kept open while held)
+            try:
+                fcntl.flock(opened, fcntl.LOCK_EX)
+            except BaseException:
+                opened.close()
+                raise
+            opened.seek(0)
+            opened.truncate()
+            opened.write(f"pid {os.getpid()} on {socket.gethostname()}\n")
+            opened.flush()
+            _HELD[key] = (opened, 1)
+        else:
+            _HELD[key] = (held[0], held[1] + 1)
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle, depth = _HELD[key]
+            if depth == 1:
+                del _HELD[key]
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            else:
+                _HELD[key] = (handle, depth - 1)
+
+
+# --- runs ---------------------------------------------------------------------------------------
 
 
 def new_run_id() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
 
 
-def prepare_run(settings: Settings, run_id: str | None = None) -> RunPaths:
-    """A fresh working copy of the published warehouse (an empty one on the first run)."""
+def identity(path: Path) -> str:
+    """What the published file is right now: a rename always changes it (new inode)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "absent"
+    return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def read_run(paths: RunPaths) -> dict[str, Any] | None:
+    try:
+        data: dict[str, Any] = json.loads(paths.run_file.read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return data
+
+
+def update_run(paths: RunPaths, **changes: Any) -> dict[str, Any]:
+    meta = read_run(paths) or {"run_id": paths.run_id}
+    meta.update(changes, updated_at=_now())
+    write_json(paths.run_file, meta)
+    return meta
+
+
+def ledger_entry(settings: Settings, run_id: str) -> dict[str, Any] | None:
+    """The ledger's record of a finished run, if it finished."""
+    try:
+        data: dict[str, Any] = json.loads((settings.state_dir / "runs" / f"{run_id}.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return data
+
+
+def record_finished(settings: Settings, paths: RunPaths, status: str, **details: Any) -> None:
+    """Write the ledger entry (and the status in run.json while the folder is still there)."""
+    entry = {"run_id": paths.run_id, "status": status, "finished_at": _now(), **details}
+    ledger = settings.state_dir / "runs"
+    write_json(ledger / f"{paths.run_id}.json", entry)
+    if paths.run_dir.exists():
+        update_run(paths, status=status)
+    entries = sorted(ledger.glob("*.json"), key=lambda p: p.stat().st_mtime)
+    for old in entries[:-LEDGER_KEEP]:
+        old.unlink(missing_ok=True)
+
+
+def is_published(settings: Settings, run_id: str) -> bool:
+    entry = ledger_entry(settings, run_id)
+    return bool(entry and entry.get("status") == "published")
+
+
+def prepare_run(settings: Settings, run_id: str | None = None, *, mode: str = "staged") -> RunPaths:
+    """A fresh working copy of the published warehouse (an empty one on the first run).
+
+    mode is "process" when one process runs every stage while holding the writer lock, and
+    "staged" when the stages run as separate tasks (Airflow). Preparing a run id again starts
+    it afresh (a retried prepare task) unless that run was already published.
+    """
     paths = RunPaths.of(settings, run_id or new_run_id())
     with writer_lock(settings):
+        if is_published(settings, paths.run_id):
+            return paths
         _remove_stale_runs(settings, keep=paths.run_id)
-        paths.run_dir.mkdir(parents=True, exist_ok=True)
+        if paths.run_dir.exists():
+            shutil.rmtree(paths.run_dir)
+        paths.run_dir.mkdir(parents=True)
+        update_run(
+            paths,
+            mode=mode,
+            status="running",
+            created_at=_now(),
+            pid=os.getpid(),
+            host=socket.gethostname(),
+            base=identity(settings.warehouse),
+        )
         if settings.warehouse.exists():
-            shutil.copy2(settings.warehouse, paths.database)
+            partial = paths.database.with_name(paths.database.name + ".copying")
+            with open(settings.warehouse, "rb") as src, open(partial, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+                if os.environ.get(FAULT_ENV) == "prepare":
+                    dst.flush()
+                    fault_point("prepare")
+            os.replace(partial, paths.database)
     return paths
 
 
-def _remove_stale_runs(settings: Settings, keep: str) -> None:
+def stale_after_seconds() -> float:
+    try:
+        return float(os.environ.get(STALE_ENV, DEFAULT_STALE_SECONDS))
+    except ValueError:
+        return DEFAULT_STALE_SECONDS
+
+
+def last_activity(run_dir: Path) -> float:
+    stamps = [run_dir.stat().st_mtime]
+    for child in run_dir.iterdir():
+        try:
+            stamps.append(child.stat().st_mtime)
+        except FileNotFoundError:
+            continue
+    return max(stamps)
+
+
+def stale_reason(run_dir: Path, *, now: float | None = None) -> str | None:
+    """Why another run's working folder can be removed, or None while that run may continue.
+
+    Only called with the writer lock held (see the module docstring for why that proves a
+    single-process run dead).
+    """
+    meta = read_run(RunPaths(run_dir.name, run_dir, run_dir))
+    if meta is None:
+        return "no run.json: a prepare that never completed"
+    status = meta.get("status")
+    if status in ("published", "failed"):
+        return f"run {status}"
+    if meta.get("mode") == "process":
+        return "single-process run no longer holds the writer lock: it ended"
+    idle = (now or time.time()) - last_activity(run_dir)
+    if idle > stale_after_seconds():
+        return f"staged run idle for {idle:.0f} s"
+    return None
+
+
+def _remove_stale_runs(settings: Settings, keep: str) -> list[str]:
+    removed: list[str] = []
     if not settings.work_dir.exists():
-        return
+        return removed
     for child in settings.work_dir.iterdir():
-        if child.name != keep:
+        if child.name == keep or not child.is_dir():
+            continue
+        if stale_reason(child) is not None:
             shutil.rmtree(child, ignore_errors=True)
+            removed.append(child.name)
+    return removed
+
+
+def require_run(settings: Settings, run_id: str) -> RunPaths:
+    """The run's paths, or RunGoneError when its working copy is not there."""
+    paths = RunPaths.of(settings, run_id)
+    if not paths.run_file.exists():
+        raise RunGoneError(
+            f"run {run_id}: its working folder {paths.run_dir} is gone (never prepared, or removed as stale "
+            f"after {stale_after_seconds():.0f} s without activity); start a new run"
+        )
+    return paths
+
+
+def base_changed(settings: Settings, paths: RunPaths) -> bool:
+    """Whether another run published since this one copied the published warehouse."""
+    meta = read_run(paths) or {}
+    return meta.get("base") != identity(settings.warehouse)
 
 
 def publish_run(settings: Settings, paths: RunPaths) -> Path:
@@ -79,11 +318,17 @@ def publish_run(settings: Settings, paths: RunPaths) -> Path:
     with writer_lock(settings):
         settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
         _fsync(paths.database)
+        fault_point("publish-before-replace")
         # Readers holding the old file keep reading it; new readers open the new one.
         os.replace(paths.database, settings.warehouse)
         _fsync_dir(settings.warehouse.parent)
-        shutil.rmtree(paths.run_dir, ignore_errors=True)
+        fault_point("publish-after-replace")
     return settings.warehouse
+
+
+def finish_published(settings: Settings, paths: RunPaths, **details: Any) -> None:
+    record_finished(settings, paths, "published", **details)
+    shutil.rmtree(paths.run_dir, ignore_errors=True)
 
 
 def _fsync(path: Path) -> None:
@@ -103,7 +348,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def write_json(path: Path, payload: Mapping[str, object]) -> None:
+    """Write JSON atomically (a temporary file, then a rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(json.dumps(payload, indent=2, default=str))
     os.replace(tmp, path)
