@@ -282,6 +282,9 @@ def is_dump_name(path: Path) -> bool:
     return path.name.lower().endswith(".txt") and len(path.name) > len(".txt")
 
 
+LAND_BATCH = 500  # dumps held in memory before they are written
+
+
 def land_raw_dir(
     raw_dir: Path, con: duckdb.DuckDBPyConnection, *, settle_seconds: float = SETTLE_SECONDS
 ) -> LandingReport:
@@ -341,6 +344,9 @@ def land_raw_dir(
                 "landed_at": now,
             }
         )
+        if len(new_rows) >= LAND_BATCH:  # bounded memory however many files wait
+            insert_rows(con, "raw.dumps", new_rows)
+            new_rows.clear()
 
     insert_rows(con, "raw.dumps", new_rows)
     fault_point("land")  # test hook: rows written, not committed (see steppe.runs)

@@ -115,3 +115,16 @@ def test_symlink_to_a_dump_lands_like_the_file(tmp_path: Path) -> None:
 def test_missing_raw_folder_is_a_clear_error(tmp_path: Path) -> None:
     with connect(tmp_path / "w.duckdb") as con, pytest.raises(FileNotFoundError, match="STEPPE_RAW_DIR"):
         land_raw_dir(tmp_path / "nope", con)
+
+
+def test_landing_in_small_batches_lands_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import steppe.landing
+
+    monkeypatch.setattr(steppe.landing, "LAND_BATCH", 2)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for k in range(5):
+        write(raw, f"d{k}.txt", SEED + b"\n" * k)  # five distinct contents
+    with connect(tmp_path / "w.duckdb") as con:
+        assert len(land_raw_dir(raw, con).landed) == 5
+        assert con.execute("select count(*) from raw.dumps").fetchone() == (5,)
