@@ -156,7 +156,10 @@ def check_dump(text: str) -> None:
     head = text.lstrip().lower()
     if head.startswith(("<!doctype html", "<html")):
         _reject("an HTML document, not a text page dump (the scraper saved the page's markup)")
-    page = parse_page(text)
+    # The parse stage segments articles later; here the header decides, unless it is too thin.
+    page = parse_page(text, with_articles=False)
+    if page.page_date is None and page.listing is None:
+        page = parse_page(text)
     if not page.is_recognisable:
         _reject("no recognisable page content: no FX ticker line, page date line or listing header")
     if page.page_date is None and page.listing is None and not page.articles:

@@ -37,3 +37,13 @@ def test_seed_page_matches_gold(name: str) -> None:
         assert list(article.subheadings) == expected["subheadings"]
         assert list(article.inline_subheadings) == expected.get("inline_subheadings", [])
         assert article.is_truncated == expected["truncated"]
+
+
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_header_only_parse_reads_the_same_header_without_articles(name: str) -> None:
+    text = (BUNDLED_RAW / f"{name}.txt").read_text(encoding="utf-8")
+    full, header = parse_page(text), parse_page(text, with_articles=False)
+    assert header.articles == () and full.articles
+    assert (header.page_date, header.listing, header.quotes, header.issues) == (
+        full.page_date, full.listing, full.quotes, full.issues
+    )

@@ -20,8 +20,8 @@ __all__ = ["Article", "FxQuote", "Listing", "ParsedPage", "ParseIssue", "parse_p
 PARSER_VERSION = "4"
 
 
-def parse_page(text: str) -> ParsedPage:
-    """Parse a decoded dump (any line endings)."""
+def parse_page(text: str, *, with_articles: bool = True) -> ParsedPage:
+    """Parse a decoded dump (any line endings); with_articles=False reads only the ticker and header."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     quotes: dict[str, FxQuote] = {}
     issues: list[ParseIssue] = []
@@ -52,7 +52,7 @@ def parse_page(text: str) -> ParsedPage:
         page_date=page_date,
         listing=listing,
         quotes=tuple(quotes.values()),
-        articles=tuple(segment_articles(body_lines)),
+        articles=tuple(segment_articles(body_lines)) if with_articles else (),
         issues=tuple(issues),
     )
 
