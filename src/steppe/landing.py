@@ -5,6 +5,10 @@ reason is written to audit.rejected_dumps so an operator can see and fix it. A f
 still be being written is left for the next run and listed, with why, in the run's report.
 
 One file's trouble never stops the batch: each file is landed, refused or deferred on its own.
+
+A run costs what its new files cost: a file landed or recognised before is known by its
+signature in raw.landed_files (size, mtime, ctime, inode; git's index, rsync's quick check)
+and counted as a duplicate without being read again.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ class Candidate:
     path: Path
     data: bytes
     sha256: str
+    info: os.stat_result  # stat() of the file read, taken before reading it
 
 
 @dataclass(slots=True)
@@ -57,6 +62,7 @@ class LandingReport:
     deferred: list[str] = field(default_factory=list)  # still being written: next run
     deferrals: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (file name, what was odd) of landed files
+    cached: int = 0  # of the duplicates, how many were known by their signature and not read
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -64,6 +70,7 @@ class LandingReport:
             "duplicates": len(self.duplicates),
             "rejected": len(self.rejected),
             "deferred": len(self.deferred),
+            "cached": self.cached,
             "rejections": [{"file": f, "reason": r} for f, r in self.rejected],
             "deferrals": [{"file": f, "reason": r} for f, r in self.deferrals],
             "notes": [{"file": f, "note": n} for f, n in self.notes],
@@ -270,7 +277,7 @@ def _read(path: Path, *, now: float, settle_seconds: float) -> Candidate:
             raise Deferred("changed while being landed")
     finally:
         os.close(fd)
-    return Candidate(path=path, data=data, sha256=hashlib.sha256(data).hexdigest())
+    return Candidate(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), info=info)
 
 
 class TooLarge(RejectedDump):
@@ -287,6 +294,80 @@ def is_dump_name(path: Path) -> bool:
 
 LAND_BATCH = 500  # dumps held in memory before they are written
 
+# (size, mtime_ns, ctime_ns, inode): if none of these changed, neither did the content. ctime
+# is set by the kernel on every write, rename, chmod or utime, so a copy that restores the old
+# mtime (cp -p, tar) still changes the signature.
+Signature = tuple[int, int, int, int]
+
+
+def _signature(info: os.stat_result) -> Signature:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _entry(path: Path) -> os.stat_result | None:
+    """lstat() of the folder entry itself; None if it is gone (reading it says why)."""
+    try:
+        return path.lstat()
+    except OSError:
+        return None
+
+
+def _unchanged(entry: os.stat_result | None, last: Signature) -> bool:
+    """Whether the folder entry is a regular file (not a link) with the signature it was read with."""
+    return entry is not None and stat.S_ISREG(entry.st_mode) and _signature(entry) == last
+
+
+def _cacheable(entry: os.stat_result | None, read: os.stat_result, *, settled_before_ns: int) -> bool:
+    """Whether the signature of a file just read may stand for its content on later runs.
+
+    Only a regular file that is the folder entry itself: a symbolic link is read afresh every
+    run, as its target can be swapped or rewritten without the link changing. And only once the
+    file has been still for the settle time: a change in the same clock tick as our stat() would
+    leave size, mtime and ctime all equal (git's "racy clean" case), and a file system's
+    timestamps are far finer than the settle time.
+    """
+    return (
+        entry is not None
+        and stat.S_ISREG(entry.st_mode)
+        and (entry.st_dev, entry.st_ino) == (read.st_dev, read.st_ino)
+        and read.st_ctime_ns < settled_before_ns
+    )
+
+
+def _load_signatures(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[Signature, str]]:
+    rows = con.execute("select file_name, size_bytes, mtime_ns, ctime_ns, inode, sha256 from raw.landed_files")
+    return {name: ((size, mtime, ctime, inode), sha) for name, size, mtime, ctime, inode, sha in rows.fetchall()}
+
+
+def _save_signatures(
+    con: duckdb.DuckDBPyConnection,
+    before: dict[str, tuple[Signature, str]],
+    after: dict[str, tuple[Signature, str]],
+    now: dt.datetime,
+) -> None:
+    """Make raw.landed_files hold `after` (this run's files), writing only what changed, in bulk."""
+    changed = [name for name, entry in after.items() if before.get(name) != entry]
+    gone = [name for name in before if name not in after]  # removed, refused or deferred: look again
+    if not changed and not gone:
+        return
+    stale = pa.table({"file_name": pa.array(changed + gone, pa.string())})  # noqa: F841  (read by DuckDB)
+    con.execute("delete from raw.landed_files where file_name in (select file_name from stale)")
+    rows: list[dict[str, object]] = []
+    for name in changed:
+        (size, mtime_ns, ctime_ns, inode), sha = after[name]
+        rows.append(
+            {
+                "file_name": name,
+                "size_bytes": size,
+                "mtime_ns": mtime_ns,
+                "ctime_ns": ctime_ns,
+                "inode": inode,
+                "sha256": sha,
+                "seen_at": now,
+            }
+        )
+    insert_rows(con, "raw.landed_files", rows)
+
 
 def land_raw_dir(
     raw_dir: Path, con: duckdb.DuckDBPyConnection, *, settle_seconds: float = SETTLE_SECONDS
@@ -298,6 +379,9 @@ def land_raw_dir(
     known = {row[0] for row in con.execute("select sha256 from raw.dumps").fetchall()}
     refused = {tuple(row) for row in con.execute("select file_name, sha256 from audit.rejected_dumps").fetchall()}
     now = dt.datetime.now(dt.UTC)
+    cached = _load_signatures(con)
+    signatures: dict[str, tuple[Signature, str]] = {}  # this run's landed and duplicate files
+    settled_before_ns = int((now.timestamp() - settle_seconds) * 1e9)
     new_rows: list[dict[str, object]] = []
     rejected_rows: list[dict[str, object]] = []
 
@@ -312,11 +396,23 @@ def land_raw_dir(
     for path in sorted((p for p in raw_dir.iterdir() if is_dump_name(p)), key=lambda p: p.name):
         sha: str | None = None
         size: int | None = None
+        entry = _entry(path)
+        last = cached.get(path.name)
+        if last is not None and last[1] in known and _unchanged(entry, last[0]):
+            # Unchanged since it was read, and its content is landed: a duplicate, left unopened.
+            report.duplicates.append(path.name)
+            report.cached += 1
+            signatures[path.name] = last
+            continue
         try:
             candidate = _read(path, now=now.timestamp(), settle_seconds=settle_seconds)
             sha, size = candidate.sha256, len(candidate.data)
+            # Recorded only once the file is landed or found a duplicate; a refusal is looked at again.
+            quick = _cacheable(entry, candidate.info, settled_before_ns=settled_before_ns)
             if sha in known:
                 report.duplicates.append(path.name)
+                if quick:
+                    signatures[path.name] = (_signature(candidate.info), sha)
                 continue
             text, encoding, note = decode_dump_noting(candidate.data)
             check_dump(text)
@@ -334,6 +430,8 @@ def land_raw_dir(
             continue
         known.add(sha)
         report.landed.append(path.name)
+        if quick:
+            signatures[path.name] = (_signature(candidate.info), sha)
         if note:
             report.notes.append((path.name, note))
         new_rows.append(
@@ -352,6 +450,7 @@ def land_raw_dir(
             new_rows.clear()
 
     insert_rows(con, "raw.dumps", new_rows)
+    _save_signatures(con, cached, signatures, now)  # after the dumps they point at
     fault_point("land")  # test hook: rows written, not committed (see steppe.runs)
     insert_rows(con, "audit.rejected_dumps", rejected_rows)
     return report

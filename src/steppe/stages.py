@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -23,6 +24,16 @@ from steppe.parsing import PARSER_VERSION, parse_page
 
 def content_hash(title: str, body: str) -> str:
     return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
+
+
+_KEY_SPACE = re.compile(r"[\t\n\f\r ]+")  # ASCII white space only: the key must never change
+
+
+def article_key(title: str) -> str:
+    """The stable article key: titles equal but for white space, letter case and quote style are
+    the same article. Computed once, here, rather than in every dbt model that reads the rows."""
+    normalised = _KEY_SPACE.sub(" ", title.replace("\u2019", "'").replace("\xa0", " ")).lower()
+    return hashlib.md5(normalised.encode(), usedforsecurity=False).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +107,7 @@ def _parse_batch(
                 {
                     "dump_id": dump_id,
                     "position": position,
+                    "article_id": article_key(article.title),
                     "title": article.title,
                     "body": article.body,
                     "paragraph_count": len(article.paragraphs),
@@ -180,18 +192,26 @@ def extract_new_articles(con: duckdb.DuckDBPyConnection) -> ExtractReport:
     version = extractor_version()
     todo: list[Todo] = con.execute(
         """
-        with versions as (
-            select a.content_hash, any_value(a.title) as title, any_value(a.body) as body,
-                   min(p.page_date) as page_date
+        with contents as (
+            select a.content_hash, min(p.page_date) as page_date
             from raw.page_articles a join raw.pages p using (dump_id)
             group by a.content_hash
+        ),
+        todo as (
+            select c.* from contents c left join raw.article_extractions e using (content_hash)
+            where e.content_hash is null
+               or e.extractor_version <> ?
+               or e.page_date is distinct from c.page_date
+        ),
+        texts as (  -- text is read only for what is to be extracted: a run costs its new articles
+            select content_hash, any_value(title) as title, any_value(body) as body
+            from raw.page_articles
+            where content_hash in (select content_hash from todo)
+            group by content_hash
         )
-        select v.content_hash, v.title, v.body, v.page_date
-        from versions v left join raw.article_extractions e using (content_hash)
-        where e.content_hash is null
-           or e.extractor_version <> ?
-           or e.page_date is distinct from v.page_date
-        order by v.content_hash
+        select todo.content_hash, texts.title, texts.body, todo.page_date
+        from todo join texts using (content_hash)
+        order by todo.content_hash
         """,
         [version],
     ).fetchall()

@@ -27,6 +27,21 @@ create table if not exists raw.dumps (
     landed_at   timestamp not null
 );
 
+-- Landing's quick check (git's index, rsync's size-and-time): the signature each file in the
+-- raw folder had when it was last read, and its content. A file whose signature is unchanged
+-- is a duplicate without being opened, so a run costs what its new files cost. Only landed and
+-- duplicate files are listed (refused and deferred ones are read again each run); losing the
+-- table only costs one run re-reading every file.
+create table if not exists raw.landed_files (
+    file_name   varchar primary key,   -- name in the raw folder
+    size_bytes  bigint not null,
+    mtime_ns    bigint not null,
+    ctime_ns    bigint not null,       -- changes even when a copy restores the old mtime
+    inode       bigint not null,
+    sha256      varchar not null,      -- the content read: a row of raw.dumps
+    seen_at     timestamp not null     -- when this signature was recorded
+);
+
 create table if not exists audit.rejected_dumps (
     file_name   varchar not null,
     sha256      varchar,               -- null when the file could not be read at all
@@ -67,12 +82,15 @@ create table if not exists raw.page_articles (
     inline_subheadings varchar[] not null,
     is_truncated       boolean not null,
     dateline           varchar,
+    article_id         varchar,            -- stable article key from the title (steppe.stages.article_key)
     content_hash       varchar not null,   -- sha256 of title and body: one extraction per content
     word_count         integer,            -- words in the body (str.split), counted once here
     primary key (dump_id, position)
 );
--- Warehouses made before word_count existed get the column; their pages are parsed again.
+-- Warehouses made before word_count or article_id existed get the column; their pages are
+-- parsed again (the parser version changed with them).
 alter table raw.page_articles add column if not exists word_count integer;
+alter table raw.page_articles add column if not exists article_id varchar;
 
 create table if not exists raw.parse_issues (
     dump_id varchar not null,
@@ -113,6 +131,14 @@ create table if not exists raw.trade_figures (
     sentence         varchar not null,
     in_title         boolean not null,
     note             varchar
+);
+
+-- One row per dbt build: which version of the dbt project built the tables. Incremental models
+-- are rebuilt in full when the project changed since the last build (steppe.integrations.dbt).
+create table if not exists audit.dbt_builds (
+    project_digest varchar not null,
+    full_refresh   boolean not null,
+    built_at       timestamp not null
 );
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -55,3 +56,34 @@ def test_blocking_failure_stops_publication(tmp_path: Path) -> None:
     with pytest.raises(QualityGateError):
         validate(failing, settings)
     assert digest(settings.warehouse) == published
+
+
+def test_a_ticker_line_leaked_into_a_new_body_blocks_in_staging(tmp_path: Path) -> None:
+    """Bodies are checked once, in the staging batch of the parse that produced them."""
+    settings: Settings = make_settings(tmp_path)
+    shutil.copytree(BUNDLED_RAW, settings.raw_dir)
+    for dump in settings.raw_dir.iterdir():
+        age(dump)
+
+    run_id = prepare(settings)["run_id"]
+    for stage in (land, parse):
+        stage(run_id, settings)
+    # The parser let an FX ticker line into the body of one article it has just parsed.
+    work = settings.work_dir / run_id / settings.warehouse.name
+    con = duckdb.connect(str(work))
+    con.execute(
+        "update raw.page_articles set body = body || '\n• KZT/USD = 470.51' "
+        "where rowid = (select min(rowid) from raw.page_articles)"
+    )
+    con.close()
+    for stage in (extract, build):
+        stage(run_id, settings)
+    leak = "stg_steppe__page_articles: expect_column_values_to_not_match_regex on body"
+    with pytest.raises(QualityGateError, match=leak):
+        validate(run_id, settings)
+    assert not settings.warehouse.exists()
+
+    quality = json.loads((settings.reports_dir / "quality.json").read_text())
+    body_checks = [c for c in quality["blocking_failures"] if c["column"] == "body"]
+    assert [(c["suite"], c["severity"]) for c in body_checks] == [("staging.stg_steppe__page_articles", "blocking")]
+    assert "KZT/USD = 470.51" in body_checks[0]["observed"]

@@ -1,10 +1,56 @@
-"""Report housekeeping: offline Data Docs pages and pruning of old validation results."""
+"""Quality report: what each suite reads, offline Data Docs pages, pruning of old validation results."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from steppe.integrations.quality import make_offline, prune_validation_results
+import duckdb
+import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column
+
+from steppe.integrations.quality import BATCH_QUERIES, batch_query, get_context, make_offline, prune_validation_results
+
+TICKER_LINE = r"[A-Z]{3}\s*/\s*[A-Z]{3}\s*="
+
+
+def test_batch_query_reads_only_the_columns_the_suite_names() -> None:
+    con = duckdb.connect()
+    con.execute("create table t (a int, b int, c int, d int, big varchar)")
+    query = "select *, a + 1 as computed from t where a > 0"
+    suite = [
+        gxe.ExpectTableRowCountToBeBetween(min_value=1),
+        gxe.ExpectColumnValuesToNotBeNull(column="computed"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["b", "computed"]),
+        gxe.ExpectColumnPairValuesToBeEqual(column_A="c", column_B="d"),
+    ]
+    pruned = batch_query(query, suite)
+    assert con.sql(pruned).columns == ["computed", "b", "c", "d"]
+    # Expectations on the column set, row conditions, or no column at all: every column.
+    for needs_all in (
+        [*suite, gxe.ExpectTableColumnsToMatchSet(column_set=["a", "b", "c", "d", "big"])],
+        [gxe.ExpectColumnValuesToNotBeNull(column="a", row_condition=Column("b") > 0)],
+        [gxe.ExpectTableRowCountToEqual(value=0)],
+    ):
+        assert batch_query(query, needs_all) == query
+
+
+def test_article_bodies_are_checked_in_staging_not_in_the_mart() -> None:
+    """Each body is checked once, by the run that parsed it; the mart checks keys and counts."""
+    context = get_context()
+
+    def body_checks(name: str) -> list[tuple[str, str, dict[str, object]]]:
+        return [
+            (e.expectation_type, e.configuration.kwargs.get("regex"), e.configuration.meta or {})
+            for e in context.suites.get(name).expectations
+            if e.configuration.kwargs.get("column") == "body"
+        ]
+
+    assert body_checks("staging.stg_steppe__page_articles") == [
+        ("expect_column_values_to_not_match_regex", TICKER_LINE, {})  # no severity: blocking
+    ]
+    assert body_checks("marts.articles") == []
+    assert "exclude (body)" in BATCH_QUERIES["marts.articles"]
+    assert "exclude (body)" not in BATCH_QUERIES["staging.stg_steppe__page_articles"]
 
 
 def test_pages_lose_cdn_references_and_gain_the_local_stylesheet(tmp_path: Path) -> None:

@@ -1,4 +1,15 @@
 -- One row per article: its most complete version, with counts over every version.
+-- Incremental like int_article_versions: only articles whose versions changed are recomputed.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='article_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_vanished_articles(ref('int_article_versions')) }}",
+    )
+}}
+
 with
 
 versions as (
@@ -7,6 +18,24 @@ versions as (
 
 appearances as (
     select * from {{ ref('stg_steppe__page_articles') }}
+),
+
+changed_articles as (
+    select
+        article_id,
+        sum(appearance_count)::bigint as appearance_count,
+        max(last_parsed_at) as last_parsed_at
+    from versions
+    group by article_id
+    {% if is_incremental() %}
+    except
+    select article_id, appearance_count, last_parsed_at from {{ this }}
+    {% endif %}
+),
+
+changed_versions as (
+    select * from versions
+    where article_id in (select article_id from changed_articles)
 ),
 
 ranked as (
@@ -18,7 +47,7 @@ ranked as (
             partition by article_id
             order by is_truncated asc, length(body) desc, content_hash asc
         ) as completeness_rank
-    from versions
+    from changed_versions
 ),
 
 article_stats as (
@@ -26,6 +55,7 @@ article_stats as (
         article_id,
         count(distinct dump_id) as dump_count
     from appearances
+    where article_id in (select article_id from changed_articles)
     group by article_id
 ),
 
@@ -33,8 +63,10 @@ first_seen as (
     select
         article_id,
         min(first_page_date) as first_seen_date,
-        count(*) as version_count
-    from versions
+        count(*) as version_count,
+        sum(appearance_count)::bigint as appearance_count,
+        max(last_parsed_at) as last_parsed_at
+    from changed_versions
     group by article_id
 ),
 
@@ -50,7 +82,9 @@ deduplicated as (
         ranked.word_count,
         first_seen.first_seen_date,
         article_stats.dump_count,
-        first_seen.version_count
+        first_seen.version_count,
+        first_seen.appearance_count,
+        first_seen.last_parsed_at
     from ranked
     inner join article_stats using (article_id)
     inner join first_seen using (article_id)

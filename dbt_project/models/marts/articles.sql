@@ -1,3 +1,15 @@
+-- One row per distinct article. Incremental: only the articles int_articles__deduplicated
+-- changed are rewritten. Title and body are compared through content_hash (their sha256).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='article_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_vanished_articles(ref('int_articles__deduplicated')) }}",
+    )
+}}
+
 with
 
 articles as (
@@ -18,6 +30,15 @@ final as (
         cast(version_count as integer) as version_count,
         content_hash
     from articles
+),
+
+changed_articles as (
+    select * exclude (title, body) from final
+    {% if is_incremental() %}
+    except
+    select * exclude (title, body) from {{ this }}
+    {% endif %}
 )
 
 select * from final
+where article_id in (select article_id from changed_articles)

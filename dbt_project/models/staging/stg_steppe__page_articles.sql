@@ -6,7 +6,7 @@ source as (
 
 renamed as (
     select
-        {{ article_key('title') }} as article_id,
+        article_id,
         dump_id,
         position,
         title,

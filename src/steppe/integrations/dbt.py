@@ -1,14 +1,25 @@
-"""dbt: build the staging and mart models (and run their tests) on a DuckDB file."""
+"""dbt: build the staging and mart models (and run their tests) on a DuckDB file.
+
+The article models are incremental: a build recomputes only the articles whose appearances
+changed. An incremental table is only as right as the SQL that built it, so when the dbt
+project itself changed since the warehouse's last build (a digest of its models, macros and
+settings, kept in audit.dbt_builds) the build is a full refresh.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from steppe.config import PROJECT_ROOT
+from steppe.warehouse import connect
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# What decides the tables' content (model yml holds configs too); data tests change no table.
+_DIGESTED = ("dbt_project.yml", "models/**/*.sql", "models/**/*.yml", "macros/**/*.sql")
 
 
 class DbtBuildError(RuntimeError):
@@ -22,9 +33,11 @@ class DbtReport:
     tests_failed: int = 0
     warnings: int = 0
     failures: list[str] = field(default_factory=list)
+    full_refresh: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "full_refresh": self.full_refresh,
             "models": self.models,
             "tests_passed": self.tests_passed,
             "tests_failed": self.tests_failed,
@@ -33,9 +46,37 @@ class DbtReport:
         }
 
 
-def dbt_build(database: Path, artifacts_dir: Path) -> DbtReport:
-    """`dbt build` against `database`; raises DbtBuildError naming what failed."""
+def project_digest(project_dir: Path = DBT_PROJECT_DIR) -> str:
+    """sha256 over the files that decide what the models compute (path and content of each)."""
+    digest = hashlib.sha256()
+    files = sorted({path for pattern in _DIGESTED for path in project_dir.glob(pattern)})
+    for path in files:
+        digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def last_built_digest(database: Path) -> str | None:
+    with connect(database) as con:
+        row = con.execute("select project_digest from audit.dbt_builds order by built_at desc limit 1").fetchone()
+    return str(row[0]) if row else None
+
+
+def record_build(database: Path, digest: str, *, full_refresh: bool) -> None:
+    with connect(database) as con:
+        con.execute("insert into audit.dbt_builds values (?, ?, ?)", [digest, full_refresh, dt.datetime.now(dt.UTC)])
+
+
+def dbt_build(database: Path, artifacts_dir: Path, *, full_refresh: bool | None = None) -> DbtReport:
+    """`dbt build` against `database`; raises DbtBuildError naming what failed.
+
+    full_refresh=None decides by the project digest: a full refresh when the warehouse was last
+    built by another version of the project (or never), incremental otherwise.
+    """
     from dbt.cli.main import dbtRunner  # heavy: imported in the task, never at DAG parse time
+
+    digest = project_digest()
+    if full_refresh is None:
+        full_refresh = last_built_digest(database) != digest
 
     os.environ["STEPPE_DBT_DATABASE"] = str(database)
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -47,12 +88,17 @@ def dbt_build(database: Path, artifacts_dir: Path) -> DbtReport:
         "--target-path", str(artifacts_dir / "target"),
         "--log-path", str(artifacts_dir / "logs"),
         "--no-use-colors",
+        # Unit tests check the SQL, not the data: they run in `make test` (tests/integration/
+        # test_dbt_unit_tests.py), as dbt advises, and would cost every hourly run half a second.
+        "--exclude-resource-type", "unit_test",
     ]
+    if full_refresh:
+        args.append("--full-refresh")
     try:
         result = dbtRunner().invoke(args)
     finally:
         _release_database()
-    report = DbtReport()
+    report = DbtReport(full_refresh=full_refresh)
     for node in getattr(result.result, "results", None) or []:
         kind = node.node.resource_type
         status = str(node.status)
@@ -70,6 +116,7 @@ def dbt_build(database: Path, artifacts_dir: Path) -> DbtReport:
     if not result.success:
         detail = "; ".join(report.failures) or str(result.exception)
         raise DbtBuildError(f"dbt build failed on {database}: {detail}")
+    record_build(database, digest, full_refresh=full_refresh)
     return report
 
 

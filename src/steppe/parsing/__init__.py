@@ -17,7 +17,7 @@ from steppe.parsing.model import Article, FxQuote, Listing, ParsedPage, ParseIss
 __all__ = ["Article", "FxQuote", "Listing", "ParsedPage", "ParseIssue", "parse_page", "PARSER_VERSION"]
 
 # Bump when parsing output changes: stored pages parsed by an older version are parsed again.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 
 def parse_page(text: str, *, with_articles: bool = True) -> ParsedPage:

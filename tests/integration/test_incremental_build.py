@@ -1,0 +1,132 @@
+"""Incremental dbt builds: run by run, the article models recompute only what changed, and what
+they hold always equals a full refresh of the same data. Real pipeline runs, real dbt."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from steppe.config import Settings
+from steppe.integrations.dbt import dbt_build, project_digest
+from steppe.pipeline import run_pipeline
+from steppe.warehouse import connect
+from tests.conftest import make_settings
+from tests.reliability.conftest import SEED_TEXT, extra_dumps, write_dump
+
+pytestmark = pytest.mark.slow
+
+INCREMENTAL = ("staging.int_article_versions", "staging.int_articles__deduplicated", "marts.articles")
+MARTS = ("marts.articles", "marts.entities", "marts.article_entities", "marts.trade_figures", "marts.fx_daily")
+
+
+def table_hashes(db: Path, tables: tuple[str, ...] = INCREMENTAL + MARTS[1:]) -> dict[str, str]:
+    """sha256 of each table's rows, every column, in sorted order."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            table: hashlib.sha256("\n".join(sorted(repr(r) for r in con.execute(f"select * from {table}").fetchall()))
+                                  .encode()).hexdigest()
+            for table in tables
+        }
+    finally:
+        con.close()
+
+
+def full_refresh_of(db: Path, root: Path) -> Path:
+    """A copy of the warehouse with every model rebuilt from scratch (same file name: see README)."""
+    copy = root / "warehouse.duckdb"
+    copy.parent.mkdir(parents=True)
+    shutil.copyfile(db, copy)
+    report = dbt_build(copy, root / "dbt", full_refresh=True)
+    assert report.full_refresh and not report.failures
+    return copy
+
+
+@pytest.fixture(scope="module")
+def built_run_by_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, list[dict[str, object]]]:
+    """The seed dumps and two variants (a later day with a retitled article, a rescrape where one
+    article reads differently), landed one dump per run."""
+    root = tmp_path_factory.mktemp("run_by_run")
+    settings = make_settings(root)
+    results = []
+    dumps = [(f"{name}.txt", text) for name, text in SEED_TEXT.items()] + list(extra_dumps().items())
+    for name, text in dumps:
+        write_dump(settings.raw_dir, name, text)
+        results.append(run_pipeline(settings))
+    return settings, results
+
+
+def test_only_the_first_build_is_a_full_refresh(built_run_by_run: tuple[Settings, list[dict[str, object]]]) -> None:
+    _, results = built_run_by_run
+    assert [r["build"]["full_refresh"] for r in results] == [True] + [False] * (len(results) - 1)  # type: ignore[index]
+    assert all(r["land"]["landed"] == 1 for r in results)  # type: ignore[index]
+
+
+def test_incremental_builds_equal_a_full_refresh(
+    built_run_by_run: tuple[Settings, list[dict[str, object]]], tmp_path: Path
+) -> None:
+    settings, _ = built_run_by_run
+    incremental = table_hashes(settings.warehouse)
+    assert table_hashes(full_refresh_of(settings.warehouse, tmp_path / "full")) == incremental
+
+
+def test_an_article_gone_after_parsing_again_leaves_every_table(
+    built_run_by_run: tuple[Settings, list[dict[str, object]]], tmp_path: Path
+) -> None:
+    # A parser change can make an article vanish: its dumps are parsed again and it is not there.
+    settings, _ = built_run_by_run
+    db = tmp_path / "work" / "warehouse.duckdb"
+    db.parent.mkdir()
+    shutil.copyfile(settings.warehouse, db)
+    with connect(db) as con:
+        gone = con.execute("select article_id from marts.articles order by dump_count desc, article_id limit 1").fetchone()
+        assert gone is not None
+        dumps = [r[0] for r in con.execute(
+            "select distinct dump_id from raw.page_articles where article_id = ?", [gone[0]]).fetchall()]
+        assert len(dumps) >= 2
+        con.execute("update raw.pages set parsed_at = now() where dump_id in (select unnest(?::varchar[]))", [dumps])
+        con.execute("delete from raw.page_articles where article_id = ?", [gone[0]])
+
+    report = dbt_build(db, tmp_path / "dbt")
+    assert not report.full_refresh
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for table in INCREMENTAL:
+            assert con.execute(f"select count(*) from {table} where article_id = ?", [gone[0]]).fetchone() == (0,)
+    finally:
+        con.close()
+    assert table_hashes(db) == table_hashes(full_refresh_of(db, tmp_path / "full"))
+
+
+def test_a_changed_dbt_project_rebuilds_in_full(
+    built_run_by_run: tuple[Settings, list[dict[str, object]]], tmp_path: Path
+) -> None:
+    settings, _ = built_run_by_run
+    db = tmp_path / "work" / "warehouse.duckdb"
+    db.parent.mkdir()
+    shutil.copyfile(settings.warehouse, db)
+    assert not dbt_build(db, tmp_path / "dbt").full_refresh  # built by this very project
+
+    with connect(db) as con:  # as if an older version of the project had built it
+        con.execute("update audit.dbt_builds set project_digest = 'an older project'")
+    assert dbt_build(db, tmp_path / "dbt").full_refresh
+    with connect(db) as con:
+        assert con.execute(
+            "select project_digest, full_refresh from audit.dbt_builds order by built_at desc limit 1"
+        ).fetchone() == (project_digest(), True)
+
+
+def test_project_digest_follows_models_macros_and_settings_not_data_tests(tmp_path: Path) -> None:
+    project = tmp_path / "dbt_project"
+    shutil.copytree(Path(__file__).parents[2] / "dbt_project", project,
+                    ignore=shutil.ignore_patterns("target", "logs"))
+    before = project_digest(project)
+    (project / "tests" / "assert_something_new.sql").write_text("select 1 where false\n")
+    assert project_digest(project) == before
+    model = project / "models" / "marts" / "articles.sql"
+    model.write_text(model.read_text() + "\n-- a changed model\n")
+    assert project_digest(project) != before

@@ -1,0 +1,189 @@
+"""Landing's quick check on a real DuckDB file: a file read before is known by its signature, unread.
+
+Reads are counted by wrapping steppe.landing._read (the real one still does the reading). The
+files written here have a fresh ctime (age() backdates only the mtime), so most tests land with
+settle_seconds=0 to let a signature be recorded at once; one test shows the default refusing to.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import steppe.landing
+from steppe.landing import LandingReport, land_raw_dir
+from steppe.warehouse import connect
+from tests.conftest import BUNDLED_RAW, SEED_NAMES, age
+
+SEED = (BUNDLED_RAW / f"{SEED_NAMES[0]}.txt").read_bytes()
+
+
+def write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    age(path)
+    return path
+
+
+def land(raw: Path, db: Path, **kwargs: Any) -> LandingReport:
+    """One landing in a transaction, as the pipeline's land stage runs it."""
+    kwargs.setdefault("settle_seconds", 0)
+    with connect(db) as con:
+        con.execute("begin transaction")
+        report = land_raw_dir(raw, con, **kwargs)
+        con.execute("commit")
+    return report
+
+
+def signatures(db: Path) -> list[str]:
+    with connect(db) as con:
+        return [row[0] for row in con.execute("select file_name from raw.landed_files order by 1").fetchall()]
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files landing opened, in order."""
+    opened: list[str] = []
+    real = steppe.landing._read
+
+    def counting(path: Path, **kwargs: Any) -> steppe.landing.Candidate:
+        opened.append(path.name)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(steppe.landing, "_read", counting)
+    return opened
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    return folder
+
+
+def test_a_second_landing_opens_only_the_refused_files(raw: Path, tmp_path: Path, reads: list[str]) -> None:
+    for k in range(3):
+        write(raw, f"d{k}.txt", SEED + b"\n" * k)
+    write(raw, "z copy of d0.txt", SEED)
+    write(raw, "empty.txt", b"")
+    db = tmp_path / "w.duckdb"
+
+    first = land(raw, db)
+    assert first.landed == ["d0.txt", "d1.txt", "d2.txt"] and first.duplicates == ["z copy of d0.txt"]
+    assert signatures(db) == ["d0.txt", "d1.txt", "d2.txt", "z copy of d0.txt"]
+
+    reads.clear()
+    second = land(raw, db)
+    assert reads == ["empty.txt"]  # the refused file is looked at again, nothing else is opened
+    assert second.landed == [] and second.duplicates == ["d0.txt", "d1.txt", "d2.txt", "z copy of d0.txt"]
+    assert second.cached == 4 and second.as_dict()["cached"] == 4
+    assert second.rejected == first.rejected
+
+
+def test_a_refused_file_stays_refused_with_the_same_reason(raw: Path, tmp_path: Path, reads: list[str]) -> None:
+    write(raw, "notes.txt", b"Just some notes about nothing in particular.\n")
+    write(raw, "latin1.txt", "Tenge \u00e9".encode("latin-1"))
+    db = tmp_path / "w.duckdb"
+    first = land(raw, db)
+    reads.clear()
+    second = land(raw, db)
+    assert sorted(reads) == ["latin1.txt", "notes.txt"]
+    assert second.rejected == first.rejected and len(first.rejected) == 2
+    assert "no recognisable page content" in dict(second.rejected)["notes.txt"]
+    assert signatures(db) == []
+    with connect(db) as con:  # still recorded once per name and content
+        assert con.execute("select count(*) from audit.rejected_dumps").fetchone() == (2,)
+
+
+def test_a_changed_file_is_read_again_and_landed(raw: Path, tmp_path: Path, reads: list[str]) -> None:
+    page = write(raw, "page.txt", SEED)
+    db = tmp_path / "w.duckdb"
+    land(raw, db)
+    page.write_bytes(SEED + b"\nA later edition.\n")
+    age(page, 30)  # a new mtime, still long settled
+    reads.clear()
+    second = land(raw, db)
+    assert reads == ["page.txt"] and second.landed == ["page.txt"] and second.cached == 0
+    reads.clear()
+    assert land(raw, db).cached == 1 and reads == []  # and its new signature is recorded
+    with connect(db) as con:
+        assert con.execute("select count(*) from raw.dumps").fetchone() == (2,)
+
+
+def test_new_content_of_the_same_size_with_the_old_mtime_restored_is_read_again(
+    raw: Path, tmp_path: Path, reads: list[str]
+) -> None:
+    page = write(raw, "page.txt", SEED)
+    db = tmp_path / "w.duckdb"
+    land(raw, db)
+    before = page.stat()
+    edited = SEED.replace(b"the", b"THE", 1)
+    assert edited != SEED and len(edited) == len(SEED)
+    time.sleep(0.05)  # past the file system's timestamp granularity, so ctime moves
+    page.write_bytes(edited)  # in place: same inode
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p or tar would
+    after = page.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    assert after.st_ctime_ns != before.st_ctime_ns  # only the ctime tells
+
+    reads.clear()
+    second = land(raw, db)
+    assert reads == ["page.txt"] and second.landed == ["page.txt"]
+    with connect(db) as con:
+        contents = {row[0] for row in con.execute("select content from raw.dumps").fetchall()}
+    assert contents == {SEED.decode(), edited.decode()}
+
+
+def test_a_renamed_file_is_read_once_then_known_by_its_new_name(raw: Path, tmp_path: Path, reads: list[str]) -> None:
+    write(raw, "a.txt", SEED)
+    db = tmp_path / "w.duckdb"
+    land(raw, db)
+    (raw / "a.txt").rename(raw / "b.txt")
+    reads.clear()
+    second = land(raw, db)
+    assert reads == ["b.txt"] and second.duplicates == ["b.txt"] and second.cached == 0
+    assert signatures(db) == ["b.txt"]  # the old name is forgotten
+    reads.clear()
+    third = land(raw, db)
+    assert reads == [] and third.duplicates == ["b.txt"] and third.cached == 1
+
+
+def test_a_symlink_is_read_every_run(raw: Path, tmp_path: Path, reads: list[str]) -> None:
+    target = write(tmp_path, "elsewhere.txt", SEED)
+    os.symlink(target, raw / "linked.txt")
+    db = tmp_path / "w.duckdb"
+    assert land(raw, db).landed == ["linked.txt"]
+    reads.clear()
+    second = land(raw, db)
+    assert reads == ["linked.txt"] and second.duplicates == ["linked.txt"] and second.cached == 0
+    assert signatures(db) == []
+
+
+def test_a_file_changed_within_the_settle_time_is_not_trusted_by_signature(
+    raw: Path, tmp_path: Path, reads: list[str]
+) -> None:
+    write(raw, "page.txt", SEED)  # mtime backdated, but its ctime is now (the racy case)
+    db = tmp_path / "w.duckdb"
+    assert land(raw, db, settle_seconds=steppe.landing.SETTLE_SECONDS).landed == ["page.txt"]
+    assert signatures(db) == []
+    reads.clear()
+    assert land(raw, db, settle_seconds=steppe.landing.SETTLE_SECONDS).duplicates == ["page.txt"]
+    assert reads == ["page.txt"]
+
+
+def test_a_known_file_being_rewritten_is_deferred_and_read_again_once_settled(
+    raw: Path, tmp_path: Path, reads: list[str]
+) -> None:
+    page = write(raw, "page.txt", SEED)
+    db = tmp_path / "w.duckdb"
+    land(raw, db)
+    page.write_bytes(SEED + b"\nMore.\n")  # modified just now
+    second = land(raw, db, settle_seconds=steppe.landing.SETTLE_SECONDS)
+    assert second.deferred == ["page.txt"] and second.duplicates == []
+    assert signatures(db) == []
+    age(page)
+    assert land(raw, db).landed == ["page.txt"]
