@@ -107,8 +107,9 @@ def render_index(summary: dict[str, Any], reports: Path) -> str:
         ),
         "<h2>dbt build</h2>"
         + _table(
-            [[build.get("models", 0), build.get("tests_passed", 0), build.get("tests_failed", 0)]],
-            ["models", "tests passed", "tests failed"],
+            [[build.get("models", 0), "full refresh" if build.get("full_refresh") else "incremental",
+              build.get("tests_passed", 0), build.get("tests_failed", 0)]],
+            ["models", "build", "tests passed", "tests failed"],
         ),
         "<h2>Great Expectations checks</h2>"
         f"<p>{quality.get('checks_passed', 0)} passed, {quality.get('checks_failed', 0)} failed "
