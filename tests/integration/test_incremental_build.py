@@ -130,3 +130,12 @@ def test_project_digest_follows_models_macros_and_settings_not_data_tests(tmp_pa
     model = project / "models" / "marts" / "articles.sql"
     model.write_text(model.read_text() + "\n-- a changed model\n")
     assert project_digest(project) != before
+
+
+def test_dbt_parses_the_project_once_per_warehouse(built_run_by_run: tuple[Settings, list[dict[str, object]]]) -> None:
+    # Each run builds its own working copy; the profile names it relative to the working
+    # directory, so later runs reuse dbt's saved parse instead of parsing the project again.
+    settings, results = built_run_by_run
+    log = (settings.state_dir / "dbt" / "logs" / "dbt.log").read_text()
+    assert log.count("Unable to do partial parsing") == 1  # the warehouse's first build only
+    assert log.count("Partial parsing enabled:") == len(results) - 1

@@ -13,8 +13,16 @@
 
 with
 
-page_articles as (
-    select * from {{ ref('stg_steppe__page_articles') }}
+page_slots as (
+    -- Where each article appeared, without its text: cheap to read in full every build.
+    select article_id, content_hash, dump_id
+    from {{ ref('stg_steppe__page_articles') }}
+),
+
+page_texts as (
+    -- The text, most of the table's bytes: read below only for the articles rebuilt.
+    select article_id, content_hash, title, body, paragraph_count, subheadings, is_truncated, word_count
+    from {{ ref('stg_steppe__page_articles') }}
 ),
 
 pages as (
@@ -23,10 +31,10 @@ pages as (
 
 appearances as (
     select
-        page_articles.*,
+        page_slots.*,
         pages.page_date,
         pages.parsed_at
-    from page_articles
+    from page_slots
     inner join pages using (dump_id)
 ),
 
@@ -50,16 +58,10 @@ changed_articles as (
     {% endif %}
 ),
 
-versions as (
+version_stats as (
     select
         article_id,
         content_hash,
-        any_value(title) as title,
-        any_value(body) as body,
-        any_value(paragraph_count) as paragraph_count,
-        any_value(subheadings) as subheadings,
-        any_value(is_truncated) as is_truncated,
-        any_value(word_count) as word_count,
         count(distinct dump_id) as dump_count,
         min(page_date) as first_page_date,
         count(*) as appearance_count,
@@ -67,6 +69,39 @@ versions as (
     from appearances
     where article_id in (select article_id from changed_articles)
     group by article_id, content_hash
+),
+
+version_texts as (
+    -- The content hash fixes title and body; the rest is the parser's reading of them.
+    select
+        content_hash,
+        any_value(title) as title,
+        any_value(body) as body,
+        any_value(paragraph_count) as paragraph_count,
+        any_value(subheadings) as subheadings,
+        any_value(is_truncated) as is_truncated,
+        any_value(word_count) as word_count
+    from page_texts
+    where article_id in (select article_id from changed_articles)
+    group by content_hash
+),
+
+versions as (
+    select
+        version_stats.article_id,
+        version_stats.content_hash,
+        version_texts.title,
+        version_texts.body,
+        version_texts.paragraph_count,
+        version_texts.subheadings,
+        version_texts.is_truncated,
+        version_texts.word_count,
+        version_stats.dump_count,
+        version_stats.first_page_date,
+        version_stats.appearance_count,
+        version_stats.last_parsed_at
+    from version_stats
+    inner join version_texts using (content_hash)
 )
 
 select * from versions

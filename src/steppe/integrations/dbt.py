@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,11 +76,15 @@ def dbt_build(database: Path, artifacts_dir: Path, *, full_refresh: bool | None 
     """
     from dbt.cli.main import dbtRunner  # heavy: imported in the task, never at DAG parse time
 
+    artifacts_dir = artifacts_dir.absolute()  # dbt runs in the database's folder (below)
     digest = project_digest()
     if full_refresh is None:
         full_refresh = last_built_digest(database) != digest
 
-    os.environ["STEPPE_DBT_DATABASE"] = str(database)
+    # dbt re-parses the whole project when its profile changes, and the working copy's path
+    # changes every run; named relative to the working directory it stays the same, and dbt's
+    # partial parsing (target/partial_parse.msgpack) saves every run that parse.
+    os.environ["STEPPE_DBT_DATABASE"] = database.name
     os.environ.setdefault("DO_NOT_TRACK", "1")
     args = [
         "build",
@@ -95,7 +101,8 @@ def dbt_build(database: Path, artifacts_dir: Path, *, full_refresh: bool | None 
     if full_refresh:
         args.append("--full-refresh")
     try:
-        result = dbtRunner().invoke(args)
+        with _working_directory(database.parent):
+            result = dbtRunner().invoke(args)
     finally:
         _release_database()
     report = DbtReport(full_refresh=full_refresh)
@@ -118,6 +125,16 @@ def dbt_build(database: Path, artifacts_dir: Path, *, full_refresh: bool | None 
         raise DbtBuildError(f"dbt build failed on {database}: {detail}")
     record_build(database, digest, full_refresh=full_refresh)
     return report
+
+
+@contextmanager
+def _working_directory(path: Path) -> Iterator[None]:
+    previous = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
 
 
 def _release_database() -> None:
