@@ -75,7 +75,7 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     console.print(full)
 
     inc = report.get("incremental") or {}
-    table = Table(title="One new dump (whole pipeline run, warm process)")
+    table = Table(title="One new dump (whole pipeline run, warm process, dbt parse cache warm)")
     table.add_column("into")
     table.add_column("total (s)", justify="right")
     for stage in STAGE_NAMES:
