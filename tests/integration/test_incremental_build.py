@@ -36,11 +36,17 @@ def table_hashes(db: Path, tables: tuple[str, ...] = INCREMENTAL + MARTS[1:]) ->
         con.close()
 
 
-def full_refresh_of(db: Path, root: Path) -> Path:
-    """A copy of the warehouse with every model rebuilt from scratch (same file name: see README)."""
-    copy = root / "warehouse.duckdb"
+def copy_of(db: Path, folder: Path) -> Path:
+    """A copy of the warehouse file in folder, under the same name (dbt's views name their catalog)."""
+    copy = folder / db.name
     copy.parent.mkdir(parents=True)
     shutil.copyfile(db, copy)
+    return copy
+
+
+def full_refresh_of(db: Path, root: Path) -> Path:
+    """A copy of the warehouse with every model rebuilt from scratch."""
+    copy = copy_of(db, root)
     report = dbt_build(copy, root / "dbt", full_refresh=True)
     assert report.full_refresh and not report.failures
     return copy
@@ -79,9 +85,7 @@ def test_an_article_gone_after_parsing_again_leaves_every_table(
 ) -> None:
     # A parser change can make an article vanish: its dumps are parsed again and it is not there.
     settings, _ = built_run_by_run
-    db = tmp_path / "work" / "warehouse.duckdb"
-    db.parent.mkdir()
-    shutil.copyfile(settings.warehouse, db)
+    db = copy_of(settings.warehouse, tmp_path / "work")
     with connect(db) as con:
         gone = con.execute("select article_id from marts.articles order by dump_count desc, article_id limit 1").fetchone()
         assert gone is not None
@@ -106,9 +110,7 @@ def test_a_changed_dbt_project_rebuilds_in_full(
     built_run_by_run: tuple[Settings, list[dict[str, object]]], tmp_path: Path
 ) -> None:
     settings, _ = built_run_by_run
-    db = tmp_path / "work" / "warehouse.duckdb"
-    db.parent.mkdir()
-    shutil.copyfile(settings.warehouse, db)
+    db = copy_of(settings.warehouse, tmp_path / "work")
     assert not dbt_build(db, tmp_path / "dbt").full_refresh  # built by this very project
 
     with connect(db) as con:  # as if an older version of the project had built it
