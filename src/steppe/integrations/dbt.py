@@ -8,11 +8,10 @@ settings, kept in audit.dbt_builds) the build is a full refresh.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,7 +100,7 @@ def dbt_build(database: Path, artifacts_dir: Path, *, full_refresh: bool | None 
     if full_refresh:
         args.append("--full-refresh")
     try:
-        with _working_directory(database.parent):
+        with contextlib.chdir(database.parent):
             result = dbtRunner().invoke(args)
     finally:
         _release_database()
@@ -125,16 +124,6 @@ def dbt_build(database: Path, artifacts_dir: Path, *, full_refresh: bool | None 
         raise DbtBuildError(f"dbt build failed on {database}: {detail}")
     record_build(database, digest, full_refresh=full_refresh)
     return report
-
-
-@contextmanager
-def _working_directory(path: Path) -> Iterator[None]:
-    previous = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
 
 
 def _release_database() -> None:
