@@ -365,8 +365,6 @@ def _headed_names(text: str, toks: list[_Tok], g: Gazetteer) -> list[tuple[int, 
         etype: _Kind = "PLACE" if last_head in _PLACE_HEADS and last_head not in _ORG_HEADS else "ORG"
         if first_head in _ORG_HEADS and toks[j].text == first_head and etype == "PLACE" and first_head != "Station":
             etype = "ORG"  # "Ministry of Roads" is an org although "Roads" could head a place
-        if first_head in _PLACE_HEADS and last_head in ("Center", "Centre") and name_words & _SITE_MODIFIERS:
-            etype = "PLACE"
         if last_head in ("Center", "Centre") and name_words & _SITE_MODIFIERS:
             etype = "PLACE"
         out.append((j, k, etype))
@@ -406,6 +404,8 @@ _LOWER_ORG_RE = re.compile(
     rf"think tank|consortium)\b"
 )
 _AKA_RE = re.compile(r"[“\"]?([A-Z][\w-]*(?: [A-Z][\w-]*)*)[,”\"]*,? (?:also known as|aka|a\.k\.a\.) (?:the )?")
+# The capitalised words after a gazetteer org ("OSCE Academy"): group 2 is checked for an org head.
+_NEXT_CAP_WORDS_RE = re.compile(r" ((?:[A-Z][\w'’-]+ )*?)([A-Z][\w'’-]+)")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -503,7 +503,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
     # 4. Gazetteer orgs (longest first, case-sensitive), then names built on head words.
     for m in g.org_re.finditer(text):
         canon, cc = g.org_forms[m.group()]
-        nxt = re.match(r" ((?:[A-Z][\w'’-]+ )*?)([A-Z][\w'’-]+)", text[m.end():m.end() + 60])
+        nxt = _NEXT_CAP_WORDS_RE.match(text[m.end():m.end() + 60])
         if nxt and nxt.group(2) in _ORG_HEADS:
             continue  # "OSCE Academy", "UN Security Council": the longer name is built below
         if mask.free(m.start(), m.end()):
@@ -537,13 +537,13 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         add(m.start(), m.end(), "ORG", m.group(), weak=True)  # "Vlast.kz", "Kun.uz": outlets, not URLs
     for m in _CAMEL_RE.finditer(text):
         w = m.group()
-        if w in g.country_forms or w in g.place_forms or w in g.cities:
+        if _is_geo_name(g, w):
             continue
         add(m.start(), m.end(), "ORG", w, key=_org_key(g, w), weak=True)
     for rx in (_ROLE_OF_RE, _DESCRIPTOR_RE):
         for m in rx.finditer(text):
             name = _trim_name(m.group(1))
-            if not name or name in g.country_forms or name in g.place_forms or name in g.cities:
+            if not name or _is_geo_name(g, name):
                 continue
             if name.split()[0] in g.first_names or name in _NON_NAME or name.split()[0] in _TITLES:
                 continue
@@ -562,7 +562,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         words = m.group(1).split()
         while words and (words[0] in _TITLES or words[0] in g.country_forms or words[0] in _NON_NAME):
             words.pop(0)
-        if not words or any(w in g.country_forms or w in g.place_forms or w in g.cities for w in words):
+        if not words or any(_is_geo_name(g, w) for w in words):
             continue
         base = " ".join(words)
         off = m.start(1) + m.group(1).rfind(base)
@@ -651,9 +651,8 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
 
     # Single capitalised words used like a person elsewhere ("Surayo, who performs", "Rahmon said")
     cued = {
-        toks[r[0]].text for r in runs if len(r) == 1 and re.match(
-            r"[’']?s?,? (?:who|whose|said|says|told|added|noted|stressed|explained)\b",
-            text[toks[r[0]].end:toks[r[0]].end + 12])
+        toks[r[0]].text for r in runs
+        if len(r) == 1 and _CUED_AFTER_RE.match(text[toks[r[0]].end:toks[r[0]].end + 12])
     }
     out: list[_Hit] = []
     full: list[_Hit] = []
@@ -681,17 +680,17 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             continue
         start, end = words[0].start, words[-1].end
         before = text[max(0, start - 40):start]
-        prev_word = re.findall(r"[\w-]+", before)[-1:] or [""]
+        prev_word = _WORDISH_RE.findall(before)[-1:] or [""]
         role_before = prev_word[0] in _ROLE_NOUNS
         after = text[end:end + 40]
-        nxt = re.match(r"[’']?s?,? ?(?:\((\d+)\)|([a-z]+))?", after)
+        nxt = _NEXT_AFTER_NAME_RE.match(after)
         verb_after = bool(nxt and nxt.group(2) in _SPEECH_VERBS)
-        age_after = bool(nxt and nxt.group(1)) or bool(re.match(r", \d{2},", after))
-        appos_after = bool(re.match(r", (?:the|a|an|who|head|chief|senior|former|deputy|director|founder)\b", after))
+        age_after = bool(nxt and nxt.group(1)) or bool(_AGE_AFTER_RE.match(after))
+        appos_after = bool(_APPOS_AFTER_RE.match(after))
         if len(words) >= 2:
             first, last = words[0].text, words[-1].text
             # "Assol (Asel Sabyrzhankyzy)": a full name in brackets right after a capitalised name
-            in_brackets = before.endswith("(") and after.startswith(")") and bool(re.search(r"[A-Z]\w+ \($", before))
+            in_brackets = before.endswith("(") and after.startswith(")") and bool(_BRACKET_BEFORE_RE.search(before))
             according = before.endswith("according to ") or before.endswith("According to ")
             strong_ev = (titled or role_before or age_after or appos_after or in_brackets or according
                          or first in g.first_names)
@@ -757,6 +756,13 @@ def _is_descriptor(w: str, g: Gazetteer) -> bool:
 
 
 _INITIAL_RE = re.compile(r"(?:[A-Z]\.)+")
+# Context around a person candidate.
+_CUED_AFTER_RE = re.compile(r"[’']?s?,? (?:who|whose|said|says|told|added|noted|stressed|explained)\b")
+_WORDISH_RE = re.compile(r"[\w-]+")
+_NEXT_AFTER_NAME_RE = re.compile(r"[’']?s?,? ?(?:\((\d+)\)|([a-z]+))?")  # group 1: "(45)", group 2: a word
+_AGE_AFTER_RE = re.compile(r", \d{2},")
+_APPOS_AFTER_RE = re.compile(r", (?:the|a|an|who|head|chief|senior|former|deputy|director|founder)\b")
+_BRACKET_BEFORE_RE = re.compile(r"[A-Z]\w+ \($")
 _PATRONYMICS = frozenset("kyzy uulu uly qizi ugli kizi".split())
 _PARTICLES = frozenset("von van der den de da du di del della la le al el bin ibn ben ul y".split())
 _SURNAME_RE = re.compile(
@@ -901,6 +907,11 @@ def _trim_name(s: str) -> str:
     while words and (words[-1].lower() in _LOWER_FUNCTION or words[-1] in _TITLES):
         words.pop()
     return " ".join(words)
+
+
+def _is_geo_name(g: Gazetteer, name: str) -> bool:
+    """A country form, a gazetteer place or a city: not an org name."""
+    return name in g.country_forms or name in g.place_forms or name in g.cities
 
 
 def _place_code(g: Gazetteer, name: str) -> str | None:

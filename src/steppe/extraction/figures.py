@@ -219,14 +219,12 @@ def _split(m: re.Match[str], vals: list[float], unit: str, kind: FigureKind) -> 
     ]
 
 
-@functools.cache
-def _NAMES_LOWER() -> dict[str, str]:  # noqa: N802 - a cached constant
-    return {k.lower(): v for k, v in lex.NAMES.items()}
+# lex.NAMES keyed case-insensitively ("Tenge", "US Dollars"); no two names differ only in case.
+_NAMES_LOWER = {k.lower(): v for k, v in lex.NAMES.items()}
 
 
 def _resolve_currency(name: str, sentence: str, ctx: str) -> str | None:
-    code = (lex.SYMBOLS.get(name) or lex.CODES.get(name) or lex.NAMES.get(name) or lex.NAMES.get(name.lower())
-            or _NAMES_LOWER().get(name.lower()))
+    code = lex.SYMBOLS.get(name) or lex.CODES.get(name) or _NAMES_LOWER.get(name.lower())
     if code is None:
         return None
     if name == "¥":

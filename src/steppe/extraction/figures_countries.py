@@ -1,7 +1,8 @@
 """Light country detection for trade-figure attribution (names, short names, demonyms).
 
 The figure extractor only needs "which country is named where in this sentence", not the full
-entity rules of spec section 3, so it keeps its own small lookup instead of importing entities.py.
+entity rules of spec section 3, so it matches the shared gazetteer's country forms (plus the EU and
+capital-city metonyms) directly instead of importing entities.py.
 """
 
 from __future__ import annotations
@@ -35,17 +36,16 @@ class CountryMention:
 @functools.cache
 def _lookup() -> tuple[re.Pattern[str], dict[str, tuple[str, bool, bool]]]:
     """Surface-form regex and table (code, weak, demonym); built once, lazily."""
-    from steppe.extraction.gazetteer import country_tables
+    from steppe.extraction.gazetteer import country_tables, trie_regex
 
     forms, _ = country_tables()
     table: dict[str, tuple[str, bool, bool]] = {form: (code, False, demonym) for form, (code, demonym) in forms.items()}
     table.update({"European Union": (EU, False, False), "EU": (EU, False, False)})
     for k, v in _CAPITALS.items():
         table.setdefault(k, (v, True, False))
-    alts = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    # Case-sensitive: country names and demonyms are capitalised in English copy.
-    # the lookahead lets the engine skip lower-case positions without trying every alternative
-    pattern = re.compile(rf"(?<!\w)(?=[A-Z\u00c0-\u024f])(?:{alts})(?!\w)")
+    # Case-sensitive: country names and demonyms are capitalised in English copy. The trie regex
+    # prefers the longest form; the lookahead lets the engine skip lower-case positions at once.
+    pattern = re.compile(rf"(?<!\w)(?=[A-Z\u00c0-\u024f])(?:{trie_regex(list(table))})(?!\w)")
     return pattern, table
 
 

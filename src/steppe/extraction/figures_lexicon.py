@@ -24,7 +24,7 @@ CODES: dict[str, str] = {
     ).split()
 } | {"RMB": "CNY"}
 # Currency names after a number ("500 million tenge"). Value: code, or "?som"/"?manat"/... for
-# names shared by two countries, resolved from the sentence/article (see figures.resolve_currency).
+# names shared by two countries, resolved from the sentence/article (see figures._resolve_currency).
 NAMES: dict[str, str] = {
     "dollars": "USD", "dollar": "USD", "US dollars": "USD", "U.S. dollars": "USD", "USD": "USD",
     "American dollars": "USD", "euros": "EUR", "euro": "EUR", "pounds sterling": "GBP",

