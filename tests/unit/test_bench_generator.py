@@ -124,3 +124,27 @@ def test_write_dumps_writes_settled_files(tmp_path: Path) -> None:
     assert report.distinct_articles == len({i for d in DumpGenerator(seed=2).dumps(12) for i in d.article_ids})
     assert all(time.time() - f.stat().st_mtime > 60 for f in files)  # landing takes them at once
     assert files[0].read_text(encoding="utf-8") == DumpGenerator(seed=2).next_dump().text
+
+
+def test_the_pool_reports_its_prefixes_as_write_dumps_reports_them(tmp_path: Path) -> None:
+    from steppe.bench.runner import generate_pool, size_folder
+
+    seen: list[tuple[str, int]] = []
+    report = write_dumps(tmp_path / "direct", 12, seed=2, on_dump=lambda d, path, size: seen.append((path.name, size)))
+    assert seen == [(f.name, f.stat().st_size) for f in sorted((tmp_path / "direct").glob("*.txt"))]
+    pool = generate_pool(tmp_path / "pool", 13, seed=2)
+    assert [f.name for f in pool.files[:12]] == [name for name, _ in seen]
+    info = size_folder(pool, tmp_path / "raw", 12)
+    assert list(info) == ["dumps", "bytes", "mb", "kb_per_dump", "distinct_articles", "article_words",
+                          "mean_appearances"]
+    assert info == {k: v for k, v in report.as_dict().items() if k in info}
+    assert sorted(p.name for p in (tmp_path / "raw").iterdir()) == [name for name, _ in seen]
+
+
+def test_the_bench_times_every_pipeline_stage() -> None:
+    from steppe import pipeline
+    from steppe.bench.worker import STAGE_NAMES, STAGE_RENAMES
+
+    expected = ("prepare", *(STAGE_RENAMES.get(name, name) for name, _ in pipeline.STAGES),
+                STAGE_RENAMES["validate"], "publish")
+    assert expected == STAGE_NAMES

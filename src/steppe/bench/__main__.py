@@ -1,7 +1,7 @@
 """`python -m steppe.bench` (what `make bench` runs).
 
     python -m steppe.bench [--sizes 100,1000,10000] [--out bench/out] [--seed 7] [--nlp-articles 300]
-                           [--empty-repeats 3] [--profile] [--keep-work] [--no-nlp] [--shared-gx-store]
+                           [--empty-repeats 3] [--profile] [--keep-work] [--no-nlp]
     python -m steppe.bench --generate 500 --to /tmp/dumps     # only write dumps, e.g. for `make run`
     python -m steppe.bench --show bench/out/bench.json        # print the tables of an earlier run
 """
@@ -43,8 +43,6 @@ def main(argv: list[str] | None = None) -> None:
                         help="run each stage under pyinstrument (out/profile/nN/...); slows the stages")
     parser.add_argument("--keep-work", action="store_true", help="keep the generated dumps and warehouses")
     parser.add_argument("--no-nlp", action="store_true", help="skip the spaCy comparison")
-    parser.add_argument("--shared-gx-store", action="store_true",
-                        help="let GX use the checkout's validation store (its cost grows with every run ever made)")
     parser.add_argument("--generate", type=int, metavar="N", help="only write N dumps (to --to) and stop")
     parser.add_argument("--to", type=Path, help="folder for --generate")
     parser.add_argument("--show", type=Path, metavar="JSON", help="print the tables of an earlier bench.json")
@@ -62,7 +60,6 @@ def main(argv: list[str] | None = None) -> None:
     options = BenchOptions(
         sizes=args.sizes, out=args.out.resolve(), seed=args.seed, nlp_articles=args.nlp_articles,
         empty_repeats=args.empty_repeats, profile=args.profile, keep_work=args.keep_work, nlp=not args.no_nlp,
-        isolate_gx=not args.shared_gx_store,
     )
     report = run_bench(options, console)
     print_report(report, console)

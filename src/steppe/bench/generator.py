@@ -33,7 +33,7 @@ import os
 import random
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -517,6 +517,20 @@ class GenerationReport:
     article_words: int  # words of the distinct articles (title and body)
     seconds: float
 
+    @classmethod
+    def of(
+        cls,
+        folder: Path,
+        sizes: Sequence[int],
+        dump_articles: Sequence[tuple[int, ...]],
+        words: Callable[[int], int],
+        seconds: float,
+    ) -> GenerationReport:
+        """The report of dumps given by their sizes in bytes and article indices (words: of one article)."""
+        ids = {i for articles in dump_articles for i in articles}
+        slots = sum(len(articles) for articles in dump_articles)
+        return cls(folder, len(sizes), sum(sizes), len(ids), slots, sum(words(i) for i in ids), seconds)
+
     @property
     def mean_appearances(self) -> float:
         return self.appearances / self.distinct_articles if self.distinct_articles else 0.0
@@ -545,19 +559,28 @@ def write_dump(folder: Path, dump: GeneratedDump, *, backdate: float = 3600.0) -
 
 
 def write_dumps(
-    folder: Path, n: int, *, generator: DumpGenerator | None = None, seed: int = DEFAULT_SEED
+    folder: Path,
+    n: int,
+    *,
+    generator: DumpGenerator | None = None,
+    seed: int = DEFAULT_SEED,
+    on_dump: Callable[[GeneratedDump, Path, int], None] | None = None,
 ) -> GenerationReport:
-    """Write the generator's next n dumps into folder (created if missing)."""
+    """Write the generator's next n dumps into folder (created if missing).
+
+    on_dump, if given, is called with each dump, its file and its size in bytes.
+    """
     started = time.perf_counter()
     gen = generator or DumpGenerator(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    size = 0
-    ids: set[int] = set()
-    slots = 0
+    sizes: list[int] = []
+    dump_articles: list[tuple[int, ...]] = []
     for dump in gen.dumps(n):
-        write_dump(folder, dump)
-        size += len(dump.text.encode())
-        ids.update(dump.article_ids)
-        slots += len(dump.article_ids)
-    words = sum(gen.article(i).words for i in ids)
-    return GenerationReport(folder, n, size, len(ids), slots, words, time.perf_counter() - started)
+        path = write_dump(folder, dump)
+        sizes.append(len(dump.text.encode()))
+        dump_articles.append(dump.article_ids)
+        if on_dump is not None:
+            on_dump(dump, path, sizes[-1])
+    return GenerationReport.of(
+        folder, sizes, dump_articles, lambda i: gen.article(i).words, time.perf_counter() - started
+    )

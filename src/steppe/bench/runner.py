@@ -24,8 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from steppe.bench.generator import DEFAULT_SEED, SEED_DIR, DumpGenerator, GeneratedArticle, write_dump
-from steppe.bench.worker import STAGE_NAMES
+from steppe.bench.generator import (
+    DEFAULT_SEED,
+    SEED_DIR,
+    DumpGenerator,
+    GeneratedArticle,
+    GeneratedDump,
+    GenerationReport,
+    write_dumps,
+)
 from steppe.config import PROJECT_ROOT
 
 DEFAULT_SIZES = (100, 1000, 10000)
@@ -49,7 +56,6 @@ class BenchOptions:
     profile: bool = False
     keep_work: bool = False
     nlp: bool = True
-    isolate_gx: bool = True
 
 
 # --------------------------------------------------------------------------------------------------
@@ -71,17 +77,23 @@ class DumpPool:
 
 def generate_pool(folder: Path, count: int, seed: int) -> DumpPool:
     started = time.perf_counter()
-    folder.mkdir(parents=True, exist_ok=True)
     gen = DumpGenerator(seed)
-    files, sizes, dump_articles = [], [], []
-    first_seen: dict[int, dt.date] = {}
-    for dump in gen.dumps(count):
-        files.append(write_dump(folder, dump))
-        sizes.append(len(dump.text.encode()))
-        dump_articles.append(dump.article_ids)
+    pool = DumpPool(folder, [], [], {}, [], gen.articles, 0.0)
+
+    def keep(dump: GeneratedDump, path: Path, size: int) -> None:
+        pool.files.append(path)
+        pool.sizes.append(size)
+        pool.dump_articles.append(dump.article_ids)
         for i in dump.article_ids:
-            first_seen.setdefault(i, dump.page_date)
-    return DumpPool(folder, files, sizes, first_seen, dump_articles, gen.articles, time.perf_counter() - started)
+            pool.first_seen.setdefault(i, dump.page_date)
+
+    write_dumps(folder, count, generator=gen, on_dump=keep)
+    pool.seconds = time.perf_counter() - started
+    return pool
+
+
+# What size_folder reports of a size's input (GenerationReport.as_dict's, in bench.json's order).
+_INPUT_KEYS = ("dumps", "bytes", "mb", "kb_per_dump", "distinct_articles", "article_words", "mean_appearances")
 
 
 def size_folder(pool: DumpPool, folder: Path, n: int) -> dict[str, Any]:
@@ -94,18 +106,10 @@ def size_folder(pool: DumpPool, folder: Path, n: int) -> dict[str, Any]:
             os.link(path, folder / path.name)
         except OSError:
             shutil.copy2(path, folder / path.name)
-    size = sum(pool.sizes[:n])
-    distinct = {i for ids in pool.dump_articles[:n] for i in ids}
-    slots = sum(len(ids) for ids in pool.dump_articles[:n])
-    return {
-        "dumps": n,
-        "bytes": size,
-        "mb": round(size / 1e6, 3),
-        "kb_per_dump": round(size / 1e3 / n, 2) if n else 0.0,
-        "distinct_articles": len(distinct),
-        "article_words": sum(pool.articles[i].words for i in distinct),
-        "mean_appearances": round(slots / len(distinct), 3) if distinct else 0.0,
-    }
+    report = GenerationReport.of(
+        folder, pool.sizes[:n], pool.dump_articles[:n], lambda i: pool.articles[i].words, 0.0
+    ).as_dict()
+    return {key: report[key] for key in _INPUT_KEYS}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -134,7 +138,7 @@ def run_worker(spec: dict[str, Any], log: Path) -> dict[str, Any]:
 def summarise_run(run: dict[str, Any], input_bytes: int, dumps: int) -> dict[str, Any]:
     """Seconds per stage, throughput and memory of one pipeline run."""
     stages = run["stages"]
-    seconds = {name: round(stages[name]["seconds"], 3) for name in STAGE_NAMES if name in stages}
+    seconds = {name: round(stage["seconds"], 3) for name, stage in stages.items()}
     total = run["seconds"]
     extract = run["results"].get("extract") or {}
     parse = run["results"].get("parse") or {}
@@ -316,7 +320,6 @@ def run_bench(options: BenchOptions, console: Any) -> dict[str, Any]:
             "seed": options.seed,
             "sizes": sizes,
             "profile": options.profile,
-            "gx_store": "fresh copy per size (repeatable)" if options.isolate_gx else "the checkout's own (grows)",
             "versions": _versions(),
             "note": "in-process stages (dbt and GX included), one fresh warmed-up process per size; "
                     "timings on a shared 2-core machine are noisy",
@@ -359,7 +362,6 @@ def run_bench(options: BenchOptions, console: Any) -> dict[str, Any]:
             "empty_repeats": options.empty_repeats if n == largest else 0,
             "profile_dir": str(out / "profile" / f"n{n}") if options.profile else None,
             "result": str(root / "result.json"),
-            "isolate_gx": options.isolate_gx,
         }
         t0 = time.perf_counter()
         with console.status(f"N={n:,}: warm-up, {'empty-warehouse runs, ' if n == largest else ''}"
@@ -390,7 +392,7 @@ def run_bench(options: BenchOptions, console: Any) -> dict[str, Any]:
             + (f" [error: {full['error']}]" if full["error"] else "")
         )
         if not options.keep_work:  # keep spec, result and log; drop dumps, warehouses and reports
-            for child in ("full", "warm_up", "raw", "gx_project"):
+            for child in ("full", "warm_up", "raw"):
                 shutil.rmtree(root / child, ignore_errors=True)
 
     report["incremental"] = _incremental(report["sizes"], largest)

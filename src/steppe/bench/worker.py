@@ -9,7 +9,8 @@ size's peak memory is its own (dbt and GX run in this process, as in run_pipelin
 3. the full build of the folder's N dumps into a fresh warehouse;
 4. one new dump added to that folder, and the pipeline run again on the N-dump warehouse.
 
-Each stage is called directly from steppe.pipeline, timed, and watched by a sampler thread that
+Each stage is called directly from steppe.pipeline (prepare, pipeline.STAGES in order, validate,
+publish, as run_pipeline runs them), timed, and watched by a sampler thread that
 reads this process's resident set size every 20 ms (peak per stage), and the proportional set size
 of this process and its children while a stage runs a worker pool (forked extraction workers).
 With `profile_dir`, each stage of steps 3 and 4 also runs under pyinstrument (text, HTML and a
@@ -32,6 +33,9 @@ from typing import Any
 
 from steppe.config import Settings
 
+# The bench's names of the pipeline's stages (bench.json, tables): pipeline.STAGES' own names
+# except for these two. tests/unit/test_bench_generator.py checks STAGE_NAMES against pipeline.STAGES.
+STAGE_RENAMES = {"build": "dbt_build", "validate": "gx_validate"}
 STAGE_NAMES = ("prepare", "land", "parse", "extract", "dbt_build", "gx_validate", "publish")
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -163,28 +167,32 @@ def run_stages(settings: Settings, sampler: RssSampler, profile_dir: Path | None
     results: dict[str, Any] = {}
 
     def timed(name: str, fn: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> dict[str, Any]:
-        with sampler.window() as memory, _profiled(profile_dir, name):
+        label = STAGE_RENAMES.get(name, name)
+        with sampler.window() as memory, _profiled(profile_dir, label):
             started = time.perf_counter()
             try:
                 out = fn(*args, **kwargs)
             finally:
-                stages[name] = {"seconds": time.perf_counter() - started}
-        stages[name].update(memory)
+                stages[label] = {"seconds": time.perf_counter() - started}
+        stages[label].update(memory)
         return out
 
     started = time.perf_counter()
     error = None
+    run_id = None
     try:
         run_id = timed("prepare", pipeline.prepare, settings)["run_id"]
-        results["land"] = timed("land", pipeline.land, run_id, settings, settle_seconds=0)
-        results["parse"] = timed("parse", pipeline.parse, run_id, settings)
-        results["extract"] = timed("extract", pipeline.extract, run_id, settings)
-        results["build"] = timed("dbt_build", pipeline.build, run_id, settings)
-        stages["dbt_build"]["slowest_nodes"] = _slowest_dbt_nodes(settings)
-        results["validate"] = timed("gx_validate", pipeline.validate, run_id, settings, results)
+        for name, stage in pipeline.STAGES:
+            kwargs: dict[str, Any] = {"settle_seconds": 0} if name == "land" else {}
+            results[name] = timed(name, stage, run_id, settings, **kwargs)
+            if name == "build":
+                stages[STAGE_RENAMES[name]]["slowest_nodes"] = _slowest_dbt_nodes(settings)
+        results["validate"] = timed("validate", pipeline.validate, run_id, settings, results)
         results["publish"] = timed("publish", pipeline.publish, run_id, settings, results)
     except Exception as exc:  # reported, not raised: the other sizes still run
         error = f"{type(exc).__name__}: {exc}"
+        if run_id is not None and not isinstance(exc, pipeline.QualityGateError):  # validate records its own
+            _record_failure(settings, run_id, error)
     total = time.perf_counter() - started
     return {
         "seconds": total,
@@ -195,6 +203,15 @@ def run_stages(settings: Settings, sampler: RssSampler, profile_dir: Path | None
         "warehouse_mb": settings.warehouse.stat().st_size / 1e6 if settings.warehouse.exists() else None,
         "error": error,
     }
+
+
+def _record_failure(settings: Settings, run_id: str, reason: str) -> None:
+    """Mark the run failed in the warehouse's ledger, as run_pipeline does."""
+    from steppe.runs import RunPaths, record_finished
+
+    paths = RunPaths.of(settings, run_id)
+    if paths.run_dir.exists():
+        record_finished(settings, paths, "failed", reason=reason)
 
 
 def _compact(results: dict[str, Any]) -> dict[str, Any]:
@@ -227,7 +244,7 @@ def _slowest_dbt_nodes(settings: Settings, top: int = 12) -> list[dict[str, Any]
     ]
 
 
-def warm_up(root: Path, seed_dump: Path, sampler: RssSampler) -> dict[str, Any]:
+def warm_up(settings: Settings, seed_dump: Path, sampler: RssSampler) -> dict[str, Any]:
     """Imports, then one whole run on a single dump: the one-time cost of a fresh process."""
     started = time.perf_counter()
     import dbt.cli.main  # noqa: F401
@@ -239,40 +256,18 @@ def warm_up(root: Path, seed_dump: Path, sampler: RssSampler) -> dict[str, Any]:
     extract_entities("Kazakhstan and Uzbekistan", "Astana and Tashkent signed a deal worth $1 billion.")
     extract_trade_figures("Trade", "Kazakhstan exported 1 million tonnes of wheat to China in 2023.", None)
     imports = time.perf_counter() - started
-    raw = root / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(seed_dump, raw / seed_dump.name)
-    run = run_stages(_settings(root, raw), sampler)
+    settings.raw_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(seed_dump, settings.raw_dir / seed_dump.name)
+    run = run_stages(settings, sampler)
     return {"imports_seconds": imports, "run": run}
 
 
-def warm_parse_cache(source: Settings, target: Settings) -> None:
-    """Give target's warehouse the dbt partial-parse file source's last build left."""
+def warm_parse_cache(source_state_dir: Path, target_state_dir: Path) -> None:
+    """Give a warehouse (its state dir) the dbt partial-parse file another's last build left."""
     cache = Path("dbt") / "target" / "partial_parse.msgpack"
-    if (source.state_dir / cache).exists():
-        (target.state_dir / cache).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source.state_dir / cache, target.state_dir / cache)
-
-
-def isolate_gx_store(root: Path) -> Path:
-    """Point the GX integration at a copy of expectations/ with an empty run store.
-
-    GX keeps every validation result in expectations/gx/uncommitted/ and build_data_docs renders
-    all of them on every run, so the GX stage's cost grows with the number of runs ever made in
-    the checkout (tests and earlier benchmarks included). A fresh store makes the benchmark
-    repeatable and leaves the checkout's store alone; --shared-gx-store measures the real one.
-    """
-    from steppe.integrations import quality
-
-    copy = root / "gx_project"
-    if copy.exists():
-        shutil.rmtree(copy)
-    shutil.copytree(
-        quality.GX_PROJECT_DIR, copy,
-        ignore=shutil.ignore_patterns("validations", "data_docs", "__pycache__"),
-    )
-    quality.GX_PROJECT_DIR = copy
-    return copy
+    if (source_state_dir / cache).exists():
+        (target_state_dir / cache).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source_state_dir / cache, target_state_dir / cache)
 
 
 def main(spec_path: str) -> None:
@@ -284,9 +279,9 @@ def main(spec_path: str) -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     sampler = RssSampler()
     out: dict[str, Any] = {"n": spec["n"], "pid": os.getpid(), "rss_at_start_mb": rss_bytes() / 1e6}
-    out["gx_project"] = str(isolate_gx_store(root) if spec.get("isolate_gx", True) else None)
 
-    out["warm_up"] = warm_up(root / "warm_up", Path(spec["warm_up_dump"]), sampler)
+    warm_settings = _settings(root / "warm_up", root / "warm_up" / "raw")
+    out["warm_up"] = warm_up(warm_settings, Path(spec["warm_up_dump"]), sampler)
     out["rss_after_warm_up_mb"] = rss_bytes() / 1e6
 
     empty_dump = spec.get("empty_dump")
@@ -298,7 +293,7 @@ def main(spec_path: str) -> None:
         empty_settings = _settings(empty_root, empty_root / "raw")
         # Like the N-dump warehouse's next run, start with dbt's parse cache warm: the comparison
         # is of what the data costs, not of a warehouse's very first dbt parse.
-        warm_parse_cache(_settings(root / "warm_up", root), empty_settings)
+        warm_parse_cache(warm_settings.state_dir, empty_settings.state_dir)
         out["empty_runs"].append(run_stages(empty_settings, sampler))
         shutil.rmtree(empty_root, ignore_errors=True)
 
