@@ -59,10 +59,14 @@ class LandingReport:
     landed: list[str] = field(default_factory=list)  # file names newly landed
     duplicates: list[str] = field(default_factory=list)  # content already in raw.dumps
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
-    deferred: list[str] = field(default_factory=list)  # still being written: next run
-    deferrals: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
+    deferrals: list[tuple[str, str]] = field(default_factory=list)  # (file name, why): next run
     notes: list[tuple[str, str]] = field(default_factory=list)  # (file name, what was odd) of landed files
     cached: int = 0  # of the duplicates, how many were known by their signature and not read
+
+    @property
+    def deferred(self) -> list[str]:
+        """File names left for the next run (still being written)."""
+        return [name for name, _ in self.deferrals]
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -231,14 +235,6 @@ def _same(a: os.stat_result, b: os.stat_result) -> bool:
     return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns) == (b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns)
 
 
-def read_candidate(path: Path, *, now: float, settle_seconds: float = SETTLE_SECONDS) -> Candidate | None:
-    """The file's bytes, None if it may still be being written, or RejectedDump with the reason."""
-    try:
-        return _read(path, now=now, settle_seconds=settle_seconds)
-    except Deferred:
-        return None
-
-
 def _read(path: Path, *, now: float, settle_seconds: float) -> Candidate:
     info = _stat(path)  # follows symlinks: a link to a regular file lands like the file
     if not stat.S_ISREG(info.st_mode):
@@ -350,8 +346,7 @@ def _save_signatures(
     gone = [name for name in before if name not in after]  # removed, refused or deferred: look again
     if not changed and not gone:
         return
-    stale = pa.table({"file_name": pa.array(changed + gone, pa.string())})  # noqa: F841  (read by DuckDB)
-    con.execute("delete from raw.landed_files where file_name in (select file_name from stale)")
+    con.execute("delete from raw.landed_files where file_name in (select unnest(?::varchar[]))", [changed + gone])
     rows: list[dict[str, object]] = []
     for name in changed:
         (size, mtime_ns, ctime_ns, inode), sha = after[name]
@@ -417,7 +412,6 @@ def land_raw_dir(
             text, encoding, note = decode_dump_noting(candidate.data)
             check_dump(text)
         except Deferred as exc:
-            report.deferred.append(path.name)
             report.deferrals.append((path.name, f"{exc}; left for the next run"))
             continue
         except RejectedDump as exc:

@@ -49,10 +49,7 @@ class QualityGateError(RuntimeError):
 
 def _paths(settings: Settings, run_id: str) -> RunPaths | None:
     """The run's working copy, None when the run was already published (the stage is a no-op)."""
-    entry = ledger_entry(settings, run_id)
-    if entry and entry.get("status") == "published":
-        return None
-    return require_run(settings, run_id)
+    return None if is_published(settings, run_id) else require_run(settings, run_id)
 
 
 @contextmanager

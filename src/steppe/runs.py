@@ -26,7 +26,7 @@ run that has shown no activity for STEPPE_STALE_RUN_SECONDS (default six hours).
 
 Fault injection (test hook). With STEPPE_FAULT_INJECT=<point> the process kills itself with
 SIGKILL when it reaches that point; the crash tests use it (tests/reliability/). Points:
-`prepare` (copy half written), `land` (rows inserted, not committed), `build` (dbt has built a
+`prepare` (copy written, not yet in place), `land` (rows inserted, not committed), `build` (dbt has built a
 mart, more to go), `validate` (GX has run a checkpoint, more to go), `publish-before-replace`
 and `publish-after-replace` (around the atomic rename).
 """
@@ -232,11 +232,8 @@ def prepare_run(settings: Settings, run_id: str | None = None, *, mode: str = "s
         )
         if settings.warehouse.exists():
             partial = paths.database.with_name(paths.database.name + ".copying")
-            with open(settings.warehouse, "rb") as src, open(partial, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-                if os.environ.get(FAULT_ENV) == "prepare":
-                    dst.flush()
-                    fault_point("prepare")
+            shutil.copyfile(settings.warehouse, partial)  # in the kernel (sendfile)
+            fault_point("prepare")
             os.replace(partial, paths.database)
     return paths
 
@@ -258,7 +255,7 @@ def last_activity(run_dir: Path) -> float:
     return max(stamps)
 
 
-def stale_reason(run_dir: Path, *, now: float | None = None) -> str | None:
+def stale_reason(run_dir: Path) -> str | None:
     """Why another run's working folder can be removed, or None while that run may continue.
 
     Only called with the writer lock held (see the module docstring for why that proves a
@@ -272,23 +269,18 @@ def stale_reason(run_dir: Path, *, now: float | None = None) -> str | None:
         return f"run {status}"
     if meta.get("mode") == "process":
         return "single-process run no longer holds the writer lock: it ended"
-    idle = (now or time.time()) - last_activity(run_dir)
+    idle = time.time() - last_activity(run_dir)
     if idle > stale_after_seconds():
         return f"staged run idle for {idle:.0f} s"
     return None
 
 
-def _remove_stale_runs(settings: Settings, keep: str) -> list[str]:
-    removed: list[str] = []
+def _remove_stale_runs(settings: Settings, keep: str) -> None:
     if not settings.work_dir.exists():
-        return removed
+        return
     for child in settings.work_dir.iterdir():
-        if child.name == keep or not child.is_dir():
-            continue
-        if stale_reason(child) is not None:
+        if child.name != keep and child.is_dir() and stale_reason(child) is not None:
             shutil.rmtree(child, ignore_errors=True)
-            removed.append(child.name)
-    return removed
 
 
 def require_run(settings: Settings, run_id: str) -> RunPaths:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from steppe.digests import files_digest
 from steppe.landing import insert_rows
 from steppe.parsing import PARSER_VERSION, parse_page
 
@@ -130,12 +131,8 @@ def _parse_batch(
 def extractor_version() -> str:
     """A digest of the extraction code: changing any extractor re-extracts every article once."""
     package = Path(__file__).parent / "extraction"
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".json", ".csv", ".txt", ".tsv"}:
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    code = (p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".json", ".csv", ".txt", ".tsv"})
+    return files_digest(package, code)[:16]
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,9 +63,7 @@ first_seen as (
     select
         article_id,
         min(first_page_date) as first_seen_date,
-        count(*) as version_count,
-        sum(appearance_count)::bigint as appearance_count,
-        max(last_parsed_at) as last_parsed_at
+        count(*) as version_count
     from changed_versions
     group by article_id
 ),
@@ -83,11 +81,12 @@ deduplicated as (
         first_seen.first_seen_date,
         article_stats.dump_count,
         first_seen.version_count,
-        first_seen.appearance_count,
-        first_seen.last_parsed_at
+        changed_articles.appearance_count,
+        changed_articles.last_parsed_at
     from ranked
     inner join article_stats using (article_id)
     inner join first_seen using (article_id)
+    inner join changed_articles using (article_id)
     where ranked.completeness_rank = 1
 )
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from steppe.config import PROJECT_ROOT
+from steppe.digests import files_digest
 from steppe.warehouse import connect
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -49,11 +49,7 @@ class DbtReport:
 
 def project_digest(project_dir: Path = DBT_PROJECT_DIR) -> str:
     """sha256 over the files that decide what the models compute (path and content of each)."""
-    digest = hashlib.sha256()
-    files = sorted({path for pattern in _DIGESTED for path in project_dir.glob(pattern)})
-    for path in files:
-        digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return files_digest(project_dir, {path for pattern in _DIGESTED for path in project_dir.glob(pattern)})
 
 
 def last_built_digest(database: Path) -> str | None:

@@ -6,8 +6,8 @@ context in expectations/ (suites, validation definitions and checkpoints are com
 expectations/define_suites.py writes them). One checkpoint per table runs every time.
 
 Each run should cost what its new data costs. Raw and staging rows never change once written,
-so their checkpoints see only this run's batch (the latest landing and parsing); marts are
-rebuilt every run and are checked whole, but only on keys, counts and short columns: checks
+so their checkpoints see only this run's batch (the latest landing and parsing); a run can
+change any mart row, so marts are checked whole, but only on keys, counts and short columns: checks
 of article text run once, on the staging rows of the parse that produced them (BATCH_QUERIES).
 Only the columns a suite's expectations name are read (batch_query).
 
@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ BATCH_DEFINITION = "whole_table"
 
 # Suite name = table name; the query picks the rows to check. Raw and staging rows never change
 # once written, so each run checks the rows it added (the latest landing and parsing batch);
-# marts are rebuilt every run and are checked whole. The raw text of dumps is left out: it is
+# a run can change any mart row, so marts are checked whole. The raw text of dumps is left out: it is
 # big and landing checked it. Article bodies are checked in staging, on the parse that produced
 # them: every body in marts.articles is one of those, so re-reading all of them each run (the
 # dearest check of a large warehouse) would only repeat checks already passed.
@@ -142,6 +143,8 @@ def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
     context = get_context()
     report = QualityReport()
     results: list[Any] = []  # this run's validation results: the only Data Docs pages built
+    # File times come from a coarse clock that can lag time.time() by a tick: a second's margin.
+    started = time.time() - 1.0
     con = duckdb.connect(str(database), read_only=True)
     try:
         for suite_name, query in BATCH_QUERIES.items():
@@ -173,8 +176,8 @@ def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
     gx_index = reports_dir / "gx_index.html"
     if (reports_dir / "index.html").exists():
         os.replace(reports_dir / "index.html", gx_index)
-    make_offline(reports_dir)
     prune_validation_results(reports_dir)
+    make_offline(reports_dir, since=started)  # earlier runs' pages were made offline by their run
     report.docs_index = gx_index if gx_index.exists() else None
     (reports_dir / "quality.json").write_text(json.dumps(report.as_dict(), indent=2, default=str))
     return report
@@ -224,13 +227,16 @@ img { max-height: 2rem; }
 """
 
 
-def make_offline(site_dir: Path) -> int:
-    """Rewrite every Data Docs page to need nothing from the network; returns pages rewritten."""
+def make_offline(site_dir: Path, since: float = 0.0) -> int:
+    """Rewrite the Data Docs pages written since `since` (a time.time(); default every page) to
+    need nothing from the network; returns pages rewritten."""
     css = site_dir / "static" / "steppe-offline.css"
     css.parent.mkdir(parents=True, exist_ok=True)
     css.write_text(OFFLINE_CSS)
     rewritten = 0
     for page in site_dir.rglob("*.html"):
+        if page.stat().st_mtime < since:
+            continue
         html = page.read_text(encoding="utf-8")
         cleaned = _REMOTE_ASSET_RE.sub("", html)
         link = f'<link rel="stylesheet" href="{os.path.relpath(css, page.parent)}">'
