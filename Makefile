@@ -35,6 +35,7 @@ help:
 	@echo "make test   install, then run the whole test suite"
 	@echo "make bench  benchmark the pipeline (see README)"
 	@echo "make lint   ruff and mypy;  make lock  recompile requirements.txt from requirements.in"
+	@echo "make test-fast  tests not marked slow;  make expectations  rewrite the GX suites;  make clean"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)

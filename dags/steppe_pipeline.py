@@ -40,24 +40,28 @@ def steppe_pipeline() -> None:
 
     @task
     def land(steppe_run: str) -> dict[str, Any]:
+        """Land every new file of STEPPE_RAW_DIR into the working copy, or refuse it with a reason."""
         from steppe import pipeline
 
         return pipeline.land(steppe_run)
 
     @task
     def parse(steppe_run: str) -> dict[str, Any]:
+        """Parse the dumps not yet parsed by this parser version."""
         from steppe import pipeline
 
         return pipeline.parse(steppe_run)
 
     @task
     def extract(steppe_run: str) -> dict[str, Any]:
+        """Extract entities and trade figures of article contents not yet extracted."""
         from steppe import pipeline
 
         return pipeline.extract(steppe_run)
 
     @task
     def dbt_build(steppe_run: str) -> dict[str, Any]:
+        """dbt build (models and data tests) on the working copy."""
         from steppe import pipeline
 
         return pipeline.build(steppe_run)
@@ -76,6 +80,7 @@ def steppe_pipeline() -> None:
 
     @task(retries=0)
     def publish(steppe_run: str, results: dict[str, Any]) -> dict[str, Any]:
+        """Atomically replace the published warehouse with the checked working copy."""
         from steppe import pipeline
 
         return pipeline.publish(steppe_run, results=results)
