@@ -1,12 +1,17 @@
-"""Shared fixtures: the seed dumps, and one real warehouse built from them for the integration tests."""
+"""Shared fixtures and helpers: the seed dumps, raw folders and warehouse copies, content hashes
+of tables, and one real warehouse built from the seed dumps for the integration tests."""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 
+import duckdb
 import pytest
 
 from steppe.config import PROJECT_ROOT, Settings
@@ -14,15 +19,68 @@ from steppe.config import PROJECT_ROOT, Settings
 BUNDLED_RAW = PROJECT_ROOT / "data" / "raw"  # the three real dumps bundled with the project
 SHARED = PROJECT_ROOT.parent / "shared"  # spec, gold labels and scorer, beside the clone
 SEED_NAMES = sorted(p.stem for p in BUNDLED_RAW.glob("*.txt"))
+SEED_TEXT = {name: (BUNDLED_RAW / f"{name}.txt").read_text(encoding="utf-8") for name in SEED_NAMES}
+FIRST = SEED_TEXT[SEED_NAMES[0]]  # 08 December 2025, six articles, KZT 0.00196
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def extra_dumps() -> dict[str, str]:
+    """Two more dumps derived from a real one: a later day with a different ticker and a retitled
+    article, and a rescrape of the first day where one article reads differently (same title)."""
+    later = FIRST.replace("08 December 2025", "09 December 2025").replace("KZT/USD = 0.00196", "KZT/USD = 0.00199")
+    later = later.replace("Cardiff University to Open Branch in Astana", "Cardiff University Opens Branch in Astana")
+    rescrape = FIRST.replace(
+        "A branch of Cardiff University will open in Astana next year.",
+        "A branch of Cardiff University, in Wales, will open in Astana next year.",
+    )
+    assert later != FIRST and rescrape != FIRST
+    return {"x_later_day.txt": later, "y_rescrape.txt": rescrape}
+
+
+def load_tool(name: str) -> ModuleType:
+    """A script of the project's tools/ folder (not part of the package), loaded as a module."""
+    spec = importlib.util.spec_from_file_location(name, PROJECT_ROOT / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- files and raw folders ------------------------------------------------------------------------
 
 
 def age(path: Path, seconds: float = 60) -> None:
     """Backdate a file so landing does not take it for one still being written."""
     stamp = path.stat().st_mtime - seconds
     os.utime(path, (stamp, stamp), follow_symlinks=False)
+
+
+def write_dump(folder: Path, name: str, data: bytes | str) -> Path:
+    """folder/name (folder made if need be) holding data (str: UTF-8), backdated by age()."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    age(path)
+    return path
+
+
+def seed_raw(folder: Path, *, extras: bool = False) -> Path:
+    """The bundled dumps (and, with extras, extra_dumps()) written to folder, settled."""
+    for name, text in SEED_TEXT.items():
+        write_dump(folder, f"{name}.txt", text)
+    if extras:
+        for name, text in extra_dumps().items():
+            write_dump(folder, name, text)
+    return folder
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- warehouses -----------------------------------------------------------------------------------
 
 
 def make_settings(root: Path, raw_dir: Path | None = None) -> Settings:
@@ -33,6 +91,54 @@ def make_settings(root: Path, raw_dir: Path | None = None) -> Settings:
     )
 
 
+def clone_warehouse(source: Settings, root: Path, raw_dir: Path) -> Settings:
+    """A copy of a published warehouse's folder (state included) with its own raw and reports."""
+    settings = make_settings(root, raw_dir)
+    shutil.copytree(source.warehouse.parent, settings.warehouse.parent)
+    return settings
+
+
+def copy_of(db: Path, folder: Path) -> Path:
+    """A copy of the warehouse file in folder, under the same name (dbt's views name their catalog)."""
+    copy = folder / db.name
+    copy.parent.mkdir(parents=True)
+    shutil.copyfile(db, copy)
+    return copy
+
+
+def table_hashes(db: Path | duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> dict[str, str]:
+    """sha256 of each table's rows (every column), sorted: equal tables give equal hashes whatever
+    their row order or physical layout. tables: qualified names; None: every table in schema marts.
+    db: a warehouse file (opened read-only) or an open connection."""
+    if not isinstance(db, duckdb.DuckDBPyConnection):
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return table_hashes(con, tables)
+        finally:
+            con.close()
+    if tables is None:
+        tables = [f"marts.{r[0]}" for r in db.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+    out = {}
+    for table in tables:
+        rows = sorted(repr(r) for r in db.execute(f"select * from {table}").fetchall())
+        out[table] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+    return out
+
+
+def mart_hashes(db: Path) -> dict[str, str]:
+    """table_hashes() of every mart."""
+    return table_hashes(db)
+
+
+def landed_shas(db: Path) -> set[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {r[0] for r in con.execute("select sha256 from raw.dumps").fetchall()}
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="session")
 def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, dict[str, object]]]:
     """A warehouse built by every stage of the pipeline (real dbt, real GX) from the bundled dumps."""
@@ -40,8 +146,6 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Setting
 
     root = tmp_path_factory.mktemp("seed_run")
     settings = make_settings(root)
-    shutil.copytree(BUNDLED_RAW, settings.raw_dir)
-    for dump in settings.raw_dir.iterdir():
-        age(dump)
+    seed_raw(settings.raw_dir)
     results = run_pipeline(settings)
     yield settings, results

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,15 +14,14 @@ import pytest
 
 from steppe.config import Settings
 from steppe.integrations.dbt import DBT_PROJECT_DIR
+from tests.conftest import copy_of
 
 pytestmark = pytest.mark.slow
 
 
 def test_every_dbt_unit_test_passes(seed_run: tuple[Settings, dict[str, object]], tmp_path: Path) -> None:
     settings, _ = seed_run
-    db = tmp_path / "warehouse" / "warehouse.duckdb"  # same file name: dbt's views name their catalog
-    db.parent.mkdir()
-    shutil.copyfile(settings.warehouse, db)
+    db = copy_of(settings.warehouse, tmp_path / "warehouse")
     env = {**os.environ, "STEPPE_DBT_DATABASE": str(db), "DO_NOT_TRACK": "1"}
     dbt = Path(sys.executable).with_name("dbt")
     proc = subprocess.run(

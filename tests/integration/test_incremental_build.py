@@ -3,45 +3,23 @@ they hold always equals a full refresh of the same data. Real pipeline runs, rea
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from steppe.config import Settings
+from steppe.config import PROJECT_ROOT, Settings
 from steppe.integrations.dbt import dbt_build, project_digest
 from steppe.pipeline import run_pipeline
 from steppe.warehouse import connect
-from tests.conftest import make_settings
-from tests.reliability.conftest import SEED_TEXT, extra_dumps, write_dump
+from tests.conftest import SEED_TEXT, copy_of, extra_dumps, make_settings, table_hashes, write_dump
 
 pytestmark = pytest.mark.slow
 
 INCREMENTAL = ("staging.int_article_versions", "staging.int_articles__deduplicated", "marts.articles")
 MARTS = ("marts.articles", "marts.entities", "marts.article_entities", "marts.trade_figures", "marts.fx_daily")
-
-
-def table_hashes(db: Path, tables: tuple[str, ...] = INCREMENTAL + MARTS[1:]) -> dict[str, str]:
-    """sha256 of each table's rows, every column, in sorted order."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {
-            table: hashlib.sha256("\n".join(sorted(repr(r) for r in con.execute(f"select * from {table}").fetchall()))
-                                  .encode()).hexdigest()
-            for table in tables
-        }
-    finally:
-        con.close()
-
-
-def copy_of(db: Path, folder: Path) -> Path:
-    """A copy of the warehouse file in folder, under the same name (dbt's views name their catalog)."""
-    copy = folder / db.name
-    copy.parent.mkdir(parents=True)
-    shutil.copyfile(db, copy)
-    return copy
+HASHED = INCREMENTAL + MARTS[1:]  # the incremental models and every mart
 
 
 def full_refresh_of(db: Path, root: Path) -> Path:
@@ -76,8 +54,8 @@ def test_incremental_builds_equal_a_full_refresh(
     built_run_by_run: tuple[Settings, list[dict[str, object]]], tmp_path: Path
 ) -> None:
     settings, _ = built_run_by_run
-    incremental = table_hashes(settings.warehouse)
-    assert table_hashes(full_refresh_of(settings.warehouse, tmp_path / "full")) == incremental
+    incremental = table_hashes(settings.warehouse, HASHED)
+    assert table_hashes(full_refresh_of(settings.warehouse, tmp_path / "full"), HASHED) == incremental
 
 
 def test_an_article_gone_after_parsing_again_leaves_every_table(
@@ -103,7 +81,7 @@ def test_an_article_gone_after_parsing_again_leaves_every_table(
             assert con.execute(f"select count(*) from {table} where article_id = ?", [gone[0]]).fetchone() == (0,)
     finally:
         con.close()
-    assert table_hashes(db) == table_hashes(full_refresh_of(db, tmp_path / "full"))
+    assert table_hashes(db, HASHED) == table_hashes(full_refresh_of(db, tmp_path / "full"), HASHED)
 
 
 def test_a_changed_dbt_project_rebuilds_in_full(
@@ -124,7 +102,7 @@ def test_a_changed_dbt_project_rebuilds_in_full(
 
 def test_project_digest_follows_models_macros_and_settings_not_data_tests(tmp_path: Path) -> None:
     project = tmp_path / "dbt_project"
-    shutil.copytree(Path(__file__).parents[2] / "dbt_project", project,
+    shutil.copytree(PROJECT_ROOT / "dbt_project", project,
                     ignore=shutil.ignore_patterns("target", "logs"))
     before = project_digest(project)
     (project / "tests" / "assert_something_new.sql").write_text("select 1 where false\n")

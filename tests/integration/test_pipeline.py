@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +12,7 @@ import pytest
 
 from steppe.config import Settings
 from steppe.pipeline import run_pipeline
-from tests.conftest import SEED_NAMES, SHARED, age
+from tests.conftest import SEED_NAMES, SHARED, clone_warehouse, extra_dumps, mart_hashes, seed_raw, write_dump
 
 pytestmark = pytest.mark.slow
 
@@ -52,20 +50,6 @@ def columns(db: Path, schema: str, table: str) -> dict[str, str]:
     finally:
         con.close()
     return dict(rows)
-
-
-def mart_hashes(db: Path) -> dict[str, str]:
-    """A content hash per mart, independent of row order."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        out = {}
-        for mart in CONTRACT:
-            rows = sorted(repr(r) for r in con.execute(f"select * exclude (fx_rate_date) from marts.{mart}"
-                                                        if mart == "trade_figures" else f"select * from marts.{mart}").fetchall())
-            out[mart] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
-        return out
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("mart", sorted(CONTRACT))
@@ -117,17 +101,11 @@ def test_rerun_and_copied_state_are_incremental(seed_run: tuple[Settings, dict[s
     assert again["land"]["landed"] == 0 and again["parse"]["pages"] == 0 and again["extract"]["articles"] == 0
     assert mart_hashes(settings.warehouse) == before
 
-    # Copy the warehouse's folder elsewhere and point a run at it: it carries on from there.
-    copy_dir = tmp_path / "copied"
-    shutil.copytree(settings.warehouse.parent, copy_dir)
-    raw = tmp_path / "raw"
-    shutil.copytree(settings.raw_dir, raw)
-    extra = raw / "extra.txt"
-    text = (raw / f"{SEED_NAMES[0]}.txt").read_text().replace("08 December 2025", "09 December 2025")
-    extra.write_text(text.replace("Cardiff University to Open Branch in Astana", "Cardiff University Opens Branch in Astana"))
-    age(extra)
-    moved = Settings(raw_dir=raw, warehouse=copy_dir / settings.warehouse.name, reports_dir=tmp_path / "reports")
-    step = run_pipeline(moved)
+    # Copy the warehouse's folder elsewhere and point a run at it: it carries on from there, with
+    # the seed dumps and a later day (another KZT rate, one retitled article).
+    raw = seed_raw(tmp_path / "raw")
+    write_dump(raw, "x_later_day.txt", extra_dumps()["x_later_day.txt"])
+    step = run_pipeline(clone_warehouse(settings, tmp_path, raw))
     assert step["land"]["landed"] == 1 and step["land"]["duplicates"] == len(SEED_NAMES)
     assert step["parse"]["pages"] == 1
     assert step["extract"]["articles"] == 1  # only the new article content (the rest were extracted before)

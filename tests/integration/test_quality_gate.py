@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -12,29 +11,37 @@ import pytest
 
 from steppe.config import Settings
 from steppe.pipeline import QualityGateError, build, extract, land, parse, prepare, publish, validate
-from tests.conftest import BUNDLED_RAW, age, make_settings
+from tests.conftest import file_digest, make_settings, seed_raw
 
 pytestmark = pytest.mark.slow
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def seeded(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path, seed_raw(tmp_path / "raw"))
+
+
+def run_stages(settings: Settings, *stages: Callable[[str, Settings], object], run_id: str | None = None) -> str:
+    """Run the stages in order, in run_id or else in a newly prepared run; return the run's id."""
+    run_id = run_id or prepare(settings)["run_id"]
+    for stage in stages:
+        stage(run_id, settings)
+    return run_id
+
+
+def tamper(settings: Settings, run_id: str, sql: str) -> None:
+    """Change the run's working copy of the warehouse behind the pipeline's back."""
+    con = duckdb.connect(str(settings.work_dir / run_id / settings.warehouse.name))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
 
 
 def test_blocking_failure_stops_publication(tmp_path: Path) -> None:
-    settings: Settings = make_settings(tmp_path)
-    shutil.copytree(BUNDLED_RAW, settings.raw_dir)
-    for dump in settings.raw_dir.iterdir():
-        age(dump)
-
-    run_id = prepare(settings)["run_id"]
-    for stage in (land, parse, extract, build):
-        stage(run_id, settings)
+    settings = seeded(tmp_path)
+    run_id = run_stages(settings, land, parse, extract, build)
     # Something upstream went wrong: a negative rate reached the mart.
-    work = settings.work_dir / run_id / settings.warehouse.name
-    con = duckdb.connect(str(work))
-    con.execute("update marts.fx_daily set rate = -rate where currency = 'KZT'")
-    con.close()
+    tamper(settings, run_id, "update marts.fx_daily set rate = -rate where currency = 'KZT'")
     with pytest.raises(QualityGateError, match="blocking data-quality checks failed") as failure:
         validate(run_id, settings)
     assert str(settings.reports_dir / "index.html") in str(failure.value)
@@ -42,42 +49,26 @@ def test_blocking_failure_stops_publication(tmp_path: Path) -> None:
     assert "not published" in (settings.reports_dir / "index.html").read_text()
 
     # A clean run publishes; a later failing run leaves that file byte for byte.
-    clean = prepare(settings)["run_id"]
-    for stage in (land, parse, extract, build):
-        stage(clean, settings)
+    clean = run_stages(settings, land, parse, extract, build)
     publish(clean, settings, results={"validate": validate(clean, settings)})
-    published = digest(settings.warehouse)
+    published = file_digest(settings.warehouse)
 
-    failing = prepare(settings)["run_id"]
-    work = settings.work_dir / failing / settings.warehouse.name
-    con = duckdb.connect(str(work))
-    con.execute("update marts.articles set word_count = 0")
-    con.close()
+    failing = run_stages(settings)
+    tamper(settings, failing, "update marts.articles set word_count = 0")
     with pytest.raises(QualityGateError):
         validate(failing, settings)
-    assert digest(settings.warehouse) == published
+    assert file_digest(settings.warehouse) == published
 
 
 def test_a_ticker_line_leaked_into_a_new_body_blocks_in_staging(tmp_path: Path) -> None:
     """Bodies are checked once, in the staging batch of the parse that produced them."""
-    settings: Settings = make_settings(tmp_path)
-    shutil.copytree(BUNDLED_RAW, settings.raw_dir)
-    for dump in settings.raw_dir.iterdir():
-        age(dump)
-
-    run_id = prepare(settings)["run_id"]
-    for stage in (land, parse):
-        stage(run_id, settings)
+    settings = seeded(tmp_path)
+    run_id = run_stages(settings, land, parse)
     # The parser let an FX ticker line into the body of one article it has just parsed.
-    work = settings.work_dir / run_id / settings.warehouse.name
-    con = duckdb.connect(str(work))
-    con.execute(
-        "update raw.page_articles set body = body || '\n• KZT/USD = 470.51' "
-        "where rowid = (select min(rowid) from raw.page_articles)"
-    )
-    con.close()
-    for stage in (extract, build):
-        stage(run_id, settings)
+    tamper(settings, run_id,
+           "update raw.page_articles set body = body || '\n• KZT/USD = 470.51' "
+           "where rowid = (select min(rowid) from raw.page_articles)")
+    run_stages(settings, extract, build, run_id=run_id)
     leak = "stg_steppe__page_articles: expect_column_values_to_not_match_regex on body"
     with pytest.raises(QualityGateError, match=leak):
         validate(run_id, settings)

@@ -1,6 +1,6 @@
-"""Shared helpers of the reliability suite.
+"""Shared helpers of the reliability suite (the generic ones, seed dumps, hashes and warehouse
+copies, are in tests/conftest.py).
 
-- content hashes of the marts (per mart, independent of row order and physical layout);
 - session baselines: the published warehouse built from the bundled dumps, and a clean build
   from those dumps plus two more (what every recovery, rebuild and reconciliation must equal);
 - a driver that runs `steppe run` in a subprocess, optionally killed at a fault point;
@@ -10,11 +10,9 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import random
-import shutil
 import signal
 import socket
 import subprocess
@@ -26,88 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from steppe.config import PROJECT_ROOT, Settings
-from tests.conftest import BUNDLED_RAW, SEED_NAMES, age, make_settings
+from tests.conftest import file_digest, landed_shas, make_settings, mart_hashes, seed_raw
 
-SEED_TEXT = {name: (BUNDLED_RAW / f"{name}.txt").read_text(encoding="utf-8") for name in SEED_NAMES}
-FIRST = SEED_TEXT[SEED_NAMES[0]]  # 08 December 2025, six articles, KZT 0.00196
-
-
-def extra_dumps() -> dict[str, str]:
-    """Two more dumps derived from a real one: a later day with a different ticker and a retitled
-    article, and a rescrape of the first day where one article reads differently (same title)."""
-    later = FIRST.replace("08 December 2025", "09 December 2025").replace("KZT/USD = 0.00196", "KZT/USD = 0.00199")
-    later = later.replace("Cardiff University to Open Branch in Astana", "Cardiff University Opens Branch in Astana")
-    rescrape = FIRST.replace(
-        "A branch of Cardiff University will open in Astana next year.",
-        "A branch of Cardiff University, in Wales, will open in Astana next year.",
-    )
-    assert later != FIRST and rescrape != FIRST
-    return {"x_later_day.txt": later, "y_rescrape.txt": rescrape}
-
-
-# --- hashes ---------------------------------------------------------------------------------------
-
-
-def mart_hashes(db: Path) -> dict[str, str]:
-    """sha256 of each mart's rows (every column), sorted: equal marts give equal hashes."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return _mart_hashes(con)
-    finally:
-        con.close()
-
-
-def _mart_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    tables = [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
-    out = {}
-    for table in tables:
-        rows = sorted(repr(r) for r in con.execute(f"select * from marts.{table}").fetchall())
-        out[table] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
-    return out
-
-
-def landed_shas(db: Path) -> set[str]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {r[0] for r in con.execute("select sha256 from raw.dumps").fetchall()}
-    finally:
-        con.close()
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-# --- raw folders and warehouses -------------------------------------------------------------------
-
-
-def write_dump(folder: Path, name: str, data: bytes | str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    age(path)
-    return path
-
-
-def seed_raw(folder: Path, *, extras: bool = False) -> Path:
-    for name, text in SEED_TEXT.items():
-        write_dump(folder, f"{name}.txt", text)
-    if extras:
-        for name, text in extra_dumps().items():
-            write_dump(folder, name, text)
-    return folder
-
-
-def clone_warehouse(source: Settings, root: Path, raw_dir: Path) -> Settings:
-    """A copy of a published warehouse's folder (state included) with its own raw and reports."""
-    settings = make_settings(root, raw_dir)
-    shutil.copytree(source.warehouse.parent, settings.warehouse.parent)
-    return settings
+# --- baselines --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ One batch holds the bundled dumps and every odd file below; it is landed and par
 from __future__ import annotations
 
 import codecs
-import hashlib
 import json
 import os
 import shutil
@@ -31,8 +30,7 @@ import pytest
 from steppe.landing import DEFAULT_MAX_DUMP_BYTES, LandingReport, is_dump_name, land_raw_dir
 from steppe.stages import parse_new_dumps
 from steppe.warehouse import connect
-from tests.conftest import SEED_NAMES, age
-from tests.reliability.conftest import FIRST, SEED_TEXT, write_dump
+from tests.conftest import FIRST, SEED_NAMES, SEED_TEXT, age, file_digest, seed_raw, write_dump
 
 SECOND = SEED_TEXT[SEED_NAMES[1]]
 THIRD = SEED_TEXT[SEED_NAMES[2]]
@@ -60,7 +58,10 @@ class Kind:
 
 
 def data(payload: bytes | str) -> Callable[[Path, Path], None]:
-    return lambda path, _aux: None if write_dump(path.parent, path.name, payload) else None
+    def make(path: Path, _aux: Path) -> None:
+        write_dump(path.parent, path.name, payload)
+
+    return make
 
 
 def symlink(target: Callable[[Path, Path], Path]) -> Callable[[Path, Path], None]:
@@ -211,22 +212,17 @@ class Batch:
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
     root = tmp_path_factory.mktemp("bad_input")
     raw, aux = root / "raw", root / "elsewhere"
-    raw.mkdir()
+    seed_raw(raw)
     aux.mkdir()
-    for name, text in SEED_TEXT.items():
-        write_dump(raw, f"{name}.txt", text)
     for kind in KINDS:
         kind.make(raw / kind.name, aux)
     db = root / "batch.duckdb"
     with connect(db) as con:
         report = land_raw_dir(raw, con)
         parse_new_dumps(con)
-    seed_raw_dir = root / "seeds_only"
-    for name, text in SEED_TEXT.items():
-        write_dump(seed_raw_dir, f"{name}.txt", text)
     seed_only_db = root / "seeds.duckdb"
     with connect(seed_only_db) as con:
-        land_raw_dir(seed_raw_dir, con)
+        land_raw_dir(seed_raw(root / "seeds_only"), con)
         parse_new_dumps(con)
     yield Batch(raw, report, db, seed_only_db)
     (raw / "fifty_megabytes.txt").unlink()
@@ -346,7 +342,7 @@ def test_every_file_is_accounted_for(batch: Batch) -> None:
         if name in landed or name in refused or name in deferred:
             continue
         assert name in batch.report.duplicates, f"{name} is not accounted for"
-        assert hashlib.sha256(path.read_bytes()).hexdigest() in shas
+        assert file_digest(path) in shas
 
 
 def test_the_fifty_megabyte_file_is_never_held_in_memory(tmp_path: Path) -> None:
@@ -429,9 +425,7 @@ def test_an_unreadable_file_is_refused_when_landing_runs_unprivileged() -> None:
     root = Path(tempfile.mkdtemp(prefix="steppe-perm-", dir="/tmp"))  # pytest's tmp is private to root
     try:
         os.chmod(root, 0o755)
-        raw = root / "raw"
-        for name, text in SEED_TEXT.items():
-            write_dump(raw, f"{name}.txt", text)
+        raw = seed_raw(root / "raw")
         secret = write_dump(raw, "no_read_permission.txt", FIRST + "\n")
         os.chmod(secret, 0)
         age(secret)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -34,19 +33,17 @@ from steppe.runs import (
     update_run,
     writer_lock,
 )
-from tests.conftest import make_settings
-from tests.reliability.conftest import (
-    DUCKDB_LOCK_ERRORS,
-    Built,
+from tests.conftest import (
+    age,
     clone_warehouse,
     extra_dumps,
     landed_shas,
+    make_settings,
     mart_hashes,
-    read_json,
     seed_raw,
-    start_steppe_run,
     write_dump,
 )
+from tests.reliability.conftest import DUCKDB_LOCK_ERRORS, Built, read_json, start_steppe_run
 
 # --- the writer lock --------------------------------------------------------------------------------
 
@@ -101,9 +98,9 @@ def test_threads_of_one_process_exclude_each_other(tmp_path: Path) -> None:
 
 
 def backdate(folder: Path, seconds: float) -> None:
+    """age() a run's folder and everything directly in it."""
     for path in [folder, *folder.iterdir()]:
-        stamp = time.time() - seconds
-        os.utime(path, (stamp, stamp))
+        age(path, seconds)
 
 
 def left_behind(settings: Settings, run_id: str, **meta: object) -> RunPaths:
@@ -166,13 +163,13 @@ READER = """
 import json, sys, time
 from pathlib import Path
 import duckdb
-from tests.reliability.conftest import _mart_hashes
+from tests.conftest import table_hashes
 db, mode, stop = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 if mode == "hold":
     con = duckdb.connect(db, read_only=True)
     print(json.dumps({"open": True}), flush=True)
     while not stop.exists():
-        print(json.dumps({"h": _mart_hashes(con)}), flush=True)
+        print(json.dumps({"h": table_hashes(con)}), flush=True)
         time.sleep(0.5)
     con.close()
 else:
@@ -181,7 +178,7 @@ else:
         try:
             con = duckdb.connect(db, read_only=True)
             try:
-                print(json.dumps({"h": _mart_hashes(con)}), flush=True)
+                print(json.dumps({"h": table_hashes(con)}), flush=True)
             finally:
                 con.close()
         except Exception as exc:

@@ -15,16 +15,8 @@ import pytest
 
 from steppe.pipeline import run_pipeline
 from steppe.runs import FAULT_POINTS, ledger_entry
-from tests.reliability.conftest import (
-    Built,
-    clone_warehouse,
-    file_digest,
-    landed_shas,
-    mart_hashes,
-    read_json,
-    run_steppe,
-    seed_raw,
-)
+from tests.conftest import clone_warehouse, file_digest, landed_shas, mart_hashes, seed_raw
+from tests.reliability.conftest import Built, read_json, run_steppe
 
 pytestmark = pytest.mark.slow
 

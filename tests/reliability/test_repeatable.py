@@ -10,18 +10,18 @@ import pytest
 
 from steppe.pipeline import land, prepare, publish, run_pipeline
 from steppe.runs import ledger_entry
-from tests.conftest import make_settings
-from tests.reliability.conftest import (
+from tests.conftest import (
     SEED_TEXT,
-    Built,
     clone_warehouse,
     extra_dumps,
     file_digest,
     landed_shas,
+    make_settings,
     mart_hashes,
     seed_raw,
     write_dump,
 )
+from tests.reliability.conftest import Built
 
 pytestmark = pytest.mark.slow
 

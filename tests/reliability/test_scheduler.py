@@ -17,17 +17,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_settings
+from tests.conftest import make_settings, mart_hashes, seed_raw
 from tests.reliability.conftest import (
     DAG_ID,
     AirflowStack,
     Built,
     airflow_stack,
     group_alive,
-    mart_hashes,
     processes_with_env,
     read_json,
-    seed_raw,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]

@@ -5,29 +5,27 @@ Sentences are made up for the tests; the last test runs the seed dumps from shar
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
 from steppe.extraction.entities import extract_entities
 from steppe.extraction.model import EntityMention
-
-REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+from tests.conftest import SHARED, load_tool
 
 
 def ents(body: str, title: str = "News roundup") -> list[EntityMention]:
     return extract_entities(title, body)
 
 
+def typed(body: str, etype: str, title: str = "News roundup") -> list[EntityMention]:
+    return [e for e in ents(body, title) if e.entity_type == etype]
+
+
 def names(body: str, etype: str, title: str = "News roundup") -> list[str]:
-    return [e.name for e in ents(body, title) if e.entity_type == etype]
+    return [e.name for e in typed(body, etype, title)]
 
 
 def codes(body: str, title: str = "News roundup") -> list[str | None]:
-    return [e.country_code for e in ents(body, title) if e.entity_type == "COUNTRY"]
+    return [e.country_code for e in typed(body, "COUNTRY", title)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -48,7 +46,7 @@ def test_country_demonyms_compounds_and_ethnic_forms() -> None:
 
 
 def test_country_common_name_and_demonym_alias() -> None:
-    (kz,) = [e for e in ents("Kazakhstani and Kazakh firms grew.") if e.entity_type == "COUNTRY"]
+    (kz,) = typed("Kazakhstani and Kazakh firms grew.", "COUNTRY")
     assert kz.name == "Kazakhstan" and kz.country_code == "KZ"
     assert set(kz.aliases) == {"Kazakhstani", "Kazakh"} and kz.mention_count == 2
 
@@ -83,7 +81,7 @@ def test_person_titles_stripped_and_short_mentions_resolved() -> None:
         "Uzbek Foreign Minister Bakhtiyor Saidov met Dr. Helena Novak in Tashkent. "
         "Saidov said the talks were useful, and Novak agreed."
     )
-    people = [e for e in ents(body) if e.entity_type == "PERSON"]
+    people = typed(body, "PERSON")
     assert [p.name for p in people] == ["Bakhtiyor Saidov", "Helena Novak"]
     assert people[0].mention_count == 2 and people[0].aliases == ("Saidov",)
 
@@ -91,7 +89,7 @@ def test_person_titles_stripped_and_short_mentions_resolved() -> None:
 def test_title_possessive_resolves_to_fullest_body_form() -> None:
     title = "Japarov’s Visit to Ankara Ends"
     body = "Kyrgyz President Sadyr Japarov flew home on Friday."
-    people = [e for e in ents(body, title) if e.entity_type == "PERSON"]
+    people = typed(body, "PERSON", title)
     assert [(p.name, p.mention_count) for p in people] == [("Sadyr Japarov", 2)]
 
 
@@ -107,7 +105,7 @@ def test_person_spelling_and_order_kept() -> None:
 
 def test_stage_name_becomes_alias_of_real_name() -> None:
     body = "The Kyrgyz singer Zere (Zere Asylbek) performed in Osh."
-    (p,) = [e for e in ents(body) if e.entity_type == "PERSON"]
+    (p,) = typed(body, "PERSON")
     assert p.name == "Zere Asylbek" and p.aliases == ("Zere",)
 
 
@@ -157,7 +155,7 @@ def test_acronym_aliased_to_long_form_and_bare_acronym_kept() -> None:
         "The Shanghai Cooperation Organization (SCO) met. SCO envoys later spoke to NASA "
         "and to the Central Election Commission (CEC). The CEC agreed."
     )
-    orgs = [e for e in ents(body) if e.entity_type == "ORG"]
+    orgs = typed(body, "ORG")
     assert [(o.name, o.aliases) for o in orgs] == [
         ("Shanghai Cooperation Organization", ("SCO",)),
         ("NASA", ()),
@@ -196,7 +194,7 @@ def test_list_expanded_with_head_noun_and_city_distinct_from_province() -> None:
 
 def test_place_listed_once_with_first_form() -> None:
     body = "Farms in the Pavlodar region grew. Later, Pavlodar exported wheat."
-    places = [e for e in ents(body) if e.entity_type == "PLACE"]
+    places = typed(body, "PLACE")
     assert [(p.name, p.mention_count) for p in places] == [("Pavlodar region", 2)]
 
 
@@ -212,7 +210,7 @@ def test_title_short_form_yields_to_body_full_form() -> None:
 
 
 def test_dateline_capitals_normalised() -> None:
-    (p,) = [e for e in ents("TASHKENT, Uzbekistan – Talks began.") if e.entity_type == "PLACE"]
+    (p,) = typed("TASHKENT, Uzbekistan – Talks began.", "PLACE")
     assert p.name == "Tashkent" and p.country_code == "UZ"
 
 
@@ -265,17 +263,9 @@ def test_empty_article() -> None:
 FLOOR = {"COUNTRY": 0.98, "PERSON": 0.97, "ORG": 0.97, "PLACE": 0.97}  # achieved 1.0 each
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.mark.skipif(not (SHARED / "gold").is_dir(), reason="shared/ gold labels not available")
 def test_seed_dumps_regression_floor() -> None:
-    dev = _load("score_entities", REPO / "tools" / "score_entities.py")
+    dev = load_tool("score_entities")
     result = dev.score(SHARED)
     for etype, floor in FLOOR.items():
         assert result[etype]["f1"] >= floor, (etype, result[etype])

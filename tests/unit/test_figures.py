@@ -7,25 +7,16 @@ a regression floor over the three seed dumps scored like shared/tools/score.py.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-try:
-    import steppe.extraction.figures  # noqa: F401
-except ImportError:  # package not installed: test the source tree
-    sys.path.insert(0, str(ROOT / "src"))
+from steppe.extraction.figures import extract_trade_figures
+from steppe.extraction.figures_countries import country_from_word, find_countries
+from steppe.extraction.figures_sentences import split_sentences
+from steppe.extraction.model import TradeFigure
+from steppe.extraction.numbers import parse_number
+from tests.conftest import SHARED, load_tool
 
-from steppe.extraction.figures import extract_trade_figures  # noqa: E402
-from steppe.extraction.figures_countries import country_from_word, find_countries  # noqa: E402
-from steppe.extraction.figures_sentences import split_sentences  # noqa: E402
-from steppe.extraction.model import TradeFigure  # noqa: E402
-from steppe.extraction.numbers import parse_number  # noqa: E402
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 DAY = dt.date(2024, 12, 1)
 
 
@@ -338,18 +329,9 @@ def test_empty_and_deterministic() -> None:
 # --- regression floor over the seed dumps -----------------------------------------------------
 
 
-def _load_scorer() -> object:
-    spec = importlib.util.spec_from_file_location("score_figures", ROOT / "tools" / "score_figures.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.mark.skipif(not (SHARED / "gold").is_dir(), reason="shared seeds/gold not present")
 def test_seed_regression_floor() -> None:
-    scorer = _load_scorer()
-    m = scorer.score(SHARED)  # type: ignore[attr-defined]
+    m = load_tool("score_figures").score(SHARED)
     assert m["precision"] >= 0.93
     assert m["core_recall"] >= 0.95
     assert m["all_recall"] >= 0.93

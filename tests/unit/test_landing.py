@@ -11,7 +11,7 @@ import pytest
 
 from steppe.landing import RejectedDump, decode_dump, land_raw_dir
 from steppe.warehouse import connect
-from tests.conftest import BUNDLED_RAW, SEED_NAMES, age
+from tests.conftest import BUNDLED_RAW, SEED_NAMES, write_dump
 
 SEED = (BUNDLED_RAW / f"{SEED_NAMES[0]}.txt").read_bytes()
 
@@ -43,23 +43,15 @@ def test_utf8_boms_and_utf16_decode_to_the_same_text(data: bytes, encoding: str)
     assert text == SEED.decode()
 
 
-def write(folder: Path, name: str, data: bytes) -> Path:
-    path = folder / name
-    path.write_bytes(data)
-    age(path)
-    return path
-
-
 def test_batch_lands_good_files_refuses_bad_ones_and_recognises_duplicates(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    raw.mkdir()
-    write(raw, "a.txt", SEED)
-    write(raw, "copy of a.txt", SEED)  # same bytes, other name
-    write(raw, "empty.txt", b"")
-    write(raw, "blank.txt", " \n\u00a0\n\t\n".encode())
-    write(raw, "latin1.txt", "Tenge é".encode("latin-1"))
-    write(raw, "notes.txt", b"Just some notes about nothing in particular.\n")
-    write(raw, "ignored.csv", b"not a dump")
+    write_dump(raw, "a.txt", SEED)
+    write_dump(raw, "copy of a.txt", SEED)  # same bytes, other name
+    write_dump(raw, "empty.txt", b"")
+    write_dump(raw, "blank.txt", " \n\u00a0\n\t\n".encode())
+    write_dump(raw, "latin1.txt", "Tenge é".encode("latin-1"))
+    write_dump(raw, "notes.txt", b"Just some notes about nothing in particular.\n")
+    write_dump(raw, "ignored.csv", b"not a dump")
     (raw / "folder.txt").mkdir()
     os.symlink(raw / "missing-target", raw / "dangling.txt")
 
@@ -81,9 +73,8 @@ def test_batch_lands_good_files_refuses_bad_ones_and_recognises_duplicates(tmp_p
 
 def test_landing_again_adds_nothing_and_refusals_are_recorded_once(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    raw.mkdir()
-    write(raw, "a.txt", SEED)
-    write(raw, "empty.txt", b"")
+    write_dump(raw, "a.txt", SEED)
+    write_dump(raw, "empty.txt", b"")
     db = tmp_path / "w.duckdb"
     for _ in range(2):
         with connect(db) as con:
@@ -106,7 +97,7 @@ def test_a_file_still_being_written_is_left_for_the_next_run(tmp_path: Path) -> 
 def test_symlink_to_a_dump_lands_like_the_file(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    target = write(tmp_path, "elsewhere.txt", SEED)
+    target = write_dump(tmp_path, "elsewhere.txt", SEED)
     os.symlink(target, raw / "linked.txt")
     with connect(tmp_path / "w.duckdb") as con:
         assert land_raw_dir(raw, con).landed == ["linked.txt"]
@@ -124,7 +115,7 @@ def test_landing_in_small_batches_lands_everything(tmp_path: Path, monkeypatch: 
     raw = tmp_path / "raw"
     raw.mkdir()
     for k in range(5):
-        write(raw, f"d{k}.txt", SEED + b"\n" * k)  # five distinct contents
+        write_dump(raw, f"d{k}.txt", SEED + b"\n" * k)  # five distinct contents
     with connect(tmp_path / "w.duckdb") as con:
         assert len(land_raw_dir(raw, con).landed) == 5
         assert con.execute("select count(*) from raw.dumps").fetchone() == (5,)

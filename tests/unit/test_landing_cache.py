@@ -17,16 +17,9 @@ import pytest
 import steppe.landing
 from steppe.landing import LandingReport, land_raw_dir
 from steppe.warehouse import connect
-from tests.conftest import BUNDLED_RAW, SEED_NAMES, age
+from tests.conftest import BUNDLED_RAW, SEED_NAMES, age, write_dump
 
 SEED = (BUNDLED_RAW / f"{SEED_NAMES[0]}.txt").read_bytes()
-
-
-def write(folder: Path, name: str, data: bytes) -> Path:
-    path = folder / name
-    path.write_bytes(data)
-    age(path)
-    return path
 
 
 def land(raw: Path, db: Path, **kwargs: Any) -> LandingReport:
@@ -65,12 +58,24 @@ def raw(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_second_landing_opens_only_the_refused_files(raw: Path, tmp_path: Path, reads: list[str]) -> None:
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "w.duckdb"
+
+
+@pytest.fixture
+def page(raw: Path, db: Path, reads: list[str]) -> Path:
+    """raw/page.txt (a seed dump), landed once."""
+    page = write_dump(raw, "page.txt", SEED)
+    land(raw, db)
+    return page
+
+
+def test_a_second_landing_opens_only_the_refused_files(raw: Path, db: Path, reads: list[str]) -> None:
     for k in range(3):
-        write(raw, f"d{k}.txt", SEED + b"\n" * k)
-    write(raw, "z copy of d0.txt", SEED)
-    write(raw, "empty.txt", b"")
-    db = tmp_path / "w.duckdb"
+        write_dump(raw, f"d{k}.txt", SEED + b"\n" * k)
+    write_dump(raw, "z copy of d0.txt", SEED)
+    write_dump(raw, "empty.txt", b"")
 
     first = land(raw, db)
     assert first.landed == ["d0.txt", "d1.txt", "d2.txt"] and first.duplicates == ["z copy of d0.txt"]
@@ -84,10 +89,9 @@ def test_a_second_landing_opens_only_the_refused_files(raw: Path, tmp_path: Path
     assert second.rejected == first.rejected
 
 
-def test_a_refused_file_stays_refused_with_the_same_reason(raw: Path, tmp_path: Path, reads: list[str]) -> None:
-    write(raw, "notes.txt", b"Just some notes about nothing in particular.\n")
-    write(raw, "latin1.txt", "Tenge \u00e9".encode("latin-1"))
-    db = tmp_path / "w.duckdb"
+def test_a_refused_file_stays_refused_with_the_same_reason(raw: Path, db: Path, reads: list[str]) -> None:
+    write_dump(raw, "notes.txt", b"Just some notes about nothing in particular.\n")
+    write_dump(raw, "latin1.txt", "Tenge \u00e9".encode("latin-1"))
     first = land(raw, db)
     reads.clear()
     second = land(raw, db)
@@ -99,10 +103,7 @@ def test_a_refused_file_stays_refused_with_the_same_reason(raw: Path, tmp_path: 
         assert con.execute("select count(*) from audit.rejected_dumps").fetchone() == (2,)
 
 
-def test_a_changed_file_is_read_again_and_landed(raw: Path, tmp_path: Path, reads: list[str]) -> None:
-    page = write(raw, "page.txt", SEED)
-    db = tmp_path / "w.duckdb"
-    land(raw, db)
+def test_a_changed_file_is_read_again_and_landed(raw: Path, db: Path, page: Path, reads: list[str]) -> None:
     page.write_bytes(SEED + b"\nA later edition.\n")
     age(page, 30)  # a new mtime, still long settled
     reads.clear()
@@ -115,11 +116,8 @@ def test_a_changed_file_is_read_again_and_landed(raw: Path, tmp_path: Path, read
 
 
 def test_new_content_of_the_same_size_with_the_old_mtime_restored_is_read_again(
-    raw: Path, tmp_path: Path, reads: list[str]
+    raw: Path, db: Path, page: Path, reads: list[str]
 ) -> None:
-    page = write(raw, "page.txt", SEED)
-    db = tmp_path / "w.duckdb"
-    land(raw, db)
     before = page.stat()
     edited = SEED.replace(b"the", b"THE", 1)
     assert edited != SEED and len(edited) == len(SEED)
@@ -138,9 +136,8 @@ def test_new_content_of_the_same_size_with_the_old_mtime_restored_is_read_again(
     assert contents == {SEED.decode(), edited.decode()}
 
 
-def test_a_renamed_file_is_read_once_then_known_by_its_new_name(raw: Path, tmp_path: Path, reads: list[str]) -> None:
-    write(raw, "a.txt", SEED)
-    db = tmp_path / "w.duckdb"
+def test_a_renamed_file_is_read_once_then_known_by_its_new_name(raw: Path, db: Path, reads: list[str]) -> None:
+    write_dump(raw, "a.txt", SEED)
     land(raw, db)
     (raw / "a.txt").rename(raw / "b.txt")
     reads.clear()
@@ -152,10 +149,9 @@ def test_a_renamed_file_is_read_once_then_known_by_its_new_name(raw: Path, tmp_p
     assert reads == [] and third.duplicates == ["b.txt"] and third.cached == 1
 
 
-def test_a_symlink_is_read_every_run(raw: Path, tmp_path: Path, reads: list[str]) -> None:
-    target = write(tmp_path, "elsewhere.txt", SEED)
+def test_a_symlink_is_read_every_run(raw: Path, tmp_path: Path, db: Path, reads: list[str]) -> None:
+    target = write_dump(tmp_path, "elsewhere.txt", SEED)
     os.symlink(target, raw / "linked.txt")
-    db = tmp_path / "w.duckdb"
     assert land(raw, db).landed == ["linked.txt"]
     reads.clear()
     second = land(raw, db)
@@ -164,10 +160,9 @@ def test_a_symlink_is_read_every_run(raw: Path, tmp_path: Path, reads: list[str]
 
 
 def test_a_file_changed_within_the_settle_time_is_not_trusted_by_signature(
-    raw: Path, tmp_path: Path, reads: list[str]
+    raw: Path, db: Path, reads: list[str]
 ) -> None:
-    write(raw, "page.txt", SEED)  # mtime backdated, but its ctime is now (the racy case)
-    db = tmp_path / "w.duckdb"
+    write_dump(raw, "page.txt", SEED)  # mtime backdated, but its ctime is now (the racy case)
     assert land(raw, db, settle_seconds=steppe.landing.SETTLE_SECONDS).landed == ["page.txt"]
     assert signatures(db) == []
     reads.clear()
@@ -176,11 +171,8 @@ def test_a_file_changed_within_the_settle_time_is_not_trusted_by_signature(
 
 
 def test_a_known_file_being_rewritten_is_deferred_and_read_again_once_settled(
-    raw: Path, tmp_path: Path, reads: list[str]
+    raw: Path, db: Path, page: Path
 ) -> None:
-    page = write(raw, "page.txt", SEED)
-    db = tmp_path / "w.duckdb"
-    land(raw, db)
     page.write_bytes(SEED + b"\nMore.\n")  # modified just now
     second = land(raw, db, settle_seconds=steppe.landing.SETTLE_SECONDS)
     assert second.deferred == ["page.txt"] and second.duplicates == []
