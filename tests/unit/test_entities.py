@@ -139,6 +139,11 @@ def test_possessive_country_dropped_demonym_kept() -> None:
     assert names(body, "ORG") == ["Ministry of Finance", "Turkish Navy"]
 
 
+def test_gazetteer_org_followed_by_a_longer_headed_name_yields_the_longer_name() -> None:
+    assert names("Diplomats at the UN Security Council met on Tuesday.", "ORG") == ["UN Security Council"]
+    assert names("The UN said on Monday that aid would continue.", "ORG") == ["UN"]
+
+
 def test_descriptor_dropped_and_locative_split() -> None:
     body = "The Swiss trading firm Vitol SA hired staff from the OSCE Academy in Bishkek."
     assert names(body, "ORG") == ["Vitol SA", "OSCE Academy"]

@@ -343,6 +343,11 @@ def test_range_with_both_ends_written_whole_keeps_each_text() -> None:
     assert [(f.figure_text, f.value) for f in out] == [("$1.5 billion", 1.5e9), ("$3 billion", 3e9)]
 
 
+def test_range_of_hyphenated_number_words_is_cut_at_the_separator() -> None:
+    out = figs("Grain exports to China will grow from twenty-five million to thirty million tons.")
+    assert [(f.figure_text, f.value) for f in out] == [("twenty-five million", 25e6), ("thirty million tons", 30e6)]
+
+
 def test_both_ends_of_a_range_share_the_partner_named_after_it() -> None:
     out = figs("Tajikistan expects to export 1.2 to 1.5 million tons of cement to Afghanistan in 2026.")
     assert [(f.value, f.reporter_country, f.partner_country) for f in out] == [

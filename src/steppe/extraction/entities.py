@@ -404,8 +404,9 @@ _LOWER_ORG_RE = re.compile(
     rf"think tank|consortium)\b"
 )
 _AKA_RE = re.compile(r"[“\"]?([A-Z][\w-]*(?: [A-Z][\w-]*)*)[,”\"]*,? (?:also known as|aka|a\.k\.a\.) (?:the )?")
-# The capitalised words after a gazetteer org ("OSCE Academy"): group 2 is checked for an org head.
-_NEXT_CAP_WORDS_RE = re.compile(r" ((?:[A-Z][\w'’-]+ )*?)([A-Z][\w'’-]+)")
+# The capitalised words after a gazetteer org ("OSCE Academy", "UN Security Council"): group 2, the
+# last of them, is checked for an org head.
+_NEXT_CAP_WORDS_RE = re.compile(r" ((?:[A-Z][\w'’-]+ )*)([A-Z][\w'’-]+)")
 
 
 # --------------------------------------------------------------------------------------------------

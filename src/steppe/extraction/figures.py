@@ -51,6 +51,7 @@ def _num_group(name: str) -> str:
 
 
 _RANGE_SEP = r"\s?(?:-|–|—|to)\s?"
+_RANGE_SEP_RE = re.compile(_RANGE_SEP)
 
 
 @functools.cache
@@ -211,7 +212,11 @@ def _split(m: re.Match[str], vals: list[float], unit: str, kind: FigureKind) -> 
     # "$2-3 billion": the lower end borrows the scale, so both keep the whole range.
     lower_text = upper_text = text
     if m.group("as") or m.group("ag"):
-        lower_text, upper_text = (part.strip() for part in re.split(_RANGE_SEP, text, maxsplit=1))
+        # cut at the separator after the lower end's scale ("twenty-five million | to | thirty …")
+        a_end = m.end("as") if m.group("as") else m.end("ag")
+        sep = _RANGE_SEP_RE.match(m.string, a_end)
+        if sep:
+            lower_text, upper_text = m.string[m.start() : a_end].strip(), m.string[sep.end() : m.end()].strip()
     # two ends: second end gets a 1-char later start so overlap resolution keeps both
     return [
         _Cand(m.start(), m.start("b"), lower_text, vals[0], unit, kind, "range: lower end", m.start()),
