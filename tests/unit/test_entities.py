@@ -274,3 +274,11 @@ def test_seed_dumps_regression_floor() -> None:
     result = dev.score(SHARED)
     for etype, floor in FLOOR.items():
         assert result[etype]["f1"] >= floor, (etype, result[etype])
+
+
+def test_a_demonym_plural_never_recasts_a_country_name_as_a_demonym() -> None:
+    from steppe.extraction.gazetteer import country_tables
+
+    forms, _ = country_tables()
+    assert forms["Philippines"] == ("PH", False)  # "Philippine" + s is also the country's name
+    assert forms["Kazakhs"] == ("KZ", True)

@@ -126,7 +126,7 @@ def country_tables() -> tuple[dict[str, tuple[str, bool]], dict[str, str]]:
             forms[f] = (code, True)
             plural = _plural(f)
             if plural:
-                forms[plural] = (code, True)
+                forms.setdefault(plural, (code, True))  # never over a country name ("Philippines")
     for c in pycountry.countries:
         names.setdefault(c.alpha_2, getattr(c, "common_name", None) or c.name)
     # pycountry spells some names in ways that collide with ordinary words once capitalised:
