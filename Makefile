@@ -28,12 +28,13 @@ export SCARF_ANALYTICS := false
 export GX_ANALYTICS_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test test-fast lint lock expectations bench clean
+.PHONY: help install run test test-fast lint lock expectations bench eval clean
 
 help:
 	@echo "make run    install, then run the Airflow DAG once over STEPPE_RAW_DIR and print a summary"
 	@echo "make test   install, then run the whole test suite"
 	@echo "make bench  benchmark the pipeline (see README)"
+	@echo "make eval   build a warehouse from the corpus and seeds, score it against the hand labels"
 	@echo "make lint   ruff and mypy;  make lock  recompile requirements.txt from requirements.in"
 	@echo "make test-fast  tests not marked slow;  make expectations  rewrite the GX suites;  make clean"
 
@@ -78,6 +79,10 @@ expectations: install
 
 bench: install
 	$(BIN)/python -m steppe.bench
+
+# Build a warehouse from every real page in the repository and score it against the hand labels.
+eval: install
+	$(BIN)/python tools/evaluate.py
 
 clean:
 	rm -rf $(AIRFLOW_HOME) data/warehouse.duckdb data/.warehouse.steppe data/reports expectations/gx/uncommitted

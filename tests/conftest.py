@@ -17,7 +17,8 @@ import pytest
 from steppe.config import PROJECT_ROOT, Settings
 
 BUNDLED_RAW = PROJECT_ROOT / "data" / "raw"  # the three real dumps bundled with the project
-SHARED = PROJECT_ROOT.parent / "shared"  # spec, gold labels and scorer, beside the clone
+GOLD = PROJECT_ROOT / "data" / "gold"  # hand labels: seeds/, corpus/ (given) and steppe/ (ours)
+CORPUS_PAGES = PROJECT_ROOT / "data" / "corpus" / "pages"  # the development corpus: 162 real pages
 SEED_NAMES = sorted(p.stem for p in BUNDLED_RAW.glob("*.txt"))
 SEED_TEXT = {name: (BUNDLED_RAW / f"{name}.txt").read_text(encoding="utf-8") for name in SEED_NAMES}
 FIRST = SEED_TEXT[SEED_NAMES[0]]  # 08 December 2025, six articles, KZT 0.00196

@@ -1,98 +1,61 @@
-#!/usr/bin/env python3
-"""Dev loop for the entity extractor: P/R/F1 per type on the seed dumps.
+"""Dev loop for the entity extractor: P/R/F1 per type on the labelled articles.
 
-Segments each seed dump with its gold titles (a title line, then the non-blank lines up to the
-next title, joined by a blank line), runs ``extract_entities`` and scores with the matching
-functions of ``shared/tools/score.py`` (imported, not copied, so the numbers agree with it).
+Each labelled article is cut out of its page with the labels' titles (tools/gold.py), run through
+``extract_entities`` and scored with the rules of tools/matching.py (the same as `make eval`).
 
-    .venv/bin/python tools/score_entities.py [--shared ../shared] [-v] [--bench]
+    .venv/bin/python tools/score_entities.py [--source seeds corpus steppe] [-v] [--bench] [--dump]
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from gold import labelled_articles  # noqa: E402
+from matching import counts, misses, same_name, same_person  # noqa: E402
 
 from steppe.extraction.entities import extract_entities  # noqa: E402
 
 TYPES = ("COUNTRY", "PERSON", "ORG", "PLACE")
+KEYS = {"COUNTRY": "countries", "PERSON": "persons", "ORG": "orgs", "PLACE": "places"}
 
 
-def load_score_module(shared: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("tca_score", shared / "tools" / "score.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def seed_articles(shared: Path) -> list[tuple[dict[str, Any], str, str]]:
-    """(gold article, title, body) for every gold article of every seed dump."""
-    out: list[tuple[dict[str, Any], str, str]] = []
-    for gold_path in sorted((shared / "gold").glob("*.json")):
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        lines = (shared / "seeds" / f"{gold_path.stem}.txt").read_text(encoding="utf-8").splitlines()
-        norm = [" ".join(line.replace("\u00a0", " ").split()) for line in lines]
-        titles = [" ".join(a["title"].split()) for a in gold["articles"]]
-        starts = [norm.index(t) for t in titles]
-        for i, art in enumerate(gold["articles"]):
-            end = starts[i + 1] if i + 1 < len(starts) else len(lines)
-            body_lines = [ln for ln in lines[starts[i] + 1 : end] if ln.replace("\u00a0", " ").strip()]
-            out.append((art, lines[starts[i]].strip(), "\n\n".join(body_lines)))
-    return out
-
-
-def score(shared: Path, verbose: bool = False) -> dict[str, dict[str, float]]:
-    sc = load_score_module(shared)
-    counts = {t: [0, 0, 0] for t in TYPES}
-    for art, title, body in seed_articles(shared):
-        ents = extract_entities(title, body)
+def score(sources: tuple[str, ...] = ("seeds",), verbose: bool = False) -> dict[str, dict[str, float]]:
+    tallies = {t: [0, 0, 0] for t in TYPES}
+    for item in labelled_articles(sources):
+        art = item.gold
         preds: dict[str, list[str]] = {t: [] for t in TYPES}
-        for e in ents:
-            preds[e.entity_type].append((e.country_code or "") if e.entity_type == "COUNTRY" else e.name)
-        gc, pc = set(art["countries"]), {c for c in preds["COUNTRY"] if c}
-        counts["COUNTRY"][0] += len(gc & pc)
-        counts["COUNTRY"][1] += len(pc)
-        counts["COUNTRY"][2] += len(gc)
-        if verbose and gc != pc:
-            print(f"[{title[:50]}] COUNTRY missing={sorted(gc - pc)} extra={sorted(pc - gc)}")
-        al = art.get("org_aliases", {})
-        for typ, key, match in (
-            ("PERSON", "persons", sc.person_match),
-            ("ORG", "orgs", lambda p, g, al=al: sc.org_match(p, g, al.get(g, []))),
-            ("PLACE", "places", lambda p, g: sc.org_match(p, g, [])),
-        ):
-            gl, pl = art[key], list(dict.fromkeys(preds[typ]))
-            counts[typ][0] += sc.greedy(pl, gl, match)
-            counts[typ][1] += len(pl)
-            counts[typ][2] += len(gl)
-            if verbose:
-                used: set[int] = set()
-                fp = []
-                for p in pl:
-                    hit = next((i for i, g in enumerate(gl) if i not in used and match(p, g)), None)
-                    if hit is None:
-                        fp.append(p)
-                    else:
-                        used.add(hit)
-                fn = [g for g in gl if not any(match(p, g) for p in pl)]
-                if fp or fn:
-                    print(f"[{title[:50]}] {typ} missing={fn} extra={fp}")
-    return {t: sc.prf(*counts[t]) for t in TYPES}
+        for e in extract_entities(item.title, item.body):
+            value = (e.country_code or "") if e.entity_type == "COUNTRY" else e.name
+            if value and value not in preds[e.entity_type]:
+                preds[e.entity_type].append(value)
+        aliases = art.get("org_aliases", {})
+        matchers = {
+            "COUNTRY": lambda p, g: p == g,
+            "PERSON": same_person,
+            "ORG": lambda p, g, al=aliases: same_name(p, g, al.get(g, [])),
+            "PLACE": lambda p, g: same_name(p, g),
+        }
+        for typ in TYPES:
+            gold = list(dict.fromkeys(art[KEYS[typ]]))
+            extra, missing = misses(preds[typ], gold, matchers[typ])
+            tallies[typ][0] += len(preds[typ]) - len(extra)
+            tallies[typ][1] += len(preds[typ])
+            tallies[typ][2] += len(gold)
+            if verbose and (extra or missing):
+                print(f"[{item.page} {item.title[:50]}] {typ} missing={missing} extra={extra}")
+    return {t: counts(*tallies[t]) for t in TYPES}
 
 
-def bench(shared: Path, rounds: int = 5) -> None:
+def bench(sources: tuple[str, ...], rounds: int = 5) -> None:
     """Words/second of extract_entities vs spaCy en_core_web_sm nlp.pipe on the same articles."""
-    texts = [(t, b) for _, t, b in seed_articles(shared)]
+    texts = [(a.title, a.body) for a in labelled_articles(sources)]
     words = sum(len(t.split()) + len(b.split()) for t, b in texts)
     extract_entities(*texts[0])  # warm the lazy resources, as a long-running worker would be
     t0 = time.perf_counter()
@@ -122,22 +85,22 @@ def bench(shared: Path, rounds: int = 5) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--source", nargs="+", default=["seeds", "corpus"], help="label sets (data/gold/<source>)")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--bench", action="store_true")
     ap.add_argument("--dump", action="store_true", help="print every extracted entity")
     args = ap.parse_args()
     if args.dump:
-        for _, title, body in seed_articles(args.shared):
-            print("##", title)
-            for e in extract_entities(title, body):
+        for item in labelled_articles(tuple(args.source)):
+            print("##", item.title)
+            for e in extract_entities(item.title, item.body):
                 print(f"   {e.entity_type:7s} {e.name!r} cc={e.country_code} n={e.mention_count} aliases={e.aliases}")
-    res = score(args.shared, args.verbose)
+    res = score(tuple(args.source), args.verbose)
     for typ, m in res.items():
         print(f"{typ:8s} P={m['p']:.3f} R={m['r']:.3f} F1={m['f1']:.3f} "
               f"(tp={m['tp']} pred={m['pred']} gold={m['gold']})")
     if args.bench:
-        bench(args.shared)
+        bench(tuple(args.source))
 
 
 if __name__ == "__main__":

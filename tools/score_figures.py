@@ -1,19 +1,17 @@
 #!/usr/bin/env python3
-"""Dev loop for the trade-figure extractor: run it over the seed dumps and score against gold.
+"""Dev loop for the trade-figure extractor: run it over the labelled articles and score against the labels.
 
-Articles are segmented with the gold titles (each title line found in the dump; body = the
-non-blank lines up to the next gold title, joined by blank lines). Matching is the same as
-shared/tools/score.py: per article, greedy on (value within 0.5%, unit); precision over all
-predicted figures, recall over gold figures marked core (and over all), and metric + partner
-accuracy on matched core figures.
+Each labelled article is cut out of its page with the labels' titles (tools/gold.py). Matching is
+the rule of tools/matching.py (the same as `make eval`): per article, greedy on (value within 0.5 %,
+unit); precision over all predicted figures, recall over labelled figures marked core (and over
+all), and metric + partner accuracy on matched core figures.
 
-    .venv/bin/python tools/score_figures.py [--shared ../shared] [-v]
+    .venv/bin/python tools/score_figures.py [--source seeds corpus steppe] [-v]
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib.util
 import json
 import sys
@@ -24,44 +22,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 if importlib.util.find_spec("steppe") is None:  # not installed: run from the source tree
     sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from gold import labelled_articles  # noqa: E402
+from matching import same_figure  # noqa: E402
 
 from steppe.extraction.figures import extract_trade_figures  # noqa: E402
 from steppe.extraction.model import TradeFigure  # noqa: E402
 
 
-def _norm(s: str) -> str:
-    return " ".join(s.replace("\u00a0", " ").split())
-
-
-def seed_articles(shared: Path) -> list[tuple[dict[str, Any], str, str, dt.date | None]]:
-    """(gold article, title, body, page date) for every gold article of every seed dump."""
-    out: list[tuple[dict[str, Any], str, str, dt.date | None]] = []
-    for gold_path in sorted((shared / "gold").glob("*.json")):
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        lines = (shared / "seeds" / f"{gold_path.stem}.txt").read_text(encoding="utf-8").splitlines()
-        titles = [_norm(a["title"]) for a in gold["articles"]]
-        pos: list[int] = []
-        for t in titles:
-            start = pos[-1] + 1 if pos else 0
-            idx = next(i for i in range(start, len(lines)) if _norm(lines[i]) == t)
-            pos.append(idx)
-        page_date = dt.date.fromisoformat(gold["dump_date"]) if gold.get("dump_date") else None
-        for k, art in enumerate(gold["articles"]):
-            end = pos[k + 1] if k + 1 < len(pos) else len(lines)
-            body_lines = [ln for ln in lines[pos[k] + 1 : end] if ln.replace("\u00a0", " ").strip()]
-            out.append((art, lines[pos[k]].strip(), "\n\n".join(body_lines), page_date))
-    return out
-
-
 def _match(p: TradeFigure, g: dict[str, Any]) -> bool:
-    if p.unit.lower() != str(g["unit"]).lower():
-        return False
-    gv = float(g["value"])
-    return p.value == 0 if gv == 0 else abs(p.value - gv) / abs(gv) <= 0.005
+    return same_figure(p.value, p.unit, float(g["value"]), str(g["unit"]))
 
 
-def score(shared: Path, verbose: bool = False) -> dict[str, float]:
-    arts = seed_articles(shared)
+def score(sources: tuple[str, ...] = ("seeds",), verbose: bool = False) -> dict[str, float]:
+    arts = [(a.gold, a.title, a.body, a.page_date) for a in labelled_articles(sources)]
     tp = npred = core_tp = core_n = all_n = attr_ok = 0
     extract_trade_figures(arts[0][1], arts[0][2], arts[0][3])  # warm-up: lazy tables are built once
     t0 = time.perf_counter()
@@ -109,10 +84,10 @@ def score(shared: Path, verbose: bool = False) -> dict[str, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--source", nargs="+", default=["seeds", "corpus"], help="label sets (data/gold/<source>)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print misses and false positives")
     args = ap.parse_args()
-    print(json.dumps(score(args.shared, args.verbose), indent=1))
+    print(json.dumps(score(tuple(args.source), args.verbose), indent=1))
 
 
 if __name__ == "__main__":

@@ -1,15 +1,13 @@
 """Unit tests for steppe.extraction.entities (spec/EXTRACTION.md sections 3-6).
 
-Sentences are made up for the tests; the last test runs the seed dumps from shared/ as a floor.
+Sentences are made up for the tests; the last test runs the labelled seed dumps (data/gold) as a floor.
 """
 
 from __future__ import annotations
 
-import pytest
-
 from steppe.extraction.entities import extract_entities
 from steppe.extraction.model import EntityMention
-from tests.conftest import SHARED, load_tool
+from tests.conftest import load_tool
 
 
 def ents(body: str, title: str = "News roundup") -> list[EntityMention]:
@@ -263,15 +261,14 @@ def test_empty_article() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Regression floor on the seed dumps (skipped when shared/ is not beside the repository)
+# Regression floor on the labelled seed dumps
 
 FLOOR = {"COUNTRY": 0.98, "PERSON": 0.97, "ORG": 0.97, "PLACE": 0.97}  # achieved 1.0 each
 
 
-@pytest.mark.skipif(not (SHARED / "gold").is_dir(), reason="shared/ gold labels not available")
 def test_seed_dumps_regression_floor() -> None:
     dev = load_tool("score_entities")
-    result = dev.score(SHARED)
+    result = dev.score(("seeds",))
     for etype, floor in FLOOR.items():
         assert result[etype]["f1"] >= floor, (etype, result[etype])
 

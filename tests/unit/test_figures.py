@@ -1,7 +1,7 @@
 """Unit tests for the trade-figure extractor (spec/EXTRACTION.md section 7).
 
 Sentences are written for these tests (not copied from the seed dumps), one rule per test, plus
-a regression floor over the three seed dumps scored like shared/tools/score.py.
+a regression floor over the three seed dumps scored like `make eval` (tools/matching.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from steppe.extraction.figures_countries import country_from_word, find_countrie
 from steppe.extraction.figures_sentences import split_sentences
 from steppe.extraction.model import TradeFigure
 from steppe.extraction.numbers import parse_number
-from tests.conftest import SHARED, load_tool
+from tests.conftest import load_tool
 
 DAY = dt.date(2024, 12, 1)
 
@@ -329,9 +329,8 @@ def test_empty_and_deterministic() -> None:
 # --- regression floor over the seed dumps -----------------------------------------------------
 
 
-@pytest.mark.skipif(not (SHARED / "gold").is_dir(), reason="shared seeds/gold not present")
 def test_seed_regression_floor() -> None:
-    m = load_tool("score_figures").score(SHARED)
+    m = load_tool("score_figures").score(("seeds",))
     assert m["precision"] >= 0.93
     assert m["core_recall"] >= 0.95
     assert m["all_recall"] >= 0.93

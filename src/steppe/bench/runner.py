@@ -37,7 +37,6 @@ from steppe.config import PROJECT_ROOT
 
 DEFAULT_SIZES = (100, 1000, 10000)
 DEFAULT_OUT = PROJECT_ROOT / "bench" / "out"
-SHARED = PROJECT_ROOT.parent / "shared"
 
 # The issue's targets (issue 6), checked in the summary.
 TARGET_FULL_BUILD_S = 300.0
@@ -260,9 +259,9 @@ def compare_nlp(articles: list[GeneratedArticle], first_seen: dict[int, dt.date]
 
 
 def entity_accuracy() -> dict[str, Any] | None:
-    """Issue 3's entity scores on the gold seeds (tools/score_entities.py), when shared/ is beside."""
+    """Entity scores on the labelled pages (tools/score_entities.py), when run from a source tree."""
     script = PROJECT_ROOT / "tools" / "score_entities.py"
-    if not (SHARED / "gold").is_dir() or not script.exists():
+    if not script.exists():
         return None
     import importlib.util
 
@@ -271,7 +270,7 @@ def entity_accuracy() -> dict[str, Any] | None:
         return None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    scores: dict[str, Any] = module.score(SHARED)
+    scores: dict[str, Any] = module.score(("seeds", "corpus"))
     return {t: {k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()} for t, m in scores.items()}
 
 
