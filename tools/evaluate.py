@@ -40,6 +40,7 @@ from typing import Any
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gold import half_of  # noqa: E402
 from matching import counts, misses, pair_up, same_figure, same_name, same_person, squash  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,11 +97,6 @@ def corpus_pages() -> dict[str, Page]:
 def page_path(name: str) -> Path:
     corpus = CORPUS / "pages" / name
     return corpus if corpus.exists() else SEEDS / name
-
-
-def half_of(name: str) -> str:
-    """A fixed split of the labelled pages: the same page is always in the same half."""
-    return "tune" if hashlib.sha256(name.encode()).digest()[0] % 2 == 0 else "holdout"
 
 
 def labels(sources: Iterable[str] = SOURCES) -> list[tuple[str, dict[str, Any]]]:
