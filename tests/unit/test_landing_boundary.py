@@ -20,7 +20,7 @@ import steppe.landing
 from steppe.config import ALLOWED_ROOTS_ENV
 from steppe.landing import LandingReport, land_raw_dir
 from steppe.warehouse import connect
-from tests.conftest import FIRST, SEED_TEXT, SEED_NAMES, write_dump
+from tests.conftest import FIRST, SEED_NAMES, SEED_TEXT, write_dump
 
 SECRET = "root:x:0:0:the secret that must never land\n"
 SECOND = SEED_TEXT[SEED_NAMES[1]]
