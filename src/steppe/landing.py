@@ -3,6 +3,17 @@
 Nothing is moved or deleted from the raw folder: a refused file stays where it is, and its
 reason is written to audit.rejected_dumps so an operator can see and fix it. A file that may
 still be being written is left for the next run and listed, with why, in the run's report.
+Entries that are not dumps (another extension, none, a subfolder) are listed as ignored, in
+the report and audit.ignored_files. Any real page lands, whatever its era or kind; only what
+cannot be a page is refused (check_dump).
+
+The raw folder is the trust boundary: a symbolic link is followed only into it or into a
+folder named in STEPPE_ALLOWED_ROOTS, and what was checked is what is opened (O_NOFOLLOW,
+fstat compared, the kernel's name of the open file checked). File names are kept and shown
+as steppe.display.display_name writes them, control characters escaped.
+
+raw.file_versions records what each name held over time (a row whenever it changes), so the
+latest version of a file can win downstream.
 
 One file's trouble never stops the batch: each file is landed, refused or deferred on its own.
 
@@ -259,13 +270,18 @@ def _inside(path: Path, roots: Sequence[Path]) -> bool:
     return any(path.is_relative_to(root) for root in roots)
 
 
-def _resolve(path: Path, roots: Sequence[Path]) -> Path:
+def _resolve(path: Path, roots: Sequence[Path], entry: os.stat_result | None) -> Path:
     """The real path of a folder entry (links followed), which must lie under an allowed root.
 
     The raw folder is the trust boundary: a link inside it may point at another of its files (or
     into STEPPE_ALLOWED_ROOTS), never elsewhere, or anyone who can write a link there could land
-    any file the pipeline can read (/etc/shadow, another project's data).
+    any file the pipeline can read (/etc/shadow, another project's data). roots[0] is the raw
+    folder, resolved; entry is the lstat() of the folder entry.
     """
+    if entry is not None and not stat.S_ISLNK(entry.st_mode):
+        # Not a link: the entry itself (no walk up the path). Swapped for a link since, it is
+        # caught by the lstat() and the O_NOFOLLOW open that follow.
+        return roots[0] / path.name
     try:
         real = Path(os.path.realpath(path, strict=True))
     except FileNotFoundError:
@@ -335,10 +351,12 @@ def _same(a: os.stat_result, b: os.stat_result) -> bool:
     return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns) == (b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns)
 
 
-def _read(path: Path, *, now: float, settle_seconds: float, roots: Sequence[Path]) -> Candidate:
+def _read(
+    path: Path, *, now: float, settle_seconds: float, roots: Sequence[Path], entry: os.stat_result | None
+) -> Candidate:
     # A link into the raw folder (or an allowed root) lands like its target; checked, then
     # opened without following anything swapped in since.
-    real = _resolve(path, roots)
+    real = _resolve(path, roots, entry)
     info = _stat_real(real)
     if not stat.S_ISREG(info.st_mode):
         raise RejectedDump(_describe(info.st_mode))
@@ -568,7 +586,7 @@ def land_raw_dir(
             versions.saw(name, last[1])  # adds a row only to a ledger that lacks this name (older warehouses)
             continue
         try:
-            candidate = _read(path, now=now.timestamp(), settle_seconds=settle_seconds, roots=roots)
+            candidate = _read(path, now=now.timestamp(), settle_seconds=settle_seconds, roots=roots, entry=entry)
             sha, size = candidate.sha256, len(candidate.data)
             # Recorded only once the file is landed or found a duplicate; a refusal is looked at again.
             quick = _cacheable(entry, candidate.info, settled_before_ns=settled_before_ns)
