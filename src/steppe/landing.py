@@ -547,7 +547,8 @@ def land_raw_dir(
     """
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"STEPPE_RAW_DIR {raw_dir} is not a folder")
-    roots = (raw_dir.resolve(), *(load_allowed_roots() if allowed_roots is None else allowed_roots))
+    extra = load_allowed_roots() if allowed_roots is None else tuple(root.resolve() for root in allowed_roots)
+    roots = (raw_dir.resolve(), *extra)  # compared with resolved paths: resolved too
     report = LandingReport()
     known = {row[0] for row in con.execute("select sha256 from raw.dumps").fetchall()}
     refused = {tuple(row) for row in con.execute("select file_name, sha256 from audit.rejected_dumps").fetchall()}
@@ -607,7 +608,8 @@ def land_raw_dir(
             refuse(name, sha, size, str(exc))
             continue
         except Exception as exc:  # one file's surprise must not stop the batch
-            refuse(name, sha, size, f"could not be checked: {type(exc).__name__}: {exc}")
+            # The message may quote the file's text or name: escaped like a name.
+            refuse(name, sha, size, f"could not be checked: {type(exc).__name__}: {display_name(str(exc))}")
             continue
         known.add(sha)
         report.landed.append(name)
