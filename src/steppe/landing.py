@@ -188,8 +188,12 @@ _MAX_CONTROL_SHARE = 0.01
 _MIN_CONTROLS = 16
 # How a document that is not page text starts (after white space, in lower case).
 _MARKUP_STARTS = (
-    (("<!doctype html", "<html"), "an HTML document, not a text page dump (the scraper saved the page's markup)"),
+    (
+        ("<!doctype html", "<html", "<head>", "<body"),
+        "an HTML document, not a text page dump (the scraper saved the page's markup)",
+    ),
     (("<?xml",), "an XML document, not a text page dump"),
+    (("%pdf-",), "a PDF document, not a text page dump"),
 )
 # A ticker line is short; a longer last line is not one, and is not matched.
 _MAX_TICKER_LINE = 200
