@@ -44,3 +44,13 @@ def load_settings() -> Settings:
         warehouse=_path("STEPPE_WAREHOUSE", "data/warehouse.duckdb"),
         reports_dir=_path("STEPPE_REPORTS_DIR", "data/reports"),
     )
+
+
+ALLOWED_ROOTS_ENV = "STEPPE_ALLOWED_ROOTS"
+
+
+def load_allowed_roots() -> tuple[Path, ...]:
+    """Folders besides the raw folder that a symbolic link in it may point into (STEPPE_ALLOWED_ROOTS,
+    os.pathsep-separated; unset: none). Resolved, so a root reached through a link is compared as what it is."""
+    value = os.environ.get(ALLOWED_ROOTS_ENV, "")
+    return tuple((Path.cwd() / part.strip()).resolve() for part in value.split(os.pathsep) if part.strip())

@@ -3,6 +3,17 @@
 Nothing is moved or deleted from the raw folder: a refused file stays where it is, and its
 reason is written to audit.rejected_dumps so an operator can see and fix it. A file that may
 still be being written is left for the next run and listed, with why, in the run's report.
+Entries that are not dumps (another extension, none, a subfolder) are listed as ignored, in
+the report and audit.ignored_files. Any real page lands, whatever its era or kind; only what
+cannot be a page is refused (check_dump).
+
+The raw folder is the trust boundary: a symbolic link is followed only into it or into a
+folder named in STEPPE_ALLOWED_ROOTS, and what was checked is what is opened (O_NOFOLLOW,
+fstat compared, the kernel's name of the open file checked). File names are kept and shown
+as steppe.display.display_name writes them, control characters escaped.
+
+raw.file_versions records what each name held over time (a row whenever it changes), so the
+latest version of a file can win downstream.
 
 One file's trouble never stops the batch: each file is landed, refused or deferred on its own.
 
@@ -17,8 +28,11 @@ import codecs
 import datetime as dt
 import errno
 import hashlib
+import json
 import os
+import re
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -26,6 +40,8 @@ from typing import NoReturn
 import duckdb
 import pyarrow as pa
 
+from steppe.config import ALLOWED_ROOTS_ENV, load_allowed_roots
+from steppe.display import display_name
 from steppe.parsing import parse_page
 from steppe.parsing.header import is_quote_like
 from steppe.runs import fault_point
@@ -61,6 +77,8 @@ class LandingReport:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
     deferrals: list[tuple[str, str]] = field(default_factory=list)  # (file name, why): next run
     notes: list[tuple[str, str]] = field(default_factory=list)  # (file name, what was odd) of landed files
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (file name, why): not a dump, not looked at
+    versions: int = 0  # rows added to raw.file_versions: names whose content changed (or first seen)
     cached: int = 0  # of the duplicates, how many were known by their signature and not read
 
     @property
@@ -78,6 +96,8 @@ class LandingReport:
             "rejections": [{"file": f, "reason": r} for f, r in self.rejected],
             "deferrals": [{"file": f, "reason": r} for f, r in self.deferrals],
             "notes": [{"file": f, "note": n} for f, n in self.notes],
+            "ignored": [{"file": f, "reason": r} for f, r in self.ignored],
+            "versions": self.versions,
         }
 
 
@@ -160,28 +180,78 @@ def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+# Two letters in a row: the least a line of words holds (a ticker's "KZT/USD", a date's month).
+_WORD_RE = re.compile(r"[^\W\d_]{2}")
+# Control characters other than tab and line or page breaks: a text page holds none, or a stray few.
+_CONTROL_RE = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
+_MAX_CONTROL_SHARE = 0.01
+_MIN_CONTROLS = 16
+# How a document that is not page text starts (after white space, in lower case).
+_MARKUP_STARTS = (
+    (
+        ("<!doctype html", "<html", "<head>", "<body"),
+        "an HTML document, not a text page dump (the scraper saved the page's markup)",
+    ),
+    (("<?xml",), "an XML document, not a text page dump"),
+    (("%pdf-",), "a PDF document, not a text page dump"),
+)
+# A ticker line is short; a longer last line is not one, and is not matched.
+_MAX_TICKER_LINE = 200
+
+
 def check_dump(text: str) -> None:
-    """Refuse text that holds no page: no ticker, no page date and no listing header."""
+    """Refuse text that cannot be a page of the site; any real page, of any era or kind, passes.
+
+    A page needs no ticker, page date or listing header (old article pages, tag and author pages
+    have none): what is refused is white space only, markup or data documents, binary content
+    that happens to decode, text without a single word, and a page cut off inside its ticker.
+    """
     if not text.strip():
         _reject("no content: the file holds only white space")
-    head = text.lstrip().lower()
-    if head.startswith(("<!doctype html", "<html")):
-        _reject("an HTML document, not a text page dump (the scraper saved the page's markup)")
-    # The parse stage segments articles later; here the header decides, unless it is too thin.
+    _refuse_documents(text)
+    _refuse_control_characters(text)
+    if not _WORD_RE.search(text):
+        _reject("no words: not one line of the file holds a word (two letters in a row)")
+    _refuse_cut_ticker(text)
+
+
+def _refuse_documents(text: str) -> None:
+    head = text.lstrip()[:64].lower()
+    for starts, reason in _MARKUP_STARTS:
+        if head.startswith(starts):
+            _reject(reason)
+    if head.startswith(("{", "[")):
+        try:
+            json.loads(text)
+        except (ValueError, RecursionError):
+            return  # not JSON: judged as text
+        _reject("a JSON document, not a text page dump")
+
+
+def _refuse_control_characters(text: str) -> None:
+    controls = sum(1 for _ in _CONTROL_RE.finditer(text))
+    if controls >= _MIN_CONTROLS and controls > _MAX_CONTROL_SHARE * len(text):
+        _reject(
+            f"binary content, not text: {controls:,} control characters in {len(text):,} characters"
+        )
+
+
+def _refuse_cut_ticker(text: str) -> None:
+    """A page whose text stops inside its FX ticker, with no page date, listing or article."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
+    if last < 0 or len(lines[last]) > _MAX_TICKER_LINE or not is_quote_like(lines[last]):
+        return  # the common case: no parse needed here (the parse stage reads the page later)
     page = parse_page(text, with_articles=False)
-    if page.page_date is None and page.listing is None:
-        page = parse_page(text)
-    if not page.is_recognisable:
-        _reject("no recognisable page content: no FX ticker line, page date line or listing header")
-    if page.page_date is None and page.listing is None and not page.articles:
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
-        damaged = {issue.line_no for issue in page.issues if issue.kind == "malformed_quote"}
-        if last >= 0 and is_quote_like(lines[last]) and last + 1 in damaged:
-            _reject(
-                f"cut off inside the FX ticker: line {last + 1} ({lines[last].strip()!r}) is incomplete "
-                "and no page date or article follows"
-            )
+    if page.page_date is not None or page.listing is not None:
+        return
+    page = parse_page(text)
+    damaged = {issue.line_no for issue in page.issues if issue.kind == "malformed_quote"}
+    if not page.articles and last + 1 in damaged:
+        _reject(
+            f"cut off inside the FX ticker: line {last + 1} ({lines[last].strip()!r}) is incomplete "
+            "and no page date or article follows"
+        )
 
 
 def _reject(reason: str) -> NoReturn:
@@ -200,26 +270,74 @@ def _describe(mode: int) -> str:
     return "not a regular file, not a dump file"
 
 
-def _stat(path: Path) -> os.stat_result:
-    """stat() following links, with the reason a person reads when it fails."""
+def _inside(path: Path, roots: Sequence[Path]) -> bool:
+    return any(path.is_relative_to(root) for root in roots)
+
+
+def _resolve(path: Path, roots: Sequence[Path], entry: os.stat_result | None) -> Path:
+    """The real path of a folder entry (links followed), which must lie under an allowed root.
+
+    The raw folder is the trust boundary: a link inside it may point at another of its files (or
+    into STEPPE_ALLOWED_ROOTS), never elsewhere, or anyone who can write a link there could land
+    any file the pipeline can read (/etc/shadow, another project's data). roots[0] is the raw
+    folder, resolved; entry is the lstat() of the folder entry.
+    """
+    if entry is not None and not stat.S_ISLNK(entry.st_mode):
+        # Not a link: the entry itself (no walk up the path). Swapped for a link since, it is
+        # caught by the lstat() and the O_NOFOLLOW open that follow.
+        return roots[0] / path.name
     try:
-        return path.stat()
+        real = Path(os.path.realpath(path, strict=True))
     except FileNotFoundError:
         try:
             target = os.readlink(path)
         except OSError:
             raise Deferred("disappeared before it could be read") from None
-        raise RejectedDump(f"broken symbolic link: its target {target!r} does not exist") from None
+        raise RejectedDump(f"broken symbolic link: its target '{display_name(target)}' does not exist") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise RejectedDump("symbolic link loop: the link never reaches a file") from None
         raise RejectedDump(f"cannot read: {exc.strerror}") from None
+    if not _inside(real, roots):
+        raise RejectedDump(
+            f"a symbolic link to '{display_name(str(real))}', outside the raw folder: only links into the raw "
+            f"folder (or a folder named in {ALLOWED_ROOTS_ENV}) are followed; the target was not read"
+        )
+    return real
+
+
+def _stat_real(real: Path) -> os.stat_result:
+    """lstat() of a resolved path: a link there now means it was swapped since it was resolved."""
+    try:
+        info = os.stat(real, follow_symlinks=False)
+    except FileNotFoundError:
+        raise Deferred("disappeared before it could be read") from None
+    except OSError as exc:
+        raise RejectedDump(f"cannot read: {exc.strerror}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise Deferred("replaced by a symbolic link while being landed")
+    return info
+
+
+def _opened_inside(fd: int, roots: Sequence[Path]) -> bool:
+    """Whether the file behind fd lies under an allowed root, as the kernel names it (Linux /proc).
+
+    O_NOFOLLOW guards only the last part of a path: a folder on the way swapped for a link
+    between the check and the open would still be followed. The kernel's name of the open file
+    tells; without /proc the fstat comparison stands alone.
+    """
+    try:
+        where = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return True
+    return _inside(Path(where.removesuffix(" (deleted)")), roots)
 
 
 def _open(path: Path, info: os.stat_result) -> int:
     try:
         # O_NONBLOCK: should a pipe replace the file after stat(), opening it must not hang.
-        return os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        # O_NOFOLLOW: a link swapped in after the check is refused by the kernel, not followed.
+        return os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except PermissionError:
         raise RejectedDump(
             f"cannot read: permission denied (mode {stat.S_IMODE(info.st_mode):03o}, owner uid {info.st_uid}; "
@@ -228,6 +346,8 @@ def _open(path: Path, info: os.stat_result) -> int:
     except FileNotFoundError:
         raise Deferred("disappeared before it could be read") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Deferred("replaced by a symbolic link while being landed") from None
         raise RejectedDump(f"cannot read: {exc.strerror}") from None
 
 
@@ -235,8 +355,13 @@ def _same(a: os.stat_result, b: os.stat_result) -> bool:
     return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns) == (b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns)
 
 
-def _read(path: Path, *, now: float, settle_seconds: float) -> Candidate:
-    info = _stat(path)  # follows symlinks: a link to a regular file lands like the file
+def _read(
+    path: Path, *, now: float, settle_seconds: float, roots: Sequence[Path], entry: os.stat_result | None
+) -> Candidate:
+    # A link into the raw folder (or an allowed root) lands like its target; checked, then
+    # opened without following anything swapped in since.
+    real = _resolve(path, roots, entry)
+    info = _stat_real(real)
     if not stat.S_ISREG(info.st_mode):
         raise RejectedDump(_describe(info.st_mode))
     age = now - info.st_mtime
@@ -247,9 +372,9 @@ def _read(path: Path, *, now: float, settle_seconds: float) -> Candidate:
         raise Deferred(
             f"modified {max(age, 0):.1f} s ago (settle time {settle_seconds:g} s): may still be being written"
         )
-    fd = _open(path, info)
+    fd = _open(real, info)
     try:
-        if not _same(os.fstat(fd), info):
+        if not _same(os.fstat(fd), info) or not _opened_inside(fd, roots):
             raise Deferred("replaced or changed while being landed")
         limit = max_dump_bytes()
         digest = hashlib.sha256()
@@ -364,17 +489,77 @@ def _save_signatures(
     insert_rows(con, "raw.landed_files", rows)
 
 
+def _ignored_reason(entry: os.DirEntry[str]) -> str:
+    """Why a folder entry that is not named like a dump is not looked at (links are not followed)."""
+    if entry.is_dir(follow_symlinks=False):
+        return "a subfolder: landing reads only the raw folder itself, not its subfolders"
+    suffix = Path(entry.name).suffix
+    if not suffix:
+        return "no .txt extension (the name has none): only *.txt files are page dumps"
+    return f"extension '{display_name(suffix)}', not .txt: only *.txt files are page dumps"
+
+
+def _record_ignored(con: duckdb.DuckDBPyConnection, ignored: list[tuple[str, str]], now: dt.datetime) -> None:
+    """One row per name and reason in audit.ignored_files, written the first time it is seen."""
+    if not ignored:
+        return
+    known = set(con.execute("select file_name, reason from audit.ignored_files").fetchall())
+    rows: list[dict[str, object]] = [
+        {"file_name": name, "reason": reason, "seen_at": now} for name, reason in ignored if (name, reason) not in known
+    ]
+    insert_rows(con, "audit.ignored_files", rows)
+
+
+class _VersionLedger:
+    """raw.file_versions: a row whenever a name's content differs from its latest recorded row."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, now: dt.datetime) -> None:
+        rows = con.execute(
+            "select file_name, arg_max(dump_id, seen_at), max(seen_at) from raw.file_versions group by file_name"
+        ).fetchall()
+        self.latest: dict[str, tuple[str, dt.datetime]] = {name: (dump_id, seen) for name, dump_id, seen in rows}
+        self.now = now
+        self.rows: list[dict[str, object]] = []
+
+    def saw(self, name: str, sha256: str) -> None:
+        dump_id = sha256[:16]
+        last = self.latest.get(name)
+        if last is not None and last[0] == dump_id:
+            return
+        # Strictly after the name's last row even if the clock went back: the newest row is the current one.
+        seen = self.now if last is None else max(self.now, last[1] + dt.timedelta(microseconds=1))
+        self.latest[name] = (dump_id, seen)
+        self.rows.append({"file_name": name, "dump_id": dump_id, "seen_at": seen})
+
+
+def _entries(raw_dir: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(raw_dir) as listing:
+        return sorted(listing, key=lambda entry: entry.name)
+
+
 def land_raw_dir(
-    raw_dir: Path, con: duckdb.DuckDBPyConnection, *, settle_seconds: float = SETTLE_SECONDS
+    raw_dir: Path,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    settle_seconds: float = SETTLE_SECONDS,
+    allowed_roots: Sequence[Path] | None = None,
 ) -> LandingReport:
-    """Land every *.txt file of raw_dir into raw.dumps, or record why it was refused."""
+    """Land every *.txt file of raw_dir into raw.dumps, or record why it was refused; list the rest as ignored.
+
+    Links are followed only into raw_dir or allowed_roots (default: STEPPE_ALLOWED_ROOTS). File
+    names are kept and shown as display_name() writes them (control characters escaped).
+    """
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"STEPPE_RAW_DIR {raw_dir} is not a folder")
+    extra = load_allowed_roots() if allowed_roots is None else tuple(root.resolve() for root in allowed_roots)
+    roots = (raw_dir.resolve(), *extra)  # compared with resolved paths: resolved too
     report = LandingReport()
     known = {row[0] for row in con.execute("select sha256 from raw.dumps").fetchall()}
     refused = {tuple(row) for row in con.execute("select file_name, sha256 from audit.rejected_dumps").fetchall()}
     now = dt.datetime.now(dt.UTC)
+    utc_now = now.replace(tzinfo=None)  # stored as UTC wall time: no time zone or DST shift reorders versions
     cached = _load_signatures(con)
+    versions = _VersionLedger(con, utc_now)
     signatures: dict[str, tuple[Signature, str]] = {}  # this run's landed and duplicate files
     settled_before_ns = int((now.timestamp() - settle_seconds) * 1e9)
     new_rows: list[dict[str, object]] = []
@@ -388,51 +573,60 @@ def land_raw_dir(
                 {"file_name": name, "sha256": sha, "reason": reason, "size_bytes": size, "rejected_at": now}
             )
 
-    for path in sorted((p for p in raw_dir.iterdir() if is_dump_name(p)), key=lambda p: p.name):
+    for dir_entry in _entries(raw_dir):
+        path = Path(dir_entry.path)
+        name = display_name(dir_entry.name)
+        if not is_dump_name(path):
+            report.ignored.append((name, _ignored_reason(dir_entry)))
+            continue
         sha: str | None = None
         size: int | None = None
         entry = _entry(path)
-        last = cached.get(path.name)
+        last = cached.get(name)
         if last is not None and last[1] in known and _unchanged(entry, last[0]):
             # Unchanged since it was read, and its content is landed: a duplicate, left unopened.
-            report.duplicates.append(path.name)
+            report.duplicates.append(name)
             report.cached += 1
-            signatures[path.name] = last
+            signatures[name] = last
+            versions.saw(name, last[1])  # adds a row only to a ledger that lacks this name (older warehouses)
             continue
         try:
-            candidate = _read(path, now=now.timestamp(), settle_seconds=settle_seconds)
+            candidate = _read(path, now=now.timestamp(), settle_seconds=settle_seconds, roots=roots, entry=entry)
             sha, size = candidate.sha256, len(candidate.data)
             # Recorded only once the file is landed or found a duplicate; a refusal is looked at again.
             quick = _cacheable(entry, candidate.info, settled_before_ns=settled_before_ns)
             if sha in known:
-                report.duplicates.append(path.name)
+                report.duplicates.append(name)
+                versions.saw(name, sha)
                 if quick:
-                    signatures[path.name] = (_signature(candidate.info), sha)
+                    signatures[name] = (_signature(candidate.info), sha)
                 continue
             text, encoding, note = decode_dump_noting(candidate.data)
             check_dump(text)
         except Deferred as exc:
-            report.deferrals.append((path.name, f"{exc}; left for the next run"))
+            report.deferrals.append((name, f"{exc}; left for the next run"))
             continue
         except RejectedDump as exc:
             if isinstance(exc, TooLarge):
                 sha, size = exc.sha256, exc.size
-            refuse(path.name, sha, size, str(exc))
+            refuse(name, sha, size, str(exc))
             continue
         except Exception as exc:  # one file's surprise must not stop the batch
-            refuse(path.name, sha, size, f"could not be checked: {type(exc).__name__}: {exc}")
+            # The message may quote the file's text or name: escaped like a name.
+            refuse(name, sha, size, f"could not be checked: {type(exc).__name__}: {display_name(str(exc))}")
             continue
         known.add(sha)
-        report.landed.append(path.name)
+        report.landed.append(name)
+        versions.saw(name, sha)
         if quick:
-            signatures[path.name] = (_signature(candidate.info), sha)
+            signatures[name] = (_signature(candidate.info), sha)
         if note:
-            report.notes.append((path.name, note))
+            report.notes.append((name, note))
         new_rows.append(
             {
                 "dump_id": sha[:16],
                 "sha256": sha,
-                "file_name": path.name,
+                "file_name": name,
                 "size_bytes": size,
                 "encoding": encoding,
                 "content": text,
@@ -445,8 +639,11 @@ def land_raw_dir(
 
     insert_rows(con, "raw.dumps", new_rows)
     _save_signatures(con, cached, signatures, now)  # after the dumps they point at
+    insert_rows(con, "raw.file_versions", versions.rows)
+    report.versions = len(versions.rows)
     fault_point("land")  # test hook: rows written, not committed (see steppe.runs)
     insert_rows(con, "audit.rejected_dumps", rejected_rows)
+    _record_ignored(con, report.ignored, utc_now)
     return report
 
 

@@ -50,6 +50,23 @@ create table if not exists audit.rejected_dumps (
     rejected_at timestamp not null
 );
 
+-- Files in the raw folder that are not dumps (another extension, none, a subfolder): one row
+-- per name and reason, the first time it was seen; the run's report lists them every run.
+create table if not exists audit.ignored_files (
+    file_name   varchar not null,      -- as shown: control characters escaped (steppe.display)
+    reason      varchar not null,
+    seen_at     timestamp not null
+);
+
+-- Append-only ledger of what each file name held: a row whenever landing finds a name (landed
+-- or a duplicate) whose content differs from that name's latest row. The current content of a
+-- name is its row with the greatest seen_at; A -> B -> A is three rows.
+create table if not exists raw.file_versions (
+    file_name   varchar not null,
+    dump_id     varchar not null,      -- -> raw.dumps
+    seen_at     timestamp not null     -- strictly increasing per file_name
+);
+
 create table if not exists raw.pages (
     dump_id        varchar primary key,
     parser_version varchar not null,

@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from steppe.display import display_name
 from steppe.landing import DEFAULT_MAX_DUMP_BYTES, LandingReport, is_dump_name, land_raw_dir
 from steppe.stages import parse_new_dumps
 from steppe.warehouse import connect
@@ -53,7 +54,7 @@ class Kind:
     name: str  # file name in the raw folder
     make: Callable[[Path, Path], None]  # (its path in the raw folder, a folder outside it)
     outcome: str  # landed | duplicate | rejected | deferred | ignored
-    reason: str = ""  # for rejected and deferred: what the reason must say
+    reason: str = ""  # for rejected, deferred and ignored: what the reason must say
     parses_like: str | None = None  # for landed variants: the text they must parse exactly like
 
 
@@ -142,7 +143,9 @@ KINDS: list[Kind] = [
     Kind("UPPER_CASE_SUFFIX.TXT", data(FIRST + "\n"), "landed", parses_like=FIRST),
     Kind("Ташкент новости 2025.txt", data(SECOND + "\n\n"), "landed", parses_like=SECOND),
     Kind(".hidden.txt", data(THIRD + "\n"), "landed", parses_like=THIRD),
-    Kind("link_to_a_dump_outside.txt", symlink(outside(THIRD + "\n\n")), "landed", parses_like=THIRD),
+    Kind("link_into_a_subfolder.txt", symlink(lambda raw, _aux: write_dump(raw / "archive", "third.txt", THIRD + "\n\n")),
+         "landed", parses_like=THIRD),
+    Kind("esc\x1b[2J\u202enew\nline.txt", data(FIRST + "\n\n\n"), "landed", parses_like=FIRST),
     Kind("mtime_in_the_future.txt", make_future, "landed", parses_like=SECOND),
     # Landed: odd pages, each with the result checked in test_odd_pages_parse_as_expected.
     Kind("ticker_only.txt", data(TICKER), "landed"),
@@ -178,25 +181,43 @@ KINDS: list[Kind] = [
          "starts with a utf-16 byte-order mark but is not valid utf-16: truncated data"),
     Kind("cut_inside_the_ticker.txt", data(CUT_TICKER), "rejected",
          f"cut off inside the FX ticker: line {CUT_TICKER.count(chr(10)) + 1} ('• KZT/USD = 0.0') is incomplete"),
-    Kind("notes.txt", data("Remember to renew the scraper's proxy.\nCall Aigerim on Monday.\n"), "rejected",
-         "no recognisable page content: no FX ticker line, page date line or listing header"),
+    # A page with no ticker, date or header: old article pages, tag and author pages look like this.
+    Kind("no_header_at_all.txt", data("Remember to renew the scraper's proxy.\nCall Aigerim on Monday.\n"), "landed"),
+    Kind("digits_only.txt", data("2025 12 08\n0.00196 -0.51%\n"), "rejected",
+         "no words: not one line of the file holds a word"),
+    Kind("json_document.txt", data('{"title": "Cardiff University", "date": "2025-12-08"}\n'), "rejected",
+         "a JSON document, not a text page dump"),
+    Kind("xml_document.txt", data('<?xml version="1.0"?>\n<rss version="2.0"></rss>\n'), "rejected",
+         "an XML document, not a text page dump"),
+    Kind("control_characters.txt", data("ELF" + "\x01\x02\x03\x7f" * 64), "rejected",
+         "binary content, not text: 256 control characters in 259 characters"),
     Kind("error_page.txt", data("<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head></html>\n"),
          "rejected", "an HTML document, not a text page dump"),
     Kind("directory.txt", make_dir, "rejected", "a directory, not a dump file"),
-    Kind("link_to_a_directory.txt", symlink(lambda _raw, aux: aux), "rejected", "a directory, not a dump file"),
+    Kind("link_to_a_directory.txt", symlink(lambda raw, _aux: raw), "rejected", "a directory, not a dump file"),
     Kind("dangling_link.txt", symlink(lambda _raw, aux: aux / "gone.txt"), "rejected",
          "broken symbolic link: its target"),
     Kind("link_loop.txt", symlink(lambda raw, _aux: raw / "link_loop.txt"), "rejected", "symbolic link loop"),
     Kind("named_pipe.txt", make_fifo, "rejected", "a named pipe (FIFO), not a dump file"),
     Kind("socket.txt", make_socket, "rejected", "a socket, not a dump file"),
+    # The raw folder is the trust boundary: a link out of it is never followed.
+    Kind("link_to_a_dump_outside.txt", symlink(outside(THIRD + "\n\n")), "rejected",
+         "outside the raw folder: only links into the raw folder (or a folder named in STEPPE_ALLOWED_ROOTS)"),
+    Kind("link_to_etc_passwd.txt", symlink(lambda _raw, _aux: Path("/etc/passwd")), "rejected",
+         "a symbolic link to '/etc/passwd', outside the raw folder"),
     Kind("link_to_dev_null.txt", symlink(lambda _raw, _aux: Path("/dev/null")), "rejected",
-         "a device, not a dump file"),
+         "a symbolic link to '/dev/null', outside the raw folder"),
     Kind("fifty_megabytes.txt", make_huge, "rejected",
          f"too large for a page dump: {HUGE_BYTES:,} bytes, over the limit of {DEFAULT_MAX_DUMP_BYTES:,} bytes"),
     # Left for the next run.
     Kind("still_being_written.txt", make_fresh, "deferred", "may still be being written; left for the next run"),
     # Not a dump by name: not looked at.
-    Kind("notes.csv", data("a,b\n1,2\n"), "ignored"),
+    Kind("notes.csv", data("a,b\n1,2\n"), "ignored", "extension '.csv', not .txt"),
+    Kind("page.html", data("<html></html>\n"), "ignored", "extension '.html', not .txt"),
+    Kind("README", data("Dumps go here.\n"), "ignored", "no .txt extension"),
+    Kind("half_copied.txt.part", data(FIRST[:100]), "ignored", "extension '.part', not .txt"),
+    Kind("link_to_shadow", symlink(lambda _raw, _aux: Path("/etc/shadow")), "ignored", "no .txt extension"),
+    Kind("sub_folder", make_dir, "ignored", "a subfolder"),
 ]
 
 
@@ -267,26 +288,44 @@ def test_each_kind_lands_or_is_refused_with_its_reason(batch: Batch, kind: Kind)
     report = batch.report
     rejected = dict(report.rejected)
     deferred = dict(report.deferrals)
+    name = display_name(kind.name)  # how landing names it everywhere
     if kind.outcome == "landed":
-        assert kind.name in report.landed, rejected.get(kind.name) or deferred.get(kind.name)
-        dump_id_of(batch.db, kind.name)
+        assert name in report.landed, rejected.get(name) or deferred.get(name)
+        dump_id_of(batch.db, name)
     elif kind.outcome == "duplicate":
-        assert kind.name in report.duplicates
+        assert name in report.duplicates
     elif kind.outcome == "rejected":
-        assert kind.reason in rejected.get(kind.name, ""), rejected.get(kind.name)
-        rows = query(batch.db, "select reason from audit.rejected_dumps where file_name = ?", [kind.name])
-        assert rows == [(rejected[kind.name],)]
+        assert kind.reason in rejected.get(name, ""), rejected.get(name)
+        rows = query(batch.db, "select reason from audit.rejected_dumps where file_name = ?", [name])
+        assert rows == [(rejected[name],)]
     elif kind.outcome == "deferred":
-        assert kind.name in report.deferred and kind.reason in deferred[kind.name]
+        assert name in report.deferred and kind.reason in deferred[name]
     else:
         assert not is_dump_name(batch.raw / kind.name)
-        assert kind.name not in report.landed + report.duplicates + report.deferred + list(rejected)
+        assert name not in report.landed + report.duplicates + report.deferred + list(rejected)
+        assert kind.reason in dict(report.ignored)[name]
+        rows = query(batch.db, "select reason from audit.ignored_files where file_name = ?", [name])
+        assert rows == [(dict(report.ignored)[name],)]
+
+
+def test_a_file_name_is_shown_with_its_control_characters_escaped(batch: Batch) -> None:
+    shown = "esc\\x1b[2J\\u202enew\\x0aline.txt"
+    assert shown in batch.report.landed and dump_id_of(batch.db, shown)
+    text = json.dumps(batch.report.as_dict(), ensure_ascii=False)
+    assert "\x1b" not in text and "\u202e" not in text and "\n" not in text
+
+
+def test_the_target_of_a_link_out_of_the_raw_folder_is_never_read(batch: Batch) -> None:
+    assert query(batch.db, "select count(*) from raw.dumps where content like '%root:%'") == [(0,)]
+    refused = query(batch.db, "select sha256, size_bytes from audit.rejected_dumps where file_name like 'link_to_%'")
+    assert refused and all(row == (None, None) for row in refused)
 
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k.parses_like], ids=lambda k: k.name)
 def test_encoding_and_line_end_variants_parse_exactly_like_the_original(batch: Batch, kind: Kind) -> None:
     original = next(f"{n}.txt" for n, t in SEED_TEXT.items() if t == kind.parses_like)
-    assert parsed(batch.db, dump_id_of(batch.db, kind.name)) == parsed(batch.db, dump_id_of(batch.db, original))
+    variant = dump_id_of(batch.db, display_name(kind.name))
+    assert parsed(batch.db, variant) == parsed(batch.db, dump_id_of(batch.db, original))
 
 
 def test_odd_pages_parse_as_expected(batch: Batch) -> None:
@@ -338,7 +377,7 @@ def test_every_file_is_accounted_for(batch: Batch) -> None:
     for path in sorted(batch.raw.iterdir()):
         if not is_dump_name(path):
             continue
-        name = path.name
+        name = display_name(path.name)
         if name in landed or name in refused or name in deferred:
             continue
         assert name in batch.report.duplicates, f"{name} is not accounted for"
@@ -443,6 +482,8 @@ def test_an_unreadable_file_is_refused_when_landing_runs_unprivileged() -> None:
         assert done.returncode == 0, done.stderr[-3000:]
         report = json.loads(done.stdout.strip().splitlines()[-1])
         assert report["landed"] == 3
+        assert report["ignored"] == [{"file": "locked", "reason": "a subfolder: landing reads only the raw folder "
+                                      "itself, not its subfolders"}]
         assert report["rejections"] == [{
             "file": "no_read_permission.txt",
             "reason": f"cannot read: permission denied (mode 000, owner uid 0; landing runs as uid {UNPRIVILEGED})",

@@ -50,7 +50,7 @@ def test_batch_lands_good_files_refuses_bad_ones_and_recognises_duplicates(tmp_p
     write_dump(raw, "empty.txt", b"")
     write_dump(raw, "blank.txt", " \n\u00a0\n\t\n".encode())
     write_dump(raw, "latin1.txt", "Tenge é".encode("latin-1"))
-    write_dump(raw, "notes.txt", b"Just some notes about nothing in particular.\n")
+    write_dump(raw, "digits.txt", b"12 345\n-- 678 --\n")
     write_dump(raw, "ignored.csv", b"not a dump")
     (raw / "folder.txt").mkdir()
     os.symlink(raw / "missing-target", raw / "dangling.txt")
@@ -62,13 +62,14 @@ def test_batch_lands_good_files_refuses_bad_ones_and_recognises_duplicates(tmp_p
 
     assert report.landed == ["a.txt"] and report.duplicates == ["copy of a.txt"]
     assert dumps == [("a.txt",)]
-    assert set(rejected) == {"empty.txt", "blank.txt", "latin1.txt", "notes.txt", "folder.txt", "dangling.txt"}
+    assert set(rejected) == {"empty.txt", "blank.txt", "latin1.txt", "digits.txt", "folder.txt", "dangling.txt"}
     assert "empty file" in rejected["empty.txt"]
     assert "only white space" in rejected["blank.txt"]
     assert "not UTF-8" in rejected["latin1.txt"]
-    assert "no recognisable page content" in rejected["notes.txt"]
+    assert "no words" in rejected["digits.txt"]
     assert "directory" in rejected["folder.txt"]
     assert "broken symbolic link" in rejected["dangling.txt"]
+    assert report.ignored == [("ignored.csv", "extension '.csv', not .txt: only *.txt files are page dumps")]
 
 
 def test_landing_again_adds_nothing_and_refusals_are_recorded_once(tmp_path: Path) -> None:
@@ -94,13 +95,13 @@ def test_a_file_still_being_written_is_left_for_the_next_run(tmp_path: Path) -> 
     assert report.deferred == ["fresh.txt"] and report.landed == []
 
 
-def test_symlink_to_a_dump_lands_like_the_file(tmp_path: Path) -> None:
+def test_symlink_to_a_dump_in_an_allowed_root_lands_like_the_file(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    target = write_dump(tmp_path, "elsewhere.txt", SEED)
+    target = write_dump(tmp_path / "archive", "elsewhere.txt", SEED)
     os.symlink(target, raw / "linked.txt")
     with connect(tmp_path / "w.duckdb") as con:
-        assert land_raw_dir(raw, con).landed == ["linked.txt"]
+        assert land_raw_dir(raw, con, allowed_roots=[tmp_path / "archive"]).landed == ["linked.txt"]
 
 
 def test_missing_raw_folder_is_a_clear_error(tmp_path: Path) -> None:
