@@ -17,7 +17,7 @@ from steppe.parsing.model import Article, FxQuote, Listing, ParsedPage, ParseIss
 __all__ = ["Article", "FxQuote", "Listing", "ParsedPage", "ParseIssue", "parse_page", "PARSER_VERSION"]
 
 # Bump when parsing output changes: stored pages parsed by an older version are parsed again.
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 
 
 def parse_page(text: str, *, with_articles: bool = True) -> ParsedPage:
@@ -52,7 +52,7 @@ def parse_page(text: str, *, with_articles: bool = True) -> ParsedPage:
         page_date=page_date,
         listing=listing,
         quotes=tuple(quotes.values()),
-        articles=tuple(segment_articles(body_lines)) if with_articles else (),
+        articles=tuple(segment_articles(body_lines, excerpts=listing is not None)) if with_articles else (),
         issues=tuple(issues),
     )
 
