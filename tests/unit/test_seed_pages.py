@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from steppe.parsing import parse_page
 from steppe.config import PROJECT_ROOT
+from steppe.parsing import parse_page
 from tests.conftest import BUNDLED_RAW, SEED_NAMES
 
 GOLD_SEEDS = PROJECT_ROOT / "data" / "gold" / "seeds"  # the hand labels, kept in the repo

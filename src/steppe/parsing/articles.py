@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from steppe import budget
 from steppe.parsing.header import parse_date_line, parse_listing_line
 from steppe.parsing.model import Article
 
@@ -229,6 +230,7 @@ def _content_lines(lines: Iterable[str]) -> list[_Line]:
     blank_before = True
     end_seen = False
     for raw in lines:
+        budget.check()
         text = clean_line(raw)
         if not text:
             blank_before = True
@@ -423,6 +425,7 @@ def segment_articles(lines: Iterable[str], *, is_page_end: bool = True, excerpts
     drafts: list[_Draft] = []
     current: _Draft | None = None
     for i, line in enumerate(content):
+        budget.check()
         if _is_headline(content, i, current, excerpts=excerpts):
             current = _Draft(title=line.text)
             drafts.append(current)
@@ -508,6 +511,7 @@ def find_inline_subheadings(paragraph: str) -> list[str]:
     """
     found = []
     for chunk in _SENTENCE_BREAK_RE.split(paragraph)[1:]:
+        budget.check()
         heading = _leading_heading(chunk.split())
         if heading:
             found.append(heading)
