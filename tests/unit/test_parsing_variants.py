@@ -291,3 +291,9 @@ def test_truncated_only_by_ellipsis_or_a_break_at_the_dump_end() -> None:
     assert [a.is_truncated for a in cut.articles] == [False, True]
     dots = parse_page(blocks("Kazakh Exports Grow", "The economic...", "Tajik Imports Fall", "Imports fell."))
     assert [a.is_truncated for a in dots.articles] == [True, False]
+
+
+def test_lines_of_punctuation_alone_parse_without_error() -> None:
+    """Found by tests/hostile: a lone "." once made the title-with-full-stop rule index an empty string."""
+    assert parse_page(".\n\n:").articles == ()
+    assert titles(blocks(".", "…", "Kazakh Exports Grow", "Exports grew.")) == ["Kazakh Exports Grow"]

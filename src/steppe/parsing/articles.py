@@ -175,7 +175,7 @@ def is_title_case(line: str) -> bool:
 
 def is_headline_shaped(line: str) -> bool:
     """Short, one line, no closing full stop, not a list item or quotation continuation."""
-    if len(line) > MAX_HEADLINE_CHARS or len(line.split()) > MAX_HEADLINE_WORDS:
+    if not line or len(line) > MAX_HEADLINE_CHARS or len(line.split()) > MAX_HEADLINE_WORDS:
         return False
     first = line[0]
     if first in "•·*-–—" or first.islower():
@@ -218,6 +218,11 @@ class _Draft:
     parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, is_subheading)
     last_line: int = -1  # index of its last content line
     closed: bool = False  # an end marker follows its last line: the excerpt ends there by design
+    has_paragraph: bool = False  # kept as parts are added: asking the parts on every line is quadratic
+
+    def add(self, text: str, *, is_subheading: bool) -> None:
+        self.parts.append((text, is_subheading))
+        self.has_paragraph = self.has_paragraph or not is_subheading
 
     @property
     def paragraphs(self) -> list[str]:
@@ -386,7 +391,7 @@ def _is_headline(lines: Sequence[_Line], i: int, current: _Draft | None, *, exce
         return False
     if dateline_of(nxt.text):
         return True
-    if not current.paragraphs:
+    if not current.has_paragraph:
         # Nothing under the previous "headline" yet: it was a label, or this is its standfirst.
         return _is_label_over(current.title, line, nxt)
     if _is_standfirst(nxt.text, line.text) and i + 2 < len(lines):
@@ -407,7 +412,7 @@ def _is_label_over(label: str, line: _Line, after: _Line | None) -> bool:
 
 def _is_subheading(line: _Line, current: _Draft) -> bool:
     return (
-        bool(current.paragraphs)
+        current.has_paragraph
         and is_headline_shaped(line.text)
         and line.text[0] not in QUOTE_OPENERS  # a short quotation is a paragraph
         and len(line.text.split()) <= MAX_SUBHEADING_WORDS
@@ -433,9 +438,9 @@ def segment_articles(lines: Iterable[str], *, is_page_end: bool = True, excerpts
             current = None  # text before any headline (a cut-off page start) or after a closed one: no article
             continue
         elif _is_subheading(line, current) and i + 1 < len(content):
-            current.parts.append((line.text, True))
+            current.add(line.text, is_subheading=True)
         else:
-            current.parts.append((line.text, False))
+            current.add(line.text, is_subheading=False)
         if current is not None:
             current.last_line = i
             current.closed = line.closes_article
