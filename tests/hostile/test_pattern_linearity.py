@@ -33,7 +33,7 @@ STUCK_SECONDS = 1.0
 # Runs of what patterns repeat, each ended by a character that fails most of them.
 UNITS = (
     "1 ", "1,2", "2017 ", "Aaa ", "AAA ", "A-", "A.", "a ", " ", "\u00a0", ".", "“", "'s ", "(", "Aa-Aa of the ",
-    "[caption ",
+    "[caption ", "ab.",
 )
 ENDINGS = ("!", "a")
 

@@ -138,7 +138,12 @@ def test_photo_captions_and_image_credits_are_neither_titles_nor_body() -> None:
     assert article.paragraphs == ("The agreements were signed in Bishkek.", "UNESCO declared it a world heritage site.")
     assert is_caption("Flooded streets in Ashgabat (Photo: turkmenportal.com)")
     assert is_caption("Flooded streets in Ashgabat https://example.org/photo.jpg")
+    assert is_caption("President Tokayev meets delegates in Astana; akorda.kz")
+    assert is_caption("Delegates in Tashkent. Photo: president.uz")
     assert not is_caption("The photo was taken in Ashgabat.")
+    assert not is_caption("The figures were published on stat.gov.kz.")  # a sentence, not a credit
+    assert not is_caption("Relations With the U.S")
+    assert not is_caption("Uzbekistan Welcomes Kaspi.kz")
 
 
 def test_caption_codes_are_dropped_anywhere_in_a_line() -> None:

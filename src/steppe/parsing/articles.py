@@ -68,7 +68,10 @@ TRAILING_LINKS = ("continue reading", "read more:", "read more", "read more ..."
 CAPTION_END_RE = re.compile(
     r"(?:\((?:[^()\n]{0,80}\s)?(?:photo|image|picture|illustration)s?\)"
     r"|\((?:photo|image|source)s?\s*+:[^()\n]{1,80}\)"
-    r"|https?://\S{1,200}+)\s*+$",
+    r"|https?://\S{1,200}+"
+    # "... akorda.kz": a lower-case domain ends it (a headline naming "Kaspi.kz" does not start lower case)
+    r"|(?:^|[\s;:(])(?-i:(?:www\.)?[a-z0-9][\w-]{0,62}(?:\.[\w-]{1,63}){0,3}\.[a-z]{2,6})(?:/[^\s.]{0,200})?\)?)"
+    r"\s*+$",
     re.IGNORECASE,
 )
 CREDIT_INSIDE_RE = re.compile(r"[;|–—]\s*+(?:image|photo|picture)s?(?: credits?)?\s*+:", re.IGNORECASE)
