@@ -98,11 +98,13 @@ def _alarm(deadline: Deadline) -> Iterator[None]:
         raise OverBudget(deadline.limit_seconds)
 
     previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+    armed_at = time.monotonic()
     previous_timer = signal.setitimer(signal.ITIMER_REAL, max(deadline.remaining(), 1e-3))
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous_handler if previous_handler is not None else signal.SIG_DFL)
-        if previous_timer[0] > 0:  # an outer timer was running: give it back what it had left
-            signal.setitimer(signal.ITIMER_REAL, *previous_timer)
+        if previous_timer[0] > 0:  # an outer timer (Airflow's task timeout, say) keeps what it had left
+            left = previous_timer[0] - (time.monotonic() - armed_at)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), previous_timer[1])

@@ -48,6 +48,22 @@ def test_the_timer_is_put_back_as_it_was() -> None:
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+def test_an_outer_timer_keeps_running_with_what_it_had_left() -> None:
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with time_budget(5):
+            time.sleep(0.1)
+        remaining = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 0 < remaining <= 0.21
+        time.sleep(0.4)
+        assert fired == [signal.SIGALRM]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def test_a_nested_budget_keeps_the_earlier_deadline() -> None:
     with time_budget(0.05) as outer, time_budget(10) as inner:
         assert inner.expires_at == outer.expires_at
