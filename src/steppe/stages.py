@@ -18,9 +18,10 @@ from pathlib import Path
 
 import duckdb
 
+from steppe.budget import OverBudget, page_budget_seconds, time_budget
 from steppe.digests import files_digest
 from steppe.landing import insert_rows
-from steppe.parsing import PARSER_VERSION, parse_page
+from steppe.parsing import PARSER_VERSION, ParsedPage, ParseIssue, parse_page, warm_up
 
 
 def content_hash(title: str, body: str) -> str:
@@ -86,7 +87,7 @@ def _parse_batch(
     issues: list[dict[str, object]] = []
     empty = 0
     for dump_id, text in batch:
-        page = parse_page(text)
+        page = parse_within_budget(text)
         empty += not page.articles
         pages.append(
             {
@@ -127,6 +128,26 @@ def _parse_batch(
     return len(pages), len(articles), len(quotes), len(issues), empty
 
 
+OVER_TIME_BUDGET = "over_time_budget"
+
+
+def _over_budget_detail(work: str, over: OverBudget) -> str:
+    return f"{work} stopped at the time budget of {over.limit_seconds:g} s (STEPPE_PAGE_BUDGET_SECONDS)"
+
+
+def parse_within_budget(text: str) -> ParsedPage:
+    """parse_page under the page time budget. A page that overruns yields no quotes, date or articles
+    and one `over_time_budget` issue; it is recorded like any other page, so the same parser version
+    never tries it again."""
+    warm_up()
+    try:
+        with time_budget(page_budget_seconds()):
+            return parse_page(text)
+    except OverBudget as over:
+        issue = ParseIssue(0, OVER_TIME_BUDGET, _over_budget_detail("parsing", over))
+        return ParsedPage(page_date=None, listing=None, quotes=(), articles=(), issues=(issue,))
+
+
 @cache
 def extractor_version() -> str:
     """A digest of the extraction code: changing any extractor re-extracts every article once."""
@@ -148,24 +169,46 @@ PARALLEL_MIN_ARTICLES = 200
 EXTRACT_CHUNK = 100
 
 Todo = tuple[str, str, str, "dt.date | None"]
-Extracted = tuple[str, list[dict[str, object]], list[dict[str, object]]]
+# (content hash, entity rows, figure rows, issue): issue is None, or why the article has no rows.
+Extracted = tuple[str, list[dict[str, object]], list[dict[str, object]], "str | None"]
 
 
 def extract_article(item: Todo) -> Extracted:
-    """Entities and trade figures of one article content, as rows (runs in worker processes too)."""
+    """Entities and trade figures of one article content, as rows (runs in worker processes too).
+
+    The work runs under the page time budget: an article that overruns gets no rows and the
+    reason, and is recorded as extracted, so this extractor version does not try it again."""
     from steppe.extraction.entities import extract_entities
     from steppe.extraction.figures import extract_trade_figures
 
     chash, title, body, page_date = item
+    _warm_extractors()
+    try:
+        with time_budget(page_budget_seconds()) as deadline:
+            entities = extract_entities(title, body)
+            deadline.check()
+            trade_figures = extract_trade_figures(title, body, page_date)
+            deadline.check()
+    except OverBudget as over:
+        return chash, [], [], f"{OVER_TIME_BUDGET}: {_over_budget_detail('extraction', over)}"
     mentions = [
         {"content_hash": chash, "position": n, **asdict(m), "aliases": list(m.aliases)}
-        for n, m in enumerate(extract_entities(title, body), start=1)
+        for n, m in enumerate(entities, start=1)
     ]
     figures = [
-        {"content_hash": chash, "position": n, **asdict(f)}
-        for n, f in enumerate(extract_trade_figures(title, body, page_date), start=1)
+        {"content_hash": chash, "position": n, **asdict(f)} for n, f in enumerate(trade_figures, start=1)
     ]
-    return chash, mentions, figures
+    return chash, mentions, figures, None
+
+
+@cache
+def _warm_extractors() -> None:
+    """Load the gazetteers and lexicons once, outside any article's time budget (and before forking)."""
+    from steppe.extraction.entities import extract_entities
+    from steppe.extraction.figures import extract_trade_figures
+
+    extract_entities("Warm-up", "Load the gazetteers once, before forking.")
+    extract_trade_figures("Warm-up", "Kazakhstan exported $1 billion of grain to China in 2024.", None)
 
 
 def _extract_all(todo: list[Todo]) -> Iterator[Extracted]:
@@ -177,9 +220,7 @@ def _extract_all(todo: list[Todo]) -> Iterator[Extracted]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from steppe.extraction.entities import extract_entities
-
-    extract_entities("Warm-up", "Load the gazetteers once, before forking.")  # workers inherit them
+    _warm_extractors()  # workers inherit the loaded tables
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         yield from pool.map(extract_article, todo, chunksize=EXTRACT_CHUNK)
 
@@ -221,10 +262,15 @@ def extract_new_articles(con: duckdb.DuckDBPyConnection) -> ExtractReport:
     mentions: list[dict[str, object]] = []
     figures: list[dict[str, object]] = []
     words = sum(len(title.split()) + len(body.split()) for _, title, body, _ in todo)
-    for (chash, article_mentions, article_figures), (_, _, _, page_date) in zip(_extract_all(todo), todo, strict=True):
+    for (chash, article_mentions, article_figures, issue), (_, _, _, page_date) in zip(
+        _extract_all(todo), todo, strict=True
+    ):
         mentions += article_mentions
         figures += article_figures
-        done.append({"content_hash": chash, "page_date": page_date, "extractor_version": version, "extracted_at": now})
+        done.append(
+            {"content_hash": chash, "page_date": page_date, "extractor_version": version, "extracted_at": now,
+             "issue": issue}
+        )
     insert_rows(con, "raw.article_extractions", done)
     insert_rows(con, "raw.entity_mentions", mentions)
     insert_rows(con, "raw.trade_figures", figures)

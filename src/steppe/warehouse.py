@@ -122,6 +122,8 @@ create table if not exists raw.article_extractions (
     extractor_version varchar not null,
     extracted_at      timestamp not null
 );
+-- Why an article has no rows despite being extracted ("over_time_budget: ..."), else null.
+alter table raw.article_extractions add column if not exists issue varchar;
 
 create table if not exists raw.entity_mentions (
     content_hash  varchar not null,

@@ -16,7 +16,7 @@ def norm(text: str) -> str:
 
 @pytest.mark.parametrize("name", SEED_NAMES)
 def test_seed_page_matches_gold(name: str) -> None:
-    gold = json.loads((GOLD / "seeds" / f"{name}.json").read_text())
+    gold = json.loads((GOLD / "seeds" / f"{name}.json").read_text(encoding="utf-8"))
     parsed = parse_page((BUNDLED_RAW / f"{name}.txt").read_text(encoding="utf-8"))
 
     assert str(parsed.page_date) == gold["dump_date"]

@@ -26,7 +26,7 @@ def test_parallel_extraction_equals_sequential(monkeypatch: pytest.MonkeyPatch) 
     sequential = [stages.extract_article(item) for item in todo]
     monkeypatch.setattr(stages, "PARALLEL_MIN_ARTICLES", 2)
     monkeypatch.setattr(stages, "EXTRACT_CHUNK", 3)
-    monkeypatch.setattr(stages.os, "cpu_count", lambda: 2)  # take the pool path on any machine
+    monkeypatch.setattr("steppe.stages.os.cpu_count", lambda: 2)  # take the pool path on any machine
     assert list(stages._extract_all(todo)) == sequential
 
 
@@ -61,3 +61,57 @@ def test_extraction_key_includes_the_page_date(tmp_path: Path) -> None:
         con.execute("update raw.pages set page_date = page_date - 1 where dump_id = (select min(dump_id) from raw.pages)")
         assert stages.extract_new_articles(con).articles == 6
         assert con.execute("select count(*) from raw.article_extractions").fetchone() == (18,)
+
+
+HOSTILE_PAGE = "08 December 2025\n\nKazakh Grain Exports Grow\n\n" + "Grain left by rail.\n" * 60_000
+
+
+def test_a_page_over_its_time_budget_is_recorded_once_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "hostile.txt").write_text(HOSTILE_PAGE, encoding="utf-8")
+    (raw / "seed.txt").write_text((BUNDLED_RAW / f"{sorted(p.stem for p in BUNDLED_RAW.glob('*.txt'))[0]}.txt")
+                                  .read_text(encoding="utf-8"), encoding="utf-8")
+    with connect(tmp_path / "w.duckdb") as con:
+        land_raw_dir(raw, con, settle_seconds=0)
+        monkeypatch.setenv("STEPPE_PAGE_BUDGET_SECONDS", "0.05")
+        report = stages.parse_new_dumps(con)
+        assert (report.pages, report.articles) == (2, 6)  # the seed page parsed in full beside it
+        hostile = con.execute(
+            "select p.dump_id, p.article_count, p.page_date, i.kind, i.detail from raw.pages p "
+            "join raw.parse_issues i using (dump_id)"
+        ).fetchall()
+        assert len(hostile) == 1
+        _, article_count, page_date, kind, detail = hostile[0]
+        assert (article_count, page_date, kind) == (0, None, "over_time_budget")
+        assert "0.05 s" in detail and "STEPPE_PAGE_BUDGET_SECONDS" in detail
+        assert stages.parse_new_dumps(con).pages == 0  # same parser version: never tried again
+    monkeypatch.delenv("STEPPE_PAGE_BUDGET_SECONDS")
+    assert len(stages.parse_within_budget(HOSTILE_PAGE).articles) == 1  # within the default budget it parses
+
+
+def test_an_article_over_its_time_budget_gets_no_rows_and_a_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_body = " ".join(
+        f"Kazakhstan exported {n} million tons of grain to China and Uzbekistan in 2024." for n in range(3000)
+    )
+    monkeypatch.setenv("STEPPE_PAGE_BUDGET_SECONDS", "0.01")
+    chash, mentions, figures, issue = stages.extract_article(("h1", "Kazakh Grain Exports", long_body, None))
+    assert (chash, mentions, figures) == ("h1", [], [])
+    assert issue is not None and issue.startswith("over_time_budget") and "0.01 s" in issue
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "long.txt").write_text(f"08 December 2025\n\nKazakh Grain Exports\n\n{long_body}\n", encoding="utf-8")
+    with connect(tmp_path / "w.duckdb") as con:
+        land_raw_dir(raw, con, settle_seconds=0)
+        monkeypatch.setenv("STEPPE_PAGE_BUDGET_SECONDS", "30")
+        assert stages.parse_new_dumps(con).articles == 1
+        monkeypatch.setenv("STEPPE_PAGE_BUDGET_SECONDS", "0.01")
+        report = stages.extract_new_articles(con)
+        assert (report.articles, report.entities, report.figures) == (1, 0, 0)
+        [(recorded,)] = con.execute("select issue from raw.article_extractions").fetchall()
+        assert recorded.startswith("over_time_budget")
+        assert stages.extract_new_articles(con).articles == 0  # recorded as done for this extractor version

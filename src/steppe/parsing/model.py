@@ -23,7 +23,7 @@ class Listing:
 
     first: int
     last: int
-    total: int
+    total: int | None  # None when the page prints no total ("Viewing results 1 - 6 of")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Hostile input: adversarial text against every pattern and the parser and extractors."""
