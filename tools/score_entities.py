@@ -29,7 +29,8 @@ TYPES = ("COUNTRY", "PERSON", "ORG", "PLACE")
 
 def load_score_module(shared: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location("tca_score", shared / "tools" / "score.py")
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {shared / 'tools' / 'score.py'}")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
