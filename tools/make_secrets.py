@@ -31,7 +31,8 @@ def random_value(name: str) -> str:
     if name.endswith("FERNET_KEY"):
         # A Fernet key is the URL-safe base64 of 32 random bytes (what Fernet.generate_key returns).
         return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
-    return secrets.token_urlsafe(32)
+    # 64 random bytes (86 characters): the JWT secret signs HS512, whose key should be at least 64 bytes.
+    return secrets.token_urlsafe(64)
 
 
 def write_env(target: Path, names: list[str]) -> bool:
