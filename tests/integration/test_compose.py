@@ -16,6 +16,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -125,10 +126,11 @@ def test_make_secrets_writes_a_private_env_of_random_values_and_never_overwrites
     Fernet(values["AIRFLOW_FERNET_KEY"].encode())  # raises on a malformed key
     assert len(base64.urlsafe_b64decode(values["AIRFLOW_FERNET_KEY"])) == 32
 
-    env_file.write_text("POSTGRES_PASSWORD=chosen-by-the-operator\n")
+    operators_env = "POSTGRES_PASSWORD=chosen-by-the-operator\n"  # pragma: allowlist secret (a test value)
+    env_file.write_text(operators_env)
     again = make_secrets_in(root)
     assert again.returncode == 0 and "left as it is" in again.stdout
-    assert env_file.read_text() == "POSTGRES_PASSWORD=chosen-by-the-operator\n"
+    assert env_file.read_text() == operators_env
 
 
 def test_a_second_make_secrets_in_another_copy_draws_new_values(tmp_path: Path) -> None:
@@ -377,3 +379,42 @@ def test_locks_pin_every_package_with_hashes_and_keep_dev_tools_out_of_the_runti
     assert set(dev) >= DEV_TOOLS
     assert all(runtime[n] == v for n, v in dev.items() if n in runtime)  # one version of each package
     assert "-c requirements.txt" in (PROJECT_ROOT / "requirements-dev.in").read_text()
+
+
+# --- the lint gates' scanners (make lint) ----------------------------------------------------------------
+
+
+def tool(name: str) -> str:
+    return str(Path(sys.executable).parent / name)  # installed from requirements-dev.txt beside this Python
+
+
+def test_secrets_scan_with_the_committed_baseline_fails_on_a_planted_secret(tmp_path: Path) -> None:
+    planted, clean = tmp_path / "planted.yml", tmp_path / "clean.yml"
+    planted.write_text("db:\n  password: " + "hunter" + "2-is-not-a-secret\n")
+    clean.write_text("db:\n  password: ${POSTGRES_PASSWORD:?run make secrets}\n")
+    baseline = str(PROJECT_ROOT / ".secrets.baseline")
+    found = subprocess.run([tool("detect-secrets-hook"), "--baseline", baseline, str(planted)], capture_output=True,
+                           text=True, timeout=120, check=False)
+    assert found.returncode == 1 and "Secret Keyword" in found.stdout
+    quiet = subprocess.run([tool("detect-secrets-hook"), "--baseline", baseline, str(clean)], capture_output=True,
+                           text=True, timeout=120, check=False)
+    assert quiet.returncode == 0, quiet.stdout
+
+
+def test_redos_filter_flags_nested_quantifiers_and_passes_possessive_and_atomic_forms(tmp_path: Path) -> None:
+    patterns = {
+        r"^(?:\d+\s*)+$": True,  # exponential on "1111…1x"
+        r"^\d+\s*\d+\s*\d+\s*x": True,  # three overlapping runs: cubic
+        r"x(?>(a+)+b)": True,  # an atomic group does not save what backtracks inside it
+        r"^\d++(?:\s++\d++)*+$": False,  # possessive: one way to match
+        r"(?:\d++\s*+)++x": False,
+        r"^(?>\s*)\w+(?:,\w+)*$": False,  # atomic leading blanks, then an unambiguous list
+    }
+    for pattern, vulnerable in patterns.items():
+        source = tmp_path / "patterns.py"
+        source.write_text(f"import re\nPATTERN = re.compile({pattern!r})\n")
+        result = subprocess.run([sys.executable, str(PROJECT_ROOT / "tools" / "scan_redos.py"), str(source)],
+                                 capture_output=True, text=True, timeout=120, check=False)
+        assert "1 regexes" in result.stdout and "0 not analysed" in result.stdout, (pattern, result.stdout)
+        assert ("Vulnerable regex" in result.stdout) is vulnerable, pattern
+        assert result.returncode == int(vulnerable), pattern
