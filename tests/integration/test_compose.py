@@ -342,6 +342,42 @@ def test_pulled_images_are_pinned_by_digest() -> None:
     assert base and all(re.search(r"@sha256:[0-9a-f]{64}$", image) for image in base)
 
 
+
+def file_states(folders: list[str]) -> dict[str, tuple[int, int]]:
+    """Size and mtime of every file under `folders` (bytecode caches aside: the test process may write them)."""
+    states = {}
+    for folder in folders:
+        for path in (PROJECT_ROOT / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                info = path.stat()
+                states[path.relative_to(PROJECT_ROOT).as_posix()] = (info.st_size, info.st_mtime_ns)
+    return states
+
+
+@pytest.mark.slow
+def test_a_run_writes_nothing_into_the_folders_compose_mounts_read_only(tmp_path: Path) -> None:
+    # What compose mounts read-only, by host folder; a run that wrote there would fail in the containers.
+    host_folders = ["dags", "src", "dbt_project", "expectations", "data/raw"]
+    container = {volume.split(":")[1] for volume in SERVICES["airflow-worker"]["volumes"] if volume.endswith(":ro")}
+    assert container == READ_ONLY_TARGETS and len(host_folders) == len(READ_ONLY_TARGETS)
+    env_settings = SERVICES["airflow-worker"]["environment"]
+    before = file_states(host_folders)
+    env = {
+        **os.environ,
+        "STEPPE_RAW_DIR": str(PROJECT_ROOT / "data" / "raw"),
+        "STEPPE_WAREHOUSE": str(tmp_path / "warehouse" / "warehouse.duckdb"),
+        "STEPPE_REPORTS_DIR": str(tmp_path / "reports"),
+        "PYTHONDONTWRITEBYTECODE": env_settings["PYTHONDONTWRITEBYTECODE"],
+        "DBT_TARGET_PATH": str(tmp_path / "dbt" / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "dbt" / "logs"),
+    }
+    run = subprocess.run([str(Path(sys.executable).parent / "steppe"), "run"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert (tmp_path / "warehouse" / "warehouse.duckdb").is_file()
+    assert (tmp_path / "reports" / "index.html").is_file()
+    assert file_states(host_folders) == before
+
 # --- the image and the locks ------------------------------------------------------------------------------
 
 DEV_TOOLS = {"pytest", "pytest-timeout", "hypothesis", "ruff", "mypy", "pyinstrument", "py-spy", "detect-secrets",
