@@ -4,7 +4,6 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
-UV_VERSION := 0.13.8
 
 # Contract settings (relative paths are taken from the project folder).
 STEPPE_RAW_DIR ?= data/raw
@@ -28,23 +27,27 @@ export SCARF_ANALYTICS := false
 export GX_ANALYTICS_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test test-fast lint lock expectations bench eval clean
+.PHONY: help install run test test-fast lint lock secrets expectations bench eval clean
 
 help:
 	@echo "make run    install, then run the Airflow DAG once over STEPPE_RAW_DIR and print a summary"
 	@echo "make test   install, then run the whole test suite"
 	@echo "make bench  benchmark the pipeline (see README)"
 	@echo "make eval   build a warehouse from the corpus and seeds, score it against the hand labels"
-	@echo "make lint   ruff and mypy;  make lock  recompile requirements.txt from requirements.in"
+	@echo "make lint   ruff (with security rules), mypy, secrets scan, ReDoS scan"
+	@echo "make lock   recompile the hashed locks (requirements.txt, requirements-dev.txt) from the .in files"
+	@echo "make secrets  write a .env of random secrets for docker compose (never overwrites one)"
 	@echo "make test-fast  tests not marked slow;  make expectations  rewrite the GX suites;  make clean"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/activate requirements.txt pyproject.toml
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+# Every package is installed from a hashed lock (runtime + dev), uv itself included; the stamp keeps a
+# second `make install` to one stat() per lock.
+$(VENV)/.installed: $(BIN)/activate requirements-uv.txt requirements.txt requirements-dev.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-uv.txt
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements.txt requirements-dev.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -70,9 +73,20 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check src dags tests expectations tools
 	$(BIN)/mypy src
+	@# Committed secrets: every tracked file but the page data, against the reviewed .secrets.baseline.
+	git ls-files -z | grep -zv '^data/' | xargs -0 $(BIN)/detect-secrets-hook --baseline .secrets.baseline
+	@# ReDoS, a first filter: regexploit on literal patterns, possessive and atomic forms understood.
+	$(BIN)/python tools/scan_redos.py src dags expectations tools
 
+# Runtime lock (the image), then the dev lock constrained by it, then uv's own pin; all with hashes.
 lock:
-	$(BIN)/uv pip compile requirements.in --python-version 3.11 -o requirements.txt
+	$(BIN)/uv pip compile --quiet requirements.in --python-version 3.11 --generate-hashes -o requirements.txt
+	$(BIN)/uv pip compile --quiet requirements-dev.in --python-version 3.11 --generate-hashes -o requirements-dev.txt
+	$(BIN)/uv pip compile --quiet requirements-uv.in --python-version 3.11 --generate-hashes -o requirements-uv.txt
+
+# A git-ignored .env of random secrets for docker compose; an existing .env is never overwritten.
+secrets:
+	@$(PYTHON) tools/make_secrets.py .env
 
 expectations: install
 	$(BIN)/python expectations/define_suites.py

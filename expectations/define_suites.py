@@ -153,7 +153,8 @@ def _config(expectation: gxe.Expectation) -> str:
 
 def main() -> None:
     """Add or update every table's objects, keeping the ids of unchanged ones (a small diff)."""
-    assert set(SUITES) == set(BATCH_QUERIES), "every validated table needs a suite and a batch query"
+    if set(SUITES) != set(BATCH_QUERIES):  # an exception, not assert: python -O must not skip it
+        raise SystemExit("every validated table needs a suite and a batch query")
     context = get_context()
     sources = context.data_sources
     source = sources.get(DATASOURCE) if DATASOURCE in sources.all() else sources.add_pandas(name=DATASOURCE)

@@ -652,4 +652,4 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str,
     if not rows:
         return
     batch = pa.Table.from_pylist(rows)  # noqa: F841  (read by DuckDB's replacement scan)
-    con.execute(f"insert into {table} by name select * from batch")
+    con.execute(f"insert into {table} by name select * from batch")  # noqa: S608  table names are the callers' constants

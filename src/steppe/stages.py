@@ -65,7 +65,7 @@ def parse_new_dumps(con: duckdb.DuckDBPyConnection) -> ParseReport:
     ]
     # Output of an older parser version is replaced whole.
     for table in ("raw.pages", "raw.fx_quotes", "raw.page_articles", "raw.parse_issues"):
-        con.execute(f"delete from {table} where dump_id in (select unnest(?::varchar[]))", [ids])
+        con.execute(f"delete from {table} where dump_id in (select unnest(?::varchar[]))", [ids])  # noqa: S608  constant table names
     now = dt.datetime.now(dt.UTC)
     totals = [0, 0, 0, 0, 0]
     for start in range(0, len(ids), PARSE_BATCH):
@@ -255,7 +255,7 @@ def extract_new_articles(con: duckdb.DuckDBPyConnection) -> ExtractReport:
     ).fetchall()
     hashes = [row[0] for row in todo]
     for table in ("raw.article_extractions", "raw.entity_mentions", "raw.trade_figures"):
-        con.execute(f"delete from {table} where content_hash in (select unnest(?::varchar[]))", [hashes])
+        con.execute(f"delete from {table} where content_hash in (select unnest(?::varchar[]))", [hashes])  # noqa: S608  constant table names
 
     now = dt.datetime.now(dt.UTC)
     done: list[dict[str, object]] = []

@@ -398,7 +398,7 @@ class DumpGenerator:
         self.pool = load_seed_pool(seed_dir)
         self.articles: list[GeneratedArticle] = []
         self._titles: set[str] = set()
-        self._rng = random.Random(f"steppe-bench:schedule:{seed}")
+        self._rng = random.Random(f"steppe-bench:schedule:{seed}")  # noqa: S311  seeded, reproducible test data
         self._next_index = 0
         self._start = 0
         self._date = START_DATE
@@ -414,11 +414,11 @@ class DumpGenerator:
     def _seed_of(self, index: int) -> int:
         n = len(self.pool.articles)
         order = list(range(n))
-        random.Random(f"steppe-bench:cycle:{self.seed}:{index // n}").shuffle(order)
+        random.Random(f"steppe-bench:cycle:{self.seed}:{index // n}").shuffle(order)  # noqa: S311  seeded, reproducible test data
         return order[index % n]
 
     def _make_article(self, index: int) -> GeneratedArticle:
-        rng = random.Random(f"steppe-bench:article:{self.seed}:{index}")
+        rng = random.Random(f"steppe-bench:article:{self.seed}:{index}")  # noqa: S311  seeded, reproducible test data
         seed_index = self._seed_of(index)
         seed = self.pool.articles[seed_index]
         variant = _Variant(rng)

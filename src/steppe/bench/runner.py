@@ -121,7 +121,7 @@ def run_worker(spec: dict[str, Any], log: Path) -> dict[str, Any]:
     spec_path.write_text(json.dumps(spec, indent=2))
     env = {**os.environ, "DO_NOT_TRACK": "1", "GX_ANALYTICS_ENABLED": "false", "PYTHONDONTWRITEBYTECODE": "1"}
     with open(log, "w") as handle:
-        proc = subprocess.run(
+        proc = subprocess.run(  # noqa: S603  our own interpreter and module
             [sys.executable, "-m", "steppe.bench.worker", str(spec_path)],
             stdout=handle, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT, check=False,
         )
@@ -280,9 +280,9 @@ def entity_accuracy() -> dict[str, Any] | None:
 
 def _git_revision() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,  # noqa: S607  git from PATH, a read-only lookup
                              text=True, timeout=10, check=False)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,  # noqa: S607  git from PATH, a read-only lookup
                                capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
