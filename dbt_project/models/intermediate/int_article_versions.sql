@@ -7,7 +7,7 @@
         incremental_strategy='delete+insert',
         unique_key='article_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_vanished_articles(ref('stg_steppe__page_articles')) }}",
+        pre_hook="{{ delete_vanished_articles(ref('int_page_articles__current')) }}",
     )
 }}
 
@@ -16,13 +16,13 @@ with
 page_slots as (
     -- Where each article appeared, without its text: cheap to read in full every build.
     select article_id, content_hash, dump_id
-    from {{ ref('stg_steppe__page_articles') }}
+    from {{ ref('int_page_articles__current') }}
 ),
 
 page_texts as (
     -- The text, most of the table's bytes: read below only for the articles rebuilt.
     select article_id, content_hash, title, body, paragraph_count, subheadings, is_truncated, word_count
-    from {{ ref('stg_steppe__page_articles') }}
+    from {{ ref('int_page_articles__current') }}
 ),
 
 pages as (
