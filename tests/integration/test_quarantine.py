@@ -97,8 +97,8 @@ def test_bad_values_are_quarantined_and_reported_and_the_run_publishes(tmp_path:
     assert quality["blocking_failures"] == []
     assert quality["quarantined_rows"] == 4
     warned = {(w["suite"], w["expectation"]): w["observed"] for w in quality["warnings"]}
-    assert "1 rows held out of the marts, e.g. ['parsecs']" == warned[
-        ("raw.trade_figures", "quarantined by unit_in_contract")]
+    assert warned[
+        ("raw.trade_figures", "quarantined by unit_in_contract")] == "1 rows held out of the marts, e.g. ['parsecs']"
     page = (settings.reports_dir / "index.html").read_text()
     assert "<b>published</b>" in page
     assert "<td>unit_in_contract</td><td>unit</td><td>1</td><td>parsecs</td>" in page
