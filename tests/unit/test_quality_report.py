@@ -150,7 +150,7 @@ def test_page_text_in_stored_results_is_escaped_and_nothing_else_changes(tmp_pat
     }
     stored = tmp_path / "store" / "suite" / "run.json"
     stored.parent.mkdir(parents=True)
-    result = {
+    result: dict[str, Any] = {
         "meta": {"run_id": "<kept>"},
         "results": [{"expectation_config": {"kwargs": {"regex": "<a>"}},
                      "result": {"partial_unexpected_list": [payload], "observed_value": payload}}],
