@@ -119,3 +119,20 @@ def test_too_many_quarantined_rows_block_publication(tmp_path: Path) -> None:
     with pytest.raises(DbtBuildError, match="assert_quarantined_share_within_limit"):
         build(run_id, settings)
     assert not settings.warehouse.exists()
+
+
+def test_a_mart_that_shrinks_without_reason_blocks_publication(tmp_path: Path) -> None:
+    """New dumps only add rows and raw is append-only: figures that vanish while nothing was replaced,
+    extracted or parsed again, and nothing more quarantined, mean a wrong warehouse."""
+    settings, run_id = extracted_run(tmp_path)
+    finish(settings, run_id, build)
+    publish(run_id, settings, results={"validate": validate(run_id, settings)})
+    before = published(settings, "select count(*) from marts.trade_figures")[0][0]
+    assert isinstance(before, int) and before > 1
+
+    again = prepare(settings)["run_id"]
+    finish(settings, again, land, parse, extract)
+    tamper(settings, again, "delete from raw.trade_figures where rowid = (select min(rowid) from raw.trade_figures)")
+    with pytest.raises(DbtBuildError, match="assert_marts_do_not_shrink_without_reason"):
+        build(again, settings)
+    assert published(settings, "select count(*) from marts.trade_figures") == [(before,)]
