@@ -191,3 +191,12 @@ def test_the_index_escapes_every_value_and_carries_the_policy(tmp_path: Path) ->
     assert "<script" not in page.lower()
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 10
     assert page.startswith(f"<!doctype html><html><head>{CSP_META}")
+
+
+def test_pages_of_every_age_get_the_policy_when_asked(tmp_path: Path) -> None:
+    old = tmp_path / "validations" / "old.html"
+    old.parent.mkdir(parents=True)
+    old.write_text("<html><head></head><body><script>alert(1)</script></body></html>")
+    assert make_offline(tmp_path, since=old.stat().st_mtime + 10) == 0  # left alone: older than since
+    assert make_offline(tmp_path, since=0.0) == 1
+    assert CSP_META in old.read_text()

@@ -36,7 +36,7 @@ from typing import Any
 import duckdb
 
 from steppe.config import PROJECT_ROOT, load_settings
-from steppe.report import with_csp
+from steppe.report import CSP_META, with_csp
 
 GX_PROJECT_DIR = PROJECT_ROOT / "expectations"
 DATASOURCE = "steppe_warehouse"
@@ -238,7 +238,11 @@ def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
     if (reports_dir / "index.html").exists():
         os.replace(reports_dir / "index.html", gx_index)
     prune_validation_results(reports_dir)
-    make_offline(reports_dir, since=started)  # earlier runs' pages were made offline by their run
+    # Earlier runs' pages were made offline by their run; pages of runs before the policy existed
+    # get it once (their values were not escaped: no script of theirs may run).
+    secured_marker = reports_dir / "static" / "steppe-csp"
+    make_offline(reports_dir, since=started if secured_marker.exists() else 0.0)
+    secured_marker.write_text(CSP_META, encoding="utf-8")
     report.docs_index = gx_index if gx_index.exists() else None
     (reports_dir / "quality.json").write_text(json.dumps(report.as_dict(), indent=2, default=str))
     return report
