@@ -29,13 +29,20 @@ pages as (
     select * from {{ ref('stg_steppe__pages') }}
 ),
 
+current_dumps as (
+    select dump_id, version_seen_at from {{ ref('int_dumps__current') }}
+),
+
 appearances as (
     select
         page_slots.*,
         pages.page_date,
-        pages.parsed_at
+        -- When the dump was parsed or, if later, found as a file's latest version: a file edited
+        -- back to a content seen before brings back an old dump, parsed long ago.
+        greatest(pages.parsed_at, current_dumps.version_seen_at) as parsed_at
     from page_slots
     inner join pages using (dump_id)
+    left join current_dumps using (dump_id)
 ),
 
 changed_articles as (

@@ -147,7 +147,7 @@ def _as_dict(item: CheckResult | QuarantineSummary) -> dict[str, Any]:
 
 
 def _severity(meta: dict[str, Any] | None) -> str:
-    """"fail" is blocking; anything else (an expectation must say "warn") is a warning."""
+    """Blocking for an expectation whose action is "fail"; a warning otherwise (they say "warn")."""
     return "blocking" if (meta or {}).get("action") == "fail" else "warning"
 
 
