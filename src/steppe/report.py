@@ -1,9 +1,15 @@
-"""The run report: index.html of STEPPE_REPORTS_DIR (static, readable offline) plus JSON summaries."""
+"""The run report: index.html of STEPPE_REPORTS_DIR (static, readable offline) plus JSON summaries.
+
+Page text (titles, bodies, entity names, file names) is untrusted: everything shown is escaped,
+and every HTML page Steppe writes or links carries a Content-Security-Policy that runs no script
+and loads nothing from elsewhere (with_csp), so a payload that slipped through stays inert.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +19,25 @@ from steppe.config import Settings
 from steppe.runs import RunPaths, write_json
 
 MARTS = ("articles", "fx_daily", "entities", "article_entities", "trade_figures")
+
+# No script, no frames, no forms, nothing from the network: our pages need none, and GX's pages
+# read fine without theirs. Styles from the reports folder (and inline: GX writes style attributes).
+CSP = (
+    "default-src 'none'; script-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; "
+    "form-action 'none'; style-src 'self' file: 'unsafe-inline'; img-src 'self' file: data:"
+)
+CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+_HEAD_OPEN_RE = re.compile(r"<head\b[^>]*+>", re.IGNORECASE)
+
+
+def with_csp(page: str) -> str:
+    """The page with CSP_META first in its head (a policy only governs what follows it)."""
+    if CSP_META in page:
+        return page
+    head = _HEAD_OPEN_RE.search(page)
+    if head is None:
+        return f"<head>{CSP_META}</head>{page}"
+    return page[: head.end()] + CSP_META + page[head.end() :]
 
 
 def mart_row_counts(database: Path) -> dict[str, int]:
@@ -68,6 +93,7 @@ def render_index(summary: dict[str, Any], reports: Path) -> str:
     extract = stages.get("extract", {})
     build = stages.get("build", {})
     quality = stages.get("validate", {})
+    quarantine = quality.get("quarantine", [])
     marts = stages.get("publish", {}).get("mart_rows", {})
     sections = [
         f"<h1>Steppe data-quality report</h1><p>Run <b>{html.escape(summary['run_id'])}</b> — "
@@ -122,6 +148,13 @@ def render_index(summary: dict[str, Any], reports: Path) -> str:
             ],
             ["severity", "suite", "expectation", "column", "observed"],
         )
+        + "<h3>Quarantined rows</h3>"
+        "<p>Rows failing a row check of the contract are held out of the marts (and what refers to them) "
+        "and kept in <code>audit.quarantined_rows</code>; the run still publishes.</p>"
+        + _table(
+            [[q["table"], q["check"], q["column"] or "", q["rows"], "; ".join(q["examples"])] for q in quarantine],
+            ["table", "check", "column", "rows", "examples"],
+        )
         + "<h3>Validation results by suite</h3><ul>"
         + "".join(
             f'<li><a href="{html.escape(path)}">{html.escape(suite)}</a></li>'
@@ -131,6 +164,6 @@ def render_index(summary: dict[str, Any], reports: Path) -> str:
         + '<a href="gx_index.html">gx_index.html</a></p>',
     ]
     return (
-        '<!doctype html><html><head><meta charset="utf-8"><title>Steppe data-quality report</title>'
+        f'<!doctype html><html><head>{CSP_META}<meta charset="utf-8"><title>Steppe data-quality report</title>'
         '<link rel="stylesheet" href="static/steppe-offline.css"></head><body>' + "\n".join(sections) + "</body></html>"
     )

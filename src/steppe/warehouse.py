@@ -42,6 +42,14 @@ create table if not exists raw.landed_files (
     seen_at     timestamp not null     -- when this signature was recorded
 );
 
+-- Append-only ledger of file versions: one row each time a file name is found holding a new
+-- content. The marts are built from each file's latest version (dbt: int_dumps__current).
+create table if not exists raw.file_versions (
+    file_name varchar not null,
+    dump_id   varchar not null,
+    seen_at   timestamp not null
+);
+
 create table if not exists audit.rejected_dumps (
     file_name   varchar not null,
     sha256      varchar,               -- null when the file could not be read at all

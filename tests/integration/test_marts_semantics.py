@@ -1,6 +1,9 @@
-"""Deduplication, FX conflicts and undated quotes, on dumps derived from a real one."""
+"""Deduplication, FX conflicts, undated quotes and files edited in place, on dumps derived from real ones."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -73,3 +76,33 @@ def test_undated_quotes_stay_upstream_only(variants: Settings) -> None:
 
 def test_change_pct_minus_zero_is_zero(variants: Settings) -> None:
     assert query(variants, "select change_pct::varchar from marts.fx_daily where currency = 'KZT'") == [("0.0000",)]
+
+
+EDITED = (BUNDLED_RAW / f"{SEED_NAMES[-1]}.txt").read_text(encoding="utf-8")  # "$100 million contract"
+
+
+def test_a_dump_edited_in_place_replaces_its_old_version_in_every_mart(tmp_path: Path) -> None:
+    """Same name, same size, mtime restored: the file's latest version wins, whatever the hashes."""
+    settings = make_settings(tmp_path)
+    dump = settings.raw_dir / "page.txt"
+    dump.parent.mkdir(parents=True)
+    dump.write_text(EDITED, encoding="utf-8")
+    age(dump)
+    run_pipeline(settings)
+    figure = "select figure_text, value from marts.trade_figures where figure_text like '$_00 million' order by 1"
+    assert query(settings, figure) == [("$100 million", 100_000_000.0)]
+
+    before = dump.stat()
+    edited = EDITED.replace("$100 million contract", "$900 million contract")
+    assert len(edited.encode()) == before.st_size and edited != EDITED
+    with dump.open("r+", encoding="utf-8") as handle:  # in place: same inode
+        handle.write(edited)
+    os.utime(dump, ns=(before.st_atime_ns, before.st_mtime_ns))
+    run_pipeline(settings)
+
+    assert query(settings, figure) == [("$900 million", 900_000_000.0)]
+    assert query(settings, "select distinct dump_count from marts.articles") == [(1,)]
+    # The old version stays in raw for audit; only the new one is current.
+    assert query(settings, "select count(*) from raw.dumps where file_name = 'page.txt'") == [(2,)]
+    assert query(settings, "select count(*) from staging.int_dumps__current") == [(1,)]
+    assert query(settings, "select count(*) from marts.articles where body like '%$100 million contract%'") == [(0,)]

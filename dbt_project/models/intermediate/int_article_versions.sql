@@ -7,7 +7,7 @@
         incremental_strategy='delete+insert',
         unique_key='article_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_vanished_articles(ref('stg_steppe__page_articles')) }}",
+        pre_hook="{{ delete_vanished_articles(ref('int_page_articles__current')) }}",
     )
 }}
 
@@ -16,26 +16,33 @@ with
 page_slots as (
     -- Where each article appeared, without its text: cheap to read in full every build.
     select article_id, content_hash, dump_id
-    from {{ ref('stg_steppe__page_articles') }}
+    from {{ ref('int_page_articles__current') }}
 ),
 
 page_texts as (
     -- The text, most of the table's bytes: read below only for the articles rebuilt.
     select article_id, content_hash, title, body, paragraph_count, subheadings, is_truncated, word_count
-    from {{ ref('stg_steppe__page_articles') }}
+    from {{ ref('int_page_articles__current') }}
 ),
 
 pages as (
     select * from {{ ref('stg_steppe__pages') }}
 ),
 
+current_dumps as (
+    select dump_id, version_seen_at from {{ ref('int_dumps__current') }}
+),
+
 appearances as (
     select
         page_slots.*,
         pages.page_date,
-        pages.parsed_at
+        -- When the dump was parsed or, if later, found as a file's latest version: a file edited
+        -- back to a content seen before brings back an old dump, parsed long ago.
+        greatest(pages.parsed_at, current_dumps.version_seen_at) as parsed_at
     from page_slots
     inner join pages using (dump_id)
+    left join current_dumps using (dump_id)
 ),
 
 changed_articles as (

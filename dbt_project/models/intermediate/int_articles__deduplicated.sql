@@ -17,7 +17,7 @@ versions as (
 ),
 
 appearances as (
-    select * from {{ ref('stg_steppe__page_articles') }}
+    select * from {{ ref('int_page_articles__current') }}
 ),
 
 changed_articles as (

@@ -2,13 +2,9 @@
 -- a short form ("CSTO", "Tokayev") joins the fuller entity it unambiguously belongs to.
 with
 
-articles as (
-    select article_id, content_hash from {{ ref('int_articles__deduplicated') }}
-),
-
 mentions as (
     select
-        articles.article_id,
+        mentions.article_id,
         mentions.entity_type,
         mentions.entity_name,
         mentions.country_code,
@@ -18,9 +14,9 @@ mentions as (
             when mentions.entity_type = 'COUNTRY' then 'COUNTRY:' || mentions.country_code
             else mentions.entity_type || ':' || lower(mentions.entity_name)
         end as local_key
-    from {{ ref('stg_steppe__entity_mentions') }} as mentions
-    inner join articles using (content_hash)
-    where mentions.entity_type <> 'COUNTRY' or mentions.country_code is not null
+    -- Rows failing the contract (a country without a code among them) are quarantined upstream.
+    from {{ ref('int_entity_mentions__checked') }} as mentions
+    where mentions.passes_checks
 ),
 
 local_entities as (

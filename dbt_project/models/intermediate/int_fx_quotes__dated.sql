@@ -1,8 +1,9 @@
--- Quotes of dumps that have a page date: only those can enter fx_daily.
+-- Quotes of current dumps that have a page date and pass the contract's checks: only those can enter fx_daily.
 with
 
 quotes as (
-    select * from {{ ref('stg_steppe__fx_quotes') }}
+    select * from {{ ref('int_fx_quotes__checked') }}
+    where passes_checks
 ),
 
 pages as (

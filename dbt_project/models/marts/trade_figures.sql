@@ -1,19 +1,13 @@
--- Trade figures of each deduplicated article, with USD values where a rate is known:
+-- Trade figures of each deduplicated article that pass the contract's checks (the others are
+-- quarantined: int_trade_figures__checked, audit.quarantined_rows), with USD values where a rate is known:
 -- USD amounts as they are; ticker currencies at the fx_daily rate of the article's first
 -- page date or the nearest earlier date (fx_rate_date says which); anything else stays NULL.
 with
 
-articles as (
-    select article_id, content_hash, first_seen_date from {{ ref('int_articles__deduplicated') }}
-),
-
 figures as (
-    select
-        articles.article_id,
-        articles.first_seen_date,
-        figures.*
-    from {{ ref('stg_steppe__trade_figures') }} as figures
-    inner join articles using (content_hash)
+    select * exclude (failed_checks, failed_check_names, passes_checks)
+    from {{ ref('int_trade_figures__checked') }}
+    where passes_checks
 ),
 
 fx as (

@@ -11,12 +11,19 @@ change any mart row, so marts are checked whole, but only on keys, counts and sh
 of article text run once, on the staging rows of the parse that produced them (BATCH_QUERIES).
 Only the columns a suite's expectations name are read (batch_query).
 
-Every expectation is blocking unless its meta says {"severity": "warning"}: a failed blocking
-expectation stops the run before publishing; warnings are only reported.
+Every expectation declares its action in its meta: {"action": "fail"} stops the run before
+publishing (blocking), {"action": "warn"} is only reported. Rows failing the contract's row checks
+never reach GX: dbt quarantines them (audit.quarantined_rows), and the report lists them here as
+warnings, with counts and examples.
+
+Page text is untrusted: GX's validation pages print failing values as they are, so this run's
+stored results are HTML-escaped before the pages are rendered, and every page carries a
+Content-Security-Policy that runs no script (steppe.report.with_csp).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -29,6 +36,7 @@ from typing import Any
 import duckdb
 
 from steppe.config import PROJECT_ROOT, load_settings
+from steppe.report import CSP_META, with_csp
 
 GX_PROJECT_DIR = PROJECT_ROOT / "expectations"
 DATASOURCE = "steppe_warehouse"
@@ -46,7 +54,6 @@ BATCH_QUERIES: dict[str, str] = {
     "audit.rejected_dumps": "select * from audit.rejected_dumps",
     "raw.pages": "select *, year(page_date) as page_year from raw.pages "
     "where parsed_at = (select max(parsed_at) from raw.pages)",
-    "raw.fx_quotes": f"select * from raw.fx_quotes where {_LATEST_PAGES}",  # noqa: S608  constant names
     "raw.parse_issues": f"select * from raw.parse_issues where {_LATEST_PAGES}",  # noqa: S608  constant names
     # Once per distinct content: the checks read title and body, which the content hash fixes, and
     # a first build's batch would otherwise hold each article about six times.
@@ -55,9 +62,6 @@ BATCH_QUERIES: dict[str, str] = {
     # Bodies were checked in staging when they were parsed (above); the mart checks keys and counts.
     "marts.articles": "select * exclude (body) from marts.articles",
     "marts.fx_daily": "select * from marts.fx_daily",
-    "marts.entities": "select * exclude (aliases) from marts.entities",
-    "marts.article_entities": "select * from marts.article_entities",
-    "marts.trade_figures": "select * from marts.trade_figures",
 }
 
 
@@ -93,9 +97,21 @@ class CheckResult:
     observed: str
 
 
+@dataclass(frozen=True, slots=True)
+class QuarantineSummary:
+    """The rows of one table held out of the marts by one row check."""
+
+    table: str
+    check: str
+    column: str | None
+    rows: int
+    examples: list[str]
+
+
 @dataclass(slots=True)
 class QualityReport:
     checks: list[CheckResult] = field(default_factory=list)
+    quarantine: list[QuarantineSummary] = field(default_factory=list)
     docs_index: Path | None = None
 
     @property
@@ -120,12 +136,53 @@ class QualityReport:
             "checks_failed": self.failed,
             "blocking_failures": [_as_dict(c) for c in self.blocking_failures],
             "warnings": [_as_dict(c) for c in self.warnings],
+            "quarantined_rows": sum(q.rows for q in self.quarantine),
+            "quarantine": [_as_dict(q) for q in self.quarantine],
             "data_docs": str(self.docs_index) if self.docs_index else None,
         }
 
 
-def _as_dict(check: CheckResult) -> dict[str, Any]:
-    return {s: getattr(check, s) for s in check.__slots__}
+def _as_dict(item: CheckResult | QuarantineSummary) -> dict[str, Any]:
+    return {s: getattr(item, s) for s in item.__slots__}
+
+
+def _severity(meta: dict[str, Any] | None) -> str:
+    """Blocking for an expectation whose action is "fail"; a warning otherwise (they say "warn")."""
+    return "blocking" if (meta or {}).get("action") == "fail" else "warning"
+
+
+QUARANTINE_EXAMPLES = 3
+
+
+def read_quarantine(con: duckdb.DuckDBPyConnection) -> list[QuarantineSummary]:
+    """What dbt held out of the marts, per table and check, with a few offending values."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'audit' and table_name = 'quarantined_rows'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return []
+    rows = con.execute(
+        "select table_name, check_name, any_value(column_name), count(*), "
+        f"list(offending_value order by row_key)[1:{QUARANTINE_EXAMPLES}] "
+        "from audit.quarantined_rows group by table_name, check_name order by table_name, check_name"
+    ).fetchall()
+    return [
+        QuarantineSummary(table=t, check=c, column=col, rows=int(n), examples=[str(v) for v in examples])
+        for t, c, col, n, examples in rows
+    ]
+
+
+def quarantine_warning(summary: QuarantineSummary) -> CheckResult:
+    """A quarantined (table, check) as a failed warning check of the report."""
+    return CheckResult(
+        suite=summary.table,
+        expectation=f"quarantined by {summary.check}",
+        column=summary.column,
+        severity="warning",
+        success=False,
+        observed=f"{summary.rows} rows held out of the marts, e.g. {summary.examples}",
+    )
 
 
 def get_context() -> Any:
@@ -161,13 +218,17 @@ def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
                             suite=suite_name,
                             expectation=config.type,
                             column=config.kwargs.get("column"),
-                            severity=(config.meta or {}).get("severity", "blocking"),
+                            severity=_severity(config.meta),
                             success=bool(outcome.success),
                             observed=_observed(outcome.result),
                         )
                     )
+        report.quarantine = read_quarantine(con)
+        report.checks.extend(quarantine_warning(q) for q in report.quarantine)
     finally:
         con.close()
+    # GX prints failing values (page text) as they are: escape them in this run's stored results.
+    escape_stored_results(reports_dir / "gx_validation_results", since=started)
     # Only this run's pages: the results store keeps every run's results, and rebuilding them
     # all made each run slower than the one before.
     context.build_data_docs(resource_identifiers=results)
@@ -177,10 +238,42 @@ def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
     if (reports_dir / "index.html").exists():
         os.replace(reports_dir / "index.html", gx_index)
     prune_validation_results(reports_dir)
-    make_offline(reports_dir, since=started)  # earlier runs' pages were made offline by their run
+    # Earlier runs' pages were made offline by their run; pages of runs before the policy existed
+    # get it once (their values were not escaped: no script of theirs may run).
+    secured_marker = reports_dir / "static" / "steppe-csp"
+    make_offline(reports_dir, since=started if secured_marker.exists() else 0.0)
+    secured_marker.write_text(CSP_META, encoding="utf-8")
     report.docs_index = gx_index if gx_index.exists() else None
     (reports_dir / "quality.json").write_text(json.dumps(report.as_dict(), indent=2, default=str))
     return report
+
+
+def escape_strings(value: Any) -> Any:
+    """value with every string in it (keys aside) HTML-escaped, lists and dicts walked."""
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, list):
+        return [escape_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {k: escape_strings(v) for k, v in value.items()}
+    return value
+
+
+def escape_stored_results(store: Path, since: float = 0.0) -> int:
+    """HTML-escape what the data can put in validation results written since `since`: each
+    expectation's result (observed and unexpected values) and exception text. Returns files rewritten."""
+    rewritten = 0
+    for path in store.rglob("*.json") if store.exists() else []:
+        if path.stat().st_mtime < since:
+            continue
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        for outcome in stored.get("results", []):
+            for key in ("result", "exception_info"):
+                if key in outcome:
+                    outcome[key] = escape_strings(outcome[key])
+        path.write_text(json.dumps(stored, indent=2), encoding="utf-8")
+        rewritten += 1
+    return rewritten
 
 
 KEEP_RUNS = 30  # validation results (and their Data Docs pages) kept per suite
@@ -229,7 +322,7 @@ img { max-height: 2rem; }
 
 def make_offline(site_dir: Path, since: float = 0.0) -> int:
     """Rewrite the Data Docs pages written since `since` (a time.time(); default every page) to
-    need nothing from the network; returns pages rewritten."""
+    need nothing from the network and run no script (CSP); returns pages rewritten."""
     css = site_dir / "static" / "steppe-offline.css"
     css.parent.mkdir(parents=True, exist_ok=True)
     css.write_text(OFFLINE_CSS)
@@ -242,6 +335,7 @@ def make_offline(site_dir: Path, since: float = 0.0) -> int:
         link = f'<link rel="stylesheet" href="{os.path.relpath(css, page.parent)}">'
         if "steppe-offline.css" not in cleaned:
             cleaned = cleaned.replace("</head>", f"{link}\n</head>", 1)
+        cleaned = with_csp(cleaned)
         if cleaned != html:
             page.write_text(cleaned, encoding="utf-8")
             rewritten += 1

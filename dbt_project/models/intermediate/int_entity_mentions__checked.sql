@@ -1,0 +1,37 @@
+-- Entity mentions of each deduplicated article, each with the contract checks it fails
+-- (macros/contract.sql). int_entity_mentions__resolved reads the passing rows; audit.quarantined_rows the rest.
+{%- set checks = [
+    {'name': 'entity_type_in_contract', 'column': 'entity_type', 'passes': 'entity_type in ' ~ contract_values('entity_types')},
+    {'name': 'country_code_iso', 'column': 'country_code',
+     'passes': 'country_code is null or country_code in ' ~ contract_values('countries')},
+    {'name': 'country_has_code', 'column': 'country_code', 'value': "coalesce(country_code, 'NULL') || ' for ' || entity_name",
+     'passes': "entity_type <> 'COUNTRY' or country_code is not null"},
+    {'name': 'name_not_blank', 'column': 'entity_name', 'passes': 'length(entity_name) > 0'},
+] %}
+
+with
+
+articles as (
+    select article_id, content_hash from {{ ref('int_articles__deduplicated') }}
+),
+
+mentions as (
+    select
+        articles.article_id,
+        mentions.*
+    from {{ ref('stg_steppe__entity_mentions') }} as mentions
+    inner join articles using (content_hash)
+),
+
+checked as (
+    select
+        *,
+        {{ failed_checks(checks) }} as failed_checks
+    from mentions
+)
+
+select
+    *,
+    list_transform(failed_checks, lambda failure: failure.check_name) as failed_check_names,
+    len(failed_checks) = 0 as passes_checks
+from checked

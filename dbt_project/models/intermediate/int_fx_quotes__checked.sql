@@ -1,0 +1,32 @@
+-- Ticker quotes of the current dumps, each with the contract checks it fails (macros/contract.sql).
+-- int_fx_quotes__dated reads the passing rows; audit.quarantined_rows the rest. A rate that is
+-- printed well but not positive passes here: marts.fx_daily's positive_values test blocks the run.
+{%- set checks = [
+    {'name': 'currency_iso4217', 'column': 'currency', 'passes': 'currency in ' ~ contract_values('currencies')},
+    {'name': 'quote_currency_in_contract', 'column': 'quote_currency',
+     'passes': 'quote_currency in ' ~ contract_values('quote_currencies')},
+    {'name': 'rate_printed_number', 'column': 'rate_text',
+     'passes': 'length(rate_text) <= 32 and regexp_full_match(rate_text, ' ~ contract_regex('printed_number_regex') ~ ')'},
+    {'name': 'change_pct_printed_number', 'column': 'change_pct_text',
+     'passes': 'length(change_pct_text) <= 32 and regexp_full_match(change_pct_text, ' ~ contract_regex('printed_number_regex') ~ ')'},
+] %}
+
+with
+
+quotes as (
+    select * from {{ ref('stg_steppe__fx_quotes') }}
+    where dump_id in (select dump_id from {{ ref('int_dumps__current') }})
+),
+
+checked as (
+    select
+        *,
+        {{ failed_checks(checks) }} as failed_checks
+    from quotes
+)
+
+select
+    *,
+    list_transform(failed_checks, lambda failure: failure.check_name) as failed_check_names,
+    len(failed_checks) = 0 as passes_checks
+from checked
