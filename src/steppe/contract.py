@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # dbt's own dependency; no stubs in the lock
+import yaml  # dbt's own dependency
 
 from steppe.config import PROJECT_ROOT
 

@@ -162,9 +162,9 @@ def read_quarantine(con: duckdb.DuckDBPyConnection) -> list[QuarantineSummary]:
     ).fetchone()
     if not exists or not exists[0]:
         return []
-    rows = con.execute(
+    rows = con.execute(  # QUARANTINE_EXAMPLES is an int constant
         "select table_name, check_name, any_value(column_name), count(*), "
-        f"list(offending_value order by row_key)[1:{QUARANTINE_EXAMPLES}] "
+        f"list(offending_value order by row_key)[1:{QUARANTINE_EXAMPLES}] "  # noqa: S608
         "from audit.quarantined_rows group by table_name, check_name order by table_name, check_name"
     ).fetchall()
     return [
