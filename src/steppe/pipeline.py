@@ -37,6 +37,7 @@ from steppe.runs import (
     FAULT_ENV,
     RunPaths,
     base_changed,
+    disk_full_point,
     fault_point,
     finish_published,
     identity,
@@ -120,6 +121,11 @@ def _amend_summaries(settings: Settings, run_id: str, **facts: Any) -> None:
             write_json(path, {**summary, **facts})
 
 
+def _published_report(settings: Settings) -> str | None:
+    path = settings.reports_dir / PUBLISHED_REPORT
+    return str(path) if path.exists() else None
+
+
 def _link_published_report(index: Path) -> None:
     """A failed run's index.html links the last published report (kept as published.html)."""
     if not (index.parent / PUBLISHED_REPORT).exists():
@@ -137,7 +143,7 @@ def _write_failure_report(
     try:
         report = write_run_report(settings, paths, stages, status=f"failed: {reason}")
         _amend_summaries(settings, paths.run_id, status="failed", reason=reason, log=str(log) if log else None,
-                         published_report=str(settings.reports_dir / PUBLISHED_REPORT))
+                         published_report=_published_report(settings))
         _link_published_report(report)
     except (OSError, ValueError):
         return None
@@ -151,8 +157,8 @@ def record_failure(settings: Settings, run_id: str, exc: BaseException, stages: 
     Failure says what was written.
     """
     paths = RunPaths.of(settings, run_id)
-    remove_run(paths)  # first: on a full disk this is what frees the space to write the rest
-    reason = _reason(exc, settings)
+    reason = _reason(exc, settings)  # before removing the copy: a full disk is still full
+    remove_run(paths)  # then: on a full disk this is what frees the space to write the rest
     log = _write_log(settings, run_id, exc)
     with contextlib.suppress(OSError):
         record_finished(settings, paths, "failed", reason=reason, log=str(log) if log else None)
@@ -195,6 +201,7 @@ def land(run_id: str, settings: Settings | None = None, settle_seconds: float | 
         paths = _paths(settings, run_id)
         if paths is None:
             return dict(SKIPPED)
+        disk_full_point("land", paths.run_dir)
         with connect(paths.database) as con, _transaction(con):
             report = land_raw_dir(
                 settings.raw_dir, con, settle_seconds=SETTLE_SECONDS if settle_seconds is None else settle_seconds
@@ -265,7 +272,7 @@ def validate(run_id: str, settings: Settings | None = None, results: StageResult
             record_finished(settings, paths, "failed", reason="blocking checks failed", checks=failed,
                             report=str(report))
             _amend_summaries(settings, run_id, status="failed", reason="blocking data-quality checks failed",
-                             checks=failed, published_report=str(settings.reports_dir / PUBLISHED_REPORT))
+                             checks=failed, published_report=_published_report(settings))
             _link_published_report(report)
             raise QualityGateError(
                 f"{len(quality.blocking_failures)} blocking data-quality checks failed "
@@ -294,6 +301,7 @@ def publish(run_id: str, settings: Settings | None = None, results: StageResult 
             if base_changed(settings, paths):
                 stages["reconcile"] = _reconcile(settings, paths, stages)
             marts = mart_row_counts(paths.database)
+            disk_full_point("publish", paths.run_dir)
             update_run(paths, publishing=identity(paths.database))
             published = publish_run(settings, paths)
             result = {"warehouse": str(published), "mart_rows": marts}
@@ -303,6 +311,42 @@ def publish(run_id: str, settings: Settings | None = None, results: StageResult 
         result = {**result, "report": str(report)}
         finish_published(settings, paths, result=result)
     return result
+
+
+def preflight_stage(settings: Settings | None = None) -> StageResult:
+    """steppe.preflight's checks, as the DAG's first step (raises EnvironmentFault)."""
+    from steppe.preflight import preflight
+
+    preflight(settings or load_settings())
+    return {}
+
+
+def record_fault(run_id: str, exc: BaseException, settings: Settings | None = None) -> Failure | None:
+    """For a stage run as its own task: the Failure when `exc` ends the run at once, else None.
+
+    Machine faults (steppe.preflight.classify) and blocking checks end it: a retry cannot help.
+    Other errors are left to the orchestrator's retries (then record_task_failure).
+    """
+    settings = settings or load_settings()
+    if isinstance(exc, QualityGateError):  # validate recorded it, with the report
+        remove_run(RunPaths.of(settings, run_id))
+        return Failure(run_id, str(exc), _write_log(settings, run_id, exc), settings.reports_dir / "index.html")
+    if classify(exc, settings) is None:
+        return None
+    return record_failure(settings, run_id, exc)
+
+
+def record_task_failure(run_id: str | None, exc: BaseException, settings: Settings | None = None) -> None:
+    """A task failed for good: record the run's failure unless it was recorded (or published) already."""
+    settings = settings or load_settings()
+    run_id = run_id or new_run_id()
+    entry = ledger_entry(settings, run_id) or {}
+    if entry.get("status") == "published":
+        return
+    if entry.get("status") == "failed":
+        remove_run(RunPaths.of(settings, run_id))
+        return
+    record_failure(settings, run_id, exc)
 
 
 def _keep_published_report(index: Path) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import pwd
 import re
 import tempfile
 from dataclasses import dataclass
@@ -66,6 +67,8 @@ FAULTS = (
 _PHRASES = re.compile("|".join(re.escape(f.phrase) for f in FAULTS))
 # A path quoted in a library's message, e.g. DuckDB's `Could not write file "/w/x.duckdb.wal": ...`
 _QUOTED_PATH = re.compile(r"[\"'](/[^\"'\n]{1,4096}+)[\"']")
+# Else the first absolute path in it (dbt's failures name the database they built).
+_BARE_PATH = re.compile(r"(?<![\w.])(/[^\s\"'()]{1,4096}+)")
 _CHAIN_DEPTH = 20
 
 
@@ -84,9 +87,17 @@ def _setting_for(path: str | None, settings: Settings) -> str:
     return "STEPPE_WAREHOUSE"
 
 
+def _user() -> str:
+    uid = os.geteuid()
+    try:
+        return f"user {pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except KeyError:
+        return f"uid {uid}"
+
+
 def remedy(what: str, path: str | None, settings: Settings, *, need_bytes: int | None = None) -> str:
     variable = _setting_for(path, settings)
-    user = f"uid {os.geteuid()}"
+    user = _user()
     if what == "disk full":
         need = f" (this run needs about {need_bytes / MIB:.0f} MB)" if need_bytes else ""
         return f"free space on that file system{need} or point {variable} at another one, then run again"
@@ -123,8 +134,8 @@ def _from_message(exc: BaseException) -> tuple[str, str | None] | None:
     if found is None:
         return None
     what = next(f.what for f in FAULTS if f.phrase == found.group(0))
-    quoted = _QUOTED_PATH.search(text)
-    return what, quoted.group(1) if quoted else None
+    named = _QUOTED_PATH.search(text) or _BARE_PATH.search(text)
+    return what, named.group(1).rstrip(":;,.") if named else None
 
 
 def classify(exc: BaseException, settings: Settings) -> EnvironmentFault | None:
@@ -136,8 +147,23 @@ def classify(exc: BaseException, settings: Settings) -> EnvironmentFault | None:
         found = found or _from_message(link)
         if found:
             what, path = found
+            if path is None and what == "disk full":
+                path = str(_fullest_folder(settings))
             return EnvironmentFault(what, path, remedy(what, path, settings))
     return None
+
+
+def _fullest_folder(settings: Settings) -> Path:
+    """Of the folders a run writes, the one with the least room: where an unnamed ENOSPC struck."""
+    folders = [settings.warehouse.parent, settings.reports_dir]
+
+    def room(folder: Path) -> int:
+        try:
+            return free_bytes(folder)
+        except OSError:
+            return 1 << 62
+
+    return min(folders, key=room)
 
 
 # --- the checks ---------------------------------------------------------------------------------

@@ -36,8 +36,9 @@ SIGKILL when it reaches that point; the crash tests use it (tests/reliability/).
 mart, more to go), `validate` (GX has run a checkpoint, more to go), `publish-before-replace`
 and `publish-after-replace` (around the atomic rename). With STEPPE_FAULT_INJECT=disk-full@<point>
 the process instead fills the working folder's file system at that point and carries on, so
-the real disk-full errors follow (tests/reliability/test_faults.py, on a small tmpfs); there is
-one more point for it, `prepare-copy` (before the published warehouse is copied).
+the real disk-full errors follow (tests/reliability/test_faults.py, on a small tmpfs). Its points:
+`prepare-copy` (before the published warehouse is copied), `land` (before landing), `build`,
+`validate` (as above) and `publish` (before the working copy replaces the published file).
 """
 
 from __future__ import annotations
@@ -89,10 +90,15 @@ class RunGoneError(RuntimeError):
 def fault_point(name: str, folder: Path | None = None) -> None:
     """Test hook: die here, as `kill -9` would, when STEPPE_FAULT_INJECT names this point; or,
     with disk-full@<point>, fill the file system of `folder` and carry on."""
-    fault = os.environ.get(FAULT_ENV)
-    if fault == name:
+    if os.environ.get(FAULT_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
-    if fault == DISK_FULL_FAULT + name and folder is not None:
+    if folder is not None:
+        disk_full_point(name, folder)
+
+
+def disk_full_point(name: str, folder: Path) -> None:
+    """Test hook: fill the file system of `folder` when STEPPE_FAULT_INJECT is disk-full@<name>."""
+    if os.environ.get(FAULT_ENV) == DISK_FULL_FAULT + name:
         fill_file_system(folder / ".disk-filler")
 
 

@@ -125,7 +125,10 @@ def dbt_build(database: Path, artifacts_dir: Path, *, full_refresh: bool | None 
             report.failures.append(f"{node.node.unique_id}: {status}: {node.message}")
     if not result.success:
         detail = "; ".join(report.failures) or str(result.exception)
-        raise DbtBuildError(f"dbt build failed on {database}: {detail} (dbt's log: {dbt_log_path(artifacts_dir)})")
+        cause = result.exception if isinstance(result.exception, BaseException) else None
+        raise DbtBuildError(
+            f"dbt build failed on {database}: {detail} (dbt's log: {dbt_log_path(artifacts_dir)})"
+        ) from cause
     record_build(database, digest, full_refresh=full_refresh)
     return report
 
