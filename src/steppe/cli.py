@@ -166,7 +166,7 @@ def run(
     except EnvironmentFault as exc:
         record_failure(settings, run_id or new_run_id(), exc)  # the report and ledger say so too
         _debug(exc, debug)
-        raise fail(f"Preflight failed: {exc.line()}: the published warehouse is unchanged.") from None
+        raise fail(f"Preflight failed, nothing was run: {exc.line()}.") from None
     try:
         result = run_pipeline(settings, run_id=run_id)
     except Exception as exc:

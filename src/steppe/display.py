@@ -29,12 +29,14 @@ def _needs_escape(char: str) -> bool:
 
 
 def display_name(name: str) -> str:
-    """name with control characters, DEL, line separators and bidi controls as visible escapes."""
+    """name with control characters, DEL, line separators and bidi controls as visible escapes.
+
+    Idempotent (what it returns has nothing left to escape), so a name that landing already
+    passed through it can be passed again by whoever prints it.
+    """
     out: list[str] = []
     for char in name:
-        if char == "\\":  # doubled: an escape shown here is never mistaken for one in the name
-            out.append("\\\\")
-        elif _needs_escape(char):
+        if _needs_escape(char):
             out.append(_escaped(char))
         else:
             out.append(char)

@@ -178,7 +178,7 @@ def _fault_of(exc: OSError, path: Path, settings: Settings) -> EnvironmentFault:
 def check_raw_dir(settings: Settings) -> None:
     raw = settings.raw_dir
     if not raw.exists():
-        raise EnvironmentFault("raw folder missing", raw, "create it or point STEPPE_RAW_DIR at the folder of dumps")
+        raise EnvironmentFault("raw folder missing", raw, "create it or point STEPPE_RAW_DIR at the folder of dumps, then run again")
     if not raw.is_dir():
         raise EnvironmentFault("not a folder", raw, remedy("not a folder", str(raw), settings))
     try:
@@ -215,7 +215,7 @@ def check_writable_folder(folder: Path, settings: Settings) -> None:
 def check_warehouse_path(settings: Settings) -> None:
     if settings.warehouse.is_dir():
         raise EnvironmentFault("is a folder, not a file", settings.warehouse,
-                               "STEPPE_WAREHOUSE names the DuckDB file itself: point it at a file name")
+                               "STEPPE_WAREHOUSE names the DuckDB file itself: point it at a file name, then run again")
     check_writable_folder(settings.warehouse.parent, settings)
     check_writable_folder(settings.state_dir, settings)
 
