@@ -91,6 +91,9 @@ def summary(
 
 def failure_line(last: dict[str, Any], settings: Settings) -> str:
     reason = last.get("reason") or last.get("status")
+    checks = [str(c) for c in last.get("checks") or []]
+    if checks:
+        reason = f"{reason} ({'; '.join(checks[:3])}{' …' if len(checks) > 3 else ''})"
     log = f" Details: {last['log']}." if last.get("log") else ""
     published = settings.reports_dir / "published.html"
     previous = f" Last published report: {published}." if published.exists() else ""
@@ -158,11 +161,15 @@ def run(
     """
     from steppe.pipeline import failure_of, record_failure, run_pipeline
     from steppe.preflight import EnvironmentFault, preflight
-    from steppe.runs import new_run_id
+    from steppe.runs import lock_wait_seconds, new_run_id
 
     settings = load_settings()
+
+    def waiting(holder: str) -> None:
+        errors.print(f"Waiting for the writer lock, held by {shown(holder)} (at most {lock_wait_seconds():.0f} s) …")
+
     try:
-        preflight(settings)
+        preflight(settings, on_wait=waiting)
     except EnvironmentFault as exc:
         record_failure(settings, run_id or new_run_id(), exc)  # the report and ledger say so too
         _debug(exc, debug)

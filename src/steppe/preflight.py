@@ -19,6 +19,7 @@ import os
 import pwd
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,7 +179,8 @@ def _fault_of(exc: OSError, path: Path, settings: Settings) -> EnvironmentFault:
 def check_raw_dir(settings: Settings) -> None:
     raw = settings.raw_dir
     if not raw.exists():
-        raise EnvironmentFault("raw folder missing", raw, "create it or point STEPPE_RAW_DIR at the folder of dumps, then run again")
+        raise EnvironmentFault("raw folder missing", raw,
+                               "create it or point STEPPE_RAW_DIR at the folder of dumps, then run again")
     if not raw.is_dir():
         raise EnvironmentFault("not a folder", raw, remedy("not a folder", str(raw), settings))
     try:
@@ -275,18 +277,32 @@ def check_free_space(settings: Settings) -> None:
         )
 
 
-def check_lock(settings: Settings, wait_seconds: float | None = None) -> None:
-    """Another writer may hold the lock: wait for it as a run would (raises LockHeldError)."""
-    from steppe.runs import writer_lock
+def check_lock(
+    settings: Settings, wait_seconds: float | None = None, on_wait: Callable[[str], None] | None = None
+) -> None:
+    """Another writer may hold the lock: wait for it as a run would (raises LockHeldError).
 
+    on_wait(holder) is called once when the lock is held, before waiting, so a person at the
+    terminal knows why nothing happens.
+    """
+    from steppe.runs import LockHeldError, lock_holder, writer_lock
+
+    try:
+        with writer_lock(settings, timeout=0):
+            return
+    except LockHeldError:
+        if on_wait is not None:
+            on_wait(lock_holder(settings))
     with writer_lock(settings, timeout=wait_seconds):
         pass
 
 
-def preflight(settings: Settings, *, lock_wait_seconds: float | None = None) -> None:
+def preflight(
+    settings: Settings, *, lock_wait_seconds: float | None = None, on_wait: Callable[[str], None] | None = None
+) -> None:
     """Every check before a run; the first that fails raises EnvironmentFault (one line)."""
     check_raw_dir(settings)
     check_warehouse_path(settings)
     check_writable_folder(settings.reports_dir, settings)
-    check_lock(settings, lock_wait_seconds)  # before the space check: the holder may change the warehouse
+    check_lock(settings, lock_wait_seconds, on_wait)  # before the space check: the holder may change the warehouse
     check_free_space(settings)
