@@ -32,10 +32,14 @@ TASK_TIMEOUT = timedelta(seconds=float(os.environ.get("STEPPE_TASK_TIMEOUT_SECON
 
 def _record_failed_task(context: Any) -> None:
     """on_failure_callback (no retries left): the run's report and ledger say it failed."""
+    from airflow.sdk.exceptions import AirflowFailException
+
     from steppe import pipeline
 
-    run_id = context["ti"].xcom_pull(task_ids="prepare")
     error = context.get("exception") or RuntimeError(f"task {context['ti'].task_id} failed")
+    if isinstance(error, AirflowFailException):
+        return  # raised by _stage, which recorded the failure
+    run_id = context["ti"].xcom_pull(task_ids="prepare")
     pipeline.record_task_failure(str(run_id) if run_id else None, error)
 
 

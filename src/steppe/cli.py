@@ -86,6 +86,12 @@ def summary(
                    "started: this run did not finish.")
     if last.get("status") != "published":
         raise fail(failure_line(last, settings))
+    if newer is not None:  # published, but its report could not be written: the ledger has the facts
+        result = newer.get("result") or {}
+        console.print(f"Run {shown(newer.get('run_id'))} published {shown(result.get('warehouse'))} at "
+                      f"{shown(newer.get('finished_at'))}; its report could not be written: "
+                      f"{shown(result.get('report_error'))}")
+        return
     print_summary(last)
 
 

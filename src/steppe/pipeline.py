@@ -306,9 +306,13 @@ def publish(run_id: str, settings: Settings | None = None, results: StageResult 
             published = publish_run(settings, paths)
             result = {"warehouse": str(published), "mart_rows": marts}
         stages["publish"] = result
-        report = write_run_report(settings, paths, stages, status="published")
-        _keep_published_report(report)
-        result = {**result, "report": str(report)}
+        try:
+            report = write_run_report(settings, paths, stages, status="published")
+            _keep_published_report(report)
+            result = {**result, "report": str(report)}
+        except OSError as exc:
+            # The warehouse is published: a report that cannot be written must not say otherwise.
+            result = {**result, "report_error": _reason(exc, settings)}
         finish_published(settings, paths, result=result)
     return result
 

@@ -116,7 +116,8 @@ def test_a_fault_fails_the_dag_run_at_once_and_is_recorded(tmp_path: Path) -> No
     log = done.stdout + done.stderr
     assert "raw folder missing" in log and "up_for_retry" not in log.lower(), log[-4000:]
     summary = json.loads((reports / "last_run.json").read_text())
-    assert summary["status"] == "failed" and "raw folder missing" in summary["reason"]
+    assert summary["status"] == "failed" and summary["reason"].startswith("raw folder missing")
+    assert len(list((reports / "runs").glob("*.json"))) == 1  # recorded once
     assert not (tmp_path / "w" / "warehouse.duckdb").exists()
 
     # What `make run` prints after it: one line, and `steppe summary` fails.
