@@ -99,16 +99,21 @@ def _reason(exc: BaseException, settings: Settings) -> str:
 def _write_log(settings: Settings, run_id: str, exc: BaseException) -> Path | None:
     """The traceback, beside the run's report; beside the warehouse or in /tmp if that fails."""
     text = "".join(traceback.format_exception(exc))
-    candidates = (settings.reports_dir / "runs", settings.state_dir / "runs", Path(tempfile.gettempdir()))
-    for folder in candidates:
-        path = folder / (f"{run_id}.log" if folder in candidates[:2] else f"steppe-{run_id}.log")
+    for folder in (settings.reports_dir / "runs", settings.state_dir / "runs"):
+        path = folder / f"{run_id}.log"
         try:
             folder.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         except OSError:
             continue
         return path
-    return None
+    try:  # a shared temporary folder: a fresh file, never a name someone could have planted
+        handle, name = tempfile.mkstemp(prefix=f"steppe-{run_id}-", suffix=".log")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError:
+        return None
+    return Path(name)
 
 
 def _amend_summaries(settings: Settings, run_id: str, **facts: Any) -> None:
