@@ -2,54 +2,135 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import sys
+import traceback
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from steppe.config import load_settings
+from steppe.config import Settings, load_settings
+from steppe.display import display_name
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-console = Console()
+console = Console(highlight=False, soft_wrap=True)  # soft wrap: one line printed is one line read
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+LISTED_FILES = 10  # refused or ignored files named in the summary; the report lists them all
+
+
+def shown(text: object) -> str:
+    """Untrusted text (file names, reasons, paths) as inert rich text: no markup, no control characters."""
+    return escape(display_name(str(text)))
+
+
+def fail(line: str, code: int = 1) -> typer.Exit:
+    errors.print(f"[red]{shown(line)}[/red]")
+    return typer.Exit(code)
+
+
+# --- the record of the last run -------------------------------------------------------------------
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return data
+
+
+def _finished(record: dict[str, Any] | None) -> float:
+    try:
+        return dt.datetime.fromisoformat(str((record or {})["finished_at"])).timestamp()
+    except (KeyError, ValueError):
+        return 0.0
+
+
+def newest_ledger_entry(settings: Settings) -> dict[str, Any] | None:
+    """The ledger's newest entry: it is written even when the reports folder cannot be."""
+    folder = settings.state_dir / "runs"
+    try:
+        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+    except OSError:
+        return None
+    return _read_json(entries[-1]) if entries else None
+
+
+def last_run(settings: Settings) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(the last run's report summary, its ledger entry when that is newer than the report)."""
+    report = _read_json(settings.reports_dir / "last_run.json")
+    ledger = newest_ledger_entry(settings)
+    if ledger and (report is None or (ledger.get("run_id") != report.get("run_id")
+                                      and _finished(ledger) > _finished(report))):
+        return report, ledger
+    return report, None
 
 
 @app.command()
 def summary(
     since: Annotated[float, typer.Option(help="Fail unless the last run finished after this Unix time.")] = 0.0,
 ) -> None:
-    """Print the last run's summary: rows per mart, checks, dumps landed and rejected, file locations."""
-    import datetime as dt
-
+    """Print the last run's summary; exits non-zero when that run failed (or none finished since --since)."""
     settings = load_settings()
-    path = settings.reports_dir / "last_run.json"
-    if not path.exists():
-        console.print(f"[red]No run summary at {path}: the pipeline has not finished a run here.[/red]")
-        raise typer.Exit(1)
-    last = json.loads(path.read_text())
-    finished = dt.datetime.fromisoformat(last["finished_at"]).timestamp()
+    report, newer = last_run(settings)
+    last = newer or report
+    if last is None:
+        raise fail(f"No run summary in {settings.reports_dir}: the pipeline has not finished a run here.")
+    if _finished(last) < since:
+        raise fail(f"The last run ({last.get('run_id')}, {last.get('finished_at')}) finished before this one "
+                   "started: this run did not finish.")
+    if last.get("status") != "published":
+        raise fail(failure_line(last, settings))
+    if newer is not None:  # published, but its report could not be written: the ledger has the facts
+        result = newer.get("result") or {}
+        console.print(f"Run {shown(newer.get('run_id'))} published {shown(result.get('warehouse'))} at "
+                      f"{shown(newer.get('finished_at'))}; its report could not be written: "
+                      f"{shown(result.get('report_error'))}")
+        return
     print_summary(last)
-    if finished < since:
-        console.print(f"[red]The last summary ({last['finished_at']}) is older than this run: it did not finish.[/red]")
-        raise typer.Exit(1)
-    if last["status"] != "published":
-        raise typer.Exit(1)
+
+
+def failure_line(last: dict[str, Any], settings: Settings) -> str:
+    reason = last.get("reason") or last.get("status")
+    checks = [str(c) for c in last.get("checks") or []]
+    if checks:
+        reason = f"{reason} ({'; '.join(checks[:3])}{' …' if len(checks) > 3 else ''})"
+    log = f" Details: {last['log']}." if last.get("log") else ""
+    published = settings.reports_dir / "published.html"
+    previous = f" Last published report: {published}." if published.exists() else ""
+    return f"Run {last.get('run_id')} failed at {last.get('finished_at')}: {reason}.{log}{previous}"
+
+
+def _files_line(land: dict[str, Any]) -> str:
+    return (f"files: {land.get('landed', 0)} landed, {land.get('duplicates', 0)} duplicates, "
+            f"{land.get('rejected', 0)} refused, {len(land.get('ignored') or [])} ignored, "
+            f"{land.get('deferred', 0)} deferred")
+
+
+def _listed_files(land: dict[str, Any]) -> list[str]:
+    rows = [("refused", r.get("file", ""), r.get("reason", "")) for r in land.get("rejections") or []]
+    rows += [("ignored", *entry[:2]) if isinstance(entry, list | tuple) else ("ignored", entry, "")
+             for entry in land.get("ignored") or []]
+    lines = [f"  {kind} [bold]{shown(name)}[/bold]: {shown(reason)}" for kind, name, reason in rows[:LISTED_FILES]]
+    if len(rows) > LISTED_FILES:
+        lines.append(f"  … and {len(rows) - LISTED_FILES} more: see the report")
+    return lines
 
 
 def print_summary(last: dict[str, Any]) -> None:
     stages = last["stages"]
-    land, quality = stages.get("land", {}), stages.get("validate", {})
-    table = Table(title=f"Steppe run {last['run_id']}: {last['status']}")
+    land, quality, build = stages.get("land", {}), stages.get("validate", {}), stages.get("build", {})
+    table = Table(title=f"Steppe run {shown(last['run_id'])}: {shown(last['status'])}")
     table.add_column("what")
     table.add_column("value", justify="right")
     for mart, rows in stages.get("publish", {}).get("mart_rows", {}).items():
-        table.add_row(f"marts.{mart} rows", str(rows))
-    table.add_row("dumps landed / duplicates / rejected", f"{land.get('landed', 0)} / {land.get('duplicates', 0)} / "
-                  f"{land.get('rejected', 0)}")
+        table.add_row(f"marts.{shown(mart)} rows", str(rows))
     table.add_row("pages without articles", str(stages.get("parse", {}).get("pages_without_articles", 0)))
-    build = stages.get("build", {})
     table.add_row("dbt tests passed / failed", f"{build.get('tests_passed', 0)} / {build.get('tests_failed', 0)}")
     table.add_row(
         "GX checks passed / failed",
@@ -57,10 +138,16 @@ def print_summary(last: dict[str, Any]) -> None:
         f"({len(quality.get('blocking_failures', []))} blocking, {len(quality.get('warnings', []))} warnings)",
     )
     console.print(table)
-    for rejection in land.get("rejections", []):
-        console.print(f"  rejected [bold]{rejection['file']}[/bold]: {rejection['reason']}")
-    console.print(f"Warehouse: {last['warehouse']}")
-    console.print(f"Quality report: {last['reports_dir']}/index.html")
+    console.print(_files_line(land))
+    for line in _listed_files(land):
+        console.print(line)
+    console.print(f"Warehouse: {shown(last['warehouse'])}")
+    console.print(f"Quality report: {shown(last['reports_dir'])}/index.html")
+    if build.get("log"):
+        console.print(f"dbt's log: {shown(build['log'])}")
+
+
+# --- running ----------------------------------------------------------------------------------------
 
 
 @app.command()
@@ -68,23 +155,50 @@ def run(
     run_id: Annotated[
         str | None, typer.Option(help="Run id (default: a new one). Re-running a published run changes nothing.")
     ] = None,
+    debug: Annotated[bool, typer.Option(help="On failure, print the traceback too (it is always in the run's log).")]
+    = False,
 ) -> None:
     """Run every stage in this process (no Airflow): for development and benchmarks.
 
-    Overlapping runs on one warehouse wait for each other (the writer lock is held for the whole run).
+    Checks the folders, free space and the writer lock first (steppe.preflight). Overlapping runs
+    on one warehouse wait for each other (the writer lock is held for the whole run), at most
+    STEPPE_LOCK_WAIT_SECONDS. A failure prints one line and exits 1; its traceback is in the log
+    file that line names (STEPPE_REPORTS_DIR/runs/<run>.log).
     """
-    from steppe.pipeline import QualityGateError, run_pipeline
+    from steppe.pipeline import failure_of, record_failure, run_pipeline
+    from steppe.preflight import EnvironmentFault, preflight
+    from steppe.runs import lock_wait_seconds, new_run_id
+
+    settings = load_settings()
+
+    def waiting(holder: str) -> None:
+        errors.print(f"Waiting for the writer lock, held by {shown(holder)} (at most {lock_wait_seconds():.0f} s) …")
 
     try:
-        result = run_pipeline(run_id=run_id)
-    except QualityGateError as exc:
-        console.print(f"[red]{exc}[/red]")
-        sys.exit(1)
+        preflight(settings, on_wait=waiting)
+    except EnvironmentFault as exc:
+        record_failure(settings, run_id or new_run_id(), exc)  # the report and ledger say so too
+        _debug(exc, debug)
+        raise fail(f"Preflight failed, nothing was run: {exc.line()}.") from None
+    try:
+        result = run_pipeline(settings, run_id=run_id)
+    except Exception as exc:
+        _debug(exc, debug)
+        failure = failure_of(exc)
+        raise fail(failure.line() if failure else f"Run failed: {type(exc).__name__}: {exc}") from None
     if result.get("already_published"):
-        console.print(f"Run {result['run_id']} was already published: nothing changed.")
+        console.print(f"Run {shown(result['run_id'])} was already published: nothing changed.")
         return
-    console.print_json(json.dumps(result.get("timings_s", {})))
+    timings = result.get("timings_s", {})
+    console.print(f"Run took {sum(timings.values()):.1f} s "
+                  f"(build {timings.get('build', 0):.1f} s, checks {timings.get('validate', 0):.1f} s).")
     summary()
+
+
+def _debug(exc: BaseException, wanted: bool) -> None:
+    if wanted:
+        lines = "".join(traceback.format_exception(exc)).splitlines()
+        errors.print("\n".join(display_name(line) for line in lines), markup=False)
 
 
 if __name__ == "__main__":

@@ -5,36 +5,53 @@ stage killed half-way leaves nothing half-written behind (a retry starts from th
 
 Every stage takes the warehouse's writer lock (steppe.runs). A stage of a run that was already
 published does nothing: re-running a finished run changes nothing.
+
+A run that fails, whatever the cause, is recorded (record_failure): its working folder is
+removed, the ledger, `last_run.json` and `index.html` say it failed and why, the traceback goes
+to `STEPPE_REPORTS_DIR/runs/<run>.log` (beside the run's report; `.<name>.steppe/runs/` beside
+the warehouse when the reports folder cannot be written), and the last published report stays
+as `published.html`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
+import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from steppe.config import Settings, load_settings
+from steppe.display import display_name
+from steppe.preflight import classify
 from steppe.runs import (
+    DISK_FULL_FAULT,
     FAULT_ENV,
     RunPaths,
     base_changed,
+    disk_full_point,
     fault_point,
     finish_published,
     identity,
     is_published,
     ledger_entry,
+    new_run_id,
     prepare_run,
     publish_run,
     read_run,
     record_finished,
+    remove_run,
     require_run,
     update_run,
+    write_json,
     writer_lock,
 )
 from steppe.warehouse import connect
@@ -43,8 +60,118 @@ StageResult = dict[str, Any]
 SKIPPED: StageResult = {"skipped": "run already published"}
 
 
+PUBLISHED_REPORT = "published.html"  # the report of the last published run, kept when later runs fail
+
+
 class QualityGateError(RuntimeError):
     """Blocking data-quality checks failed: the run stops and nothing is published."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Failure:
+    """How a failed run was recorded: what the operator reads, and where the details are."""
+
+    run_id: str
+    reason: str  # one line: what failed, where, what to do
+    log: Path | None  # the traceback
+    report: Path | None  # index.html, when it could be written
+
+    def line(self) -> str:
+        details = f" Details: {display_name(str(self.log))}" if self.log else ""
+        unreported = "" if self.report else " (the report could not be written)"
+        return f"Run {self.run_id} failed: {self.reason}{unreported}.{details}"
+
+
+def failure_of(exc: BaseException) -> Failure | None:
+    """The Failure recorded for an exception raised by run_pipeline, if any."""
+    failure = getattr(exc, "steppe_failure", None)
+    return failure if isinstance(failure, Failure) else None
+
+
+def _reason(exc: BaseException, settings: Settings) -> str:
+    fault = classify(exc, settings)
+    if fault is not None:
+        return fault.line()
+    first = (str(exc).strip().splitlines() or [""])[0][:300]
+    return display_name(f"{type(exc).__name__}: {first}" if first else type(exc).__name__)
+
+
+def _write_log(settings: Settings, run_id: str, exc: BaseException) -> Path | None:
+    """The traceback, beside the run's report; beside the warehouse or in /tmp if that fails."""
+    text = "".join(traceback.format_exception(exc))
+    for folder in (settings.reports_dir / "runs", settings.state_dir / "runs"):
+        path = folder / f"{run_id}.log"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError:
+            continue
+        return path
+    try:  # a shared temporary folder: a fresh file, never a name someone could have planted
+        handle, name = tempfile.mkstemp(prefix=f"steppe-{run_id}-", suffix=".log")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError:
+        return None
+    return Path(name)
+
+
+def _amend_summaries(settings: Settings, run_id: str, **facts: Any) -> None:
+    """Add facts (status, reason, log, ...) to the run's summaries that report.py wrote."""
+    import json
+
+    for path in (settings.reports_dir / "runs" / f"{run_id}.json", settings.reports_dir / "last_run.json"):
+        summary = json.loads(path.read_text())
+        if summary.get("run_id") == run_id:
+            write_json(path, {**summary, **facts})
+
+
+def _published_report(settings: Settings) -> str | None:
+    path = settings.reports_dir / PUBLISHED_REPORT
+    return str(path) if path.exists() else None
+
+
+def _link_published_report(index: Path) -> None:
+    """A failed run's index.html links the last published report (kept as published.html)."""
+    if not (index.parent / PUBLISHED_REPORT).exists():
+        return
+    link = f'<p>Last published run: <a href="{PUBLISHED_REPORT}">{PUBLISHED_REPORT}</a></p>'
+    page = index.read_text(encoding="utf-8")
+    index.write_text(page.replace("</body>", link + "</body>", 1), encoding="utf-8")
+
+
+def _write_failure_report(
+    settings: Settings, paths: RunPaths, stages: StageResult, reason: str, log: Path | None
+) -> Path | None:
+    from steppe.report import write_run_report
+
+    try:
+        report = write_run_report(settings, paths, stages, status=f"failed: {reason}")
+        _amend_summaries(settings, paths.run_id, status="failed", reason=reason, log=str(log) if log else None,
+                         published_report=_published_report(settings))
+        _link_published_report(report)
+    except (OSError, ValueError):
+        return None
+    return report
+
+
+def record_failure(settings: Settings, run_id: str, exc: BaseException, stages: StageResult | None = None) -> Failure:
+    """Record a failed run everywhere an operator looks, and remove its working copy.
+
+    Never raises for what it cannot write (the fault may be the very folder it writes to): the
+    Failure says what was written.
+    """
+    paths = RunPaths.of(settings, run_id)
+    reason = _reason(exc, settings)  # before removing the copy: a full disk is still full
+    remove_run(paths)  # then: on a full disk this is what frees the space to write the rest
+    log = _write_log(settings, run_id, exc)
+    with contextlib.suppress(OSError):
+        record_finished(settings, paths, "failed", reason=reason, log=str(log) if log else None)
+    report = _write_failure_report(settings, paths, dict(stages or {}), reason, log)
+    failure = Failure(run_id=run_id, reason=reason, log=log, report=report)
+    with contextlib.suppress(AttributeError, TypeError):
+        exc.steppe_failure = failure  # type: ignore[attr-defined]
+    return failure
 
 
 def _paths(settings: Settings, run_id: str) -> RunPaths | None:
@@ -79,6 +206,7 @@ def land(run_id: str, settings: Settings | None = None, settle_seconds: float | 
         paths = _paths(settings, run_id)
         if paths is None:
             return dict(SKIPPED)
+        disk_full_point("land", paths.run_dir)
         with connect(paths.database) as con, _transaction(con):
             report = land_raw_dir(
                 settings.raw_dir, con, settle_seconds=SETTLE_SECONDS if settle_seconds is None else settle_seconds
@@ -122,8 +250,8 @@ def build(run_id: str, settings: Settings | None = None) -> StageResult:
         paths = _paths(settings, run_id)
         if paths is None:
             return dict(SKIPPED)
-        if os.environ.get(FAULT_ENV) == "build":
-            _arm_dbt_fault()
+        if os.environ.get(FAULT_ENV) in ("build", DISK_FULL_FAULT + "build"):
+            _arm_dbt_fault(paths.run_dir)
         return dbt_build(paths.database, settings.state_dir / "dbt").as_dict()
 
 
@@ -137,8 +265,8 @@ def validate(run_id: str, settings: Settings | None = None, results: StageResult
         paths = _paths(settings, run_id)
         if paths is None:
             return dict(SKIPPED)
-        if os.environ.get(FAULT_ENV) == "validate":
-            _arm_gx_fault()
+        if os.environ.get(FAULT_ENV) in ("validate", DISK_FULL_FAULT + "validate"):
+            _arm_gx_fault(paths.run_dir)
         quality = validate_warehouse(paths.database, settings.reports_dir)
         summary = quality.as_dict()
         if quality.blocking_failures:
@@ -148,6 +276,9 @@ def validate(run_id: str, settings: Settings | None = None, results: StageResult
                       for c in quality.blocking_failures]
             record_finished(settings, paths, "failed", reason="blocking checks failed", checks=failed,
                             report=str(report))
+            _amend_summaries(settings, run_id, status="failed", reason="blocking data-quality checks failed",
+                             checks=failed, published_report=_published_report(settings))
+            _link_published_report(report)
             raise QualityGateError(
                 f"{len(quality.blocking_failures)} blocking data-quality checks failed "
                 f"({'; '.join(failed[:5])}{' …' if len(failed) > 5 else ''}); "
@@ -175,14 +306,63 @@ def publish(run_id: str, settings: Settings | None = None, results: StageResult 
             if base_changed(settings, paths):
                 stages["reconcile"] = _reconcile(settings, paths, stages)
             marts = mart_row_counts(paths.database)
+            disk_full_point("publish", paths.run_dir)
             update_run(paths, publishing=identity(paths.database))
             published = publish_run(settings, paths)
             result = {"warehouse": str(published), "mart_rows": marts}
         stages["publish"] = result
-        report = write_run_report(settings, paths, stages, status="published")
-        result = {**result, "report": str(report)}
+        try:
+            report = write_run_report(settings, paths, stages, status="published")
+            _keep_published_report(report)
+            result = {**result, "report": str(report)}
+        except OSError as exc:
+            # The warehouse is published: a report that cannot be written must not say otherwise.
+            result = {**result, "report_error": _reason(exc, settings)}
         finish_published(settings, paths, result=result)
     return result
+
+
+def preflight_stage(settings: Settings | None = None) -> StageResult:
+    """steppe.preflight's checks, as the DAG's first step (raises EnvironmentFault)."""
+    from steppe.preflight import preflight
+
+    preflight(settings or load_settings())
+    return {}
+
+
+def record_fault(run_id: str, exc: BaseException, settings: Settings | None = None) -> Failure | None:
+    """For a stage run as its own task: the Failure when `exc` ends the run at once, else None.
+
+    Machine faults (steppe.preflight.classify) and blocking checks end it: a retry cannot help.
+    Other errors are left to the orchestrator's retries (then record_task_failure).
+    """
+    settings = settings or load_settings()
+    if isinstance(exc, QualityGateError):  # validate recorded it, with the report
+        remove_run(RunPaths.of(settings, run_id))
+        return Failure(run_id, str(exc), _write_log(settings, run_id, exc), settings.reports_dir / "index.html")
+    if classify(exc, settings) is None:
+        return None
+    return record_failure(settings, run_id, exc)
+
+
+def record_task_failure(run_id: str | None, exc: BaseException, settings: Settings | None = None) -> None:
+    """A task failed for good: record the run's failure unless it was recorded (or published) already."""
+    settings = settings or load_settings()
+    run_id = run_id or new_run_id()
+    entry = ledger_entry(settings, run_id) or {}
+    if entry.get("status") == "published":
+        return
+    if entry.get("status") == "failed":
+        remove_run(RunPaths.of(settings, run_id))
+        return
+    record_failure(settings, run_id, exc)
+
+
+def _keep_published_report(index: Path) -> None:
+    """published.html: the published run's report, still there when a later run fails."""
+    partial = index.with_name(f".{PUBLISHED_REPORT}.tmp")
+    shutil.copyfile(index, partial)
+    os.replace(partial, index.with_name(PUBLISHED_REPORT))
 
 
 def _reconcile(settings: Settings, paths: RunPaths, stages: StageResult) -> StageResult:
@@ -228,7 +408,7 @@ def _count(cursor: duckdb.DuckDBPyConnection) -> int:
 # --- fault injection (test hook, see steppe.runs) -----------------------------------------------
 
 
-def _arm_dbt_fault() -> None:
+def _arm_dbt_fault(run_dir: Path) -> None:
     """Die as soon as dbt has built the first mart table (the build is then half done)."""
     import dbt.cli.main as dbt_main
 
@@ -236,7 +416,7 @@ def _arm_dbt_fault() -> None:
 
     def on_event(event: Any) -> None:
         if event.info.name == "LogModelResult" and event.data.node_info.node_relation.schema == "marts":
-            fault_point("build")
+            fault_point("build", run_dir)
 
     class FaultyRunner(original):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -246,7 +426,7 @@ def _arm_dbt_fault() -> None:
     dbt_main.dbtRunner = FaultyRunner  # type: ignore[misc]
 
 
-def _arm_gx_fault() -> None:
+def _arm_gx_fault(run_dir: Path) -> None:
     """Die once GX has run a few checkpoints (the validation is then half done)."""
     from great_expectations.checkpoint.checkpoint import Checkpoint
 
@@ -258,7 +438,7 @@ def _arm_gx_fault() -> None:
         result = original(self, *args, **kwargs)
         calls += 1
         if calls >= 3:
-            fault_point("validate")
+            fault_point("validate", run_dir)
         return result
 
     Checkpoint.run = run  # type: ignore[method-assign]
@@ -278,9 +458,28 @@ def run_pipeline(
     """Every stage in this process, timed; what `airflow dags test` runs as separate tasks.
 
     The writer lock is held from prepare to publish, so overlapping single-process runs of one
-    warehouse run one after the other, each starting from what the one before published.
+    warehouse run one after the other, each starting from what the one before published. A
+    failure is recorded (record_failure) and raised again; failure_of(exc) tells how it was recorded.
     """
     settings = settings or load_settings()
+    run_id = run_id or new_run_id()
+    results: StageResult = {"run_id": run_id}
+    try:
+        return _run_stages(settings, run_id, results, settle_seconds)
+    except QualityGateError as exc:
+        # Recorded by validate, with the report; only the working copy is left to remove.
+        remove_run(RunPaths.of(settings, run_id))
+        log = _write_log(settings, run_id, exc)
+        with contextlib.suppress(AttributeError):
+            exc.steppe_failure = Failure(run_id, str(exc), log, settings.reports_dir / "index.html")  # type: ignore[attr-defined]
+        raise
+    except BaseException as exc:
+        if not is_published(settings, run_id):  # a re-run of a published run id never unpublishes it
+            record_failure(settings, run_id, exc, results)
+        raise
+
+
+def _run_stages(settings: Settings, run_id: str, results: StageResult, settle_seconds: float | None) -> StageResult:
     timings: dict[str, float] = {}
     waited = time.perf_counter()
     with writer_lock(settings):
@@ -289,27 +488,18 @@ def run_pipeline(
         run = prepare(settings, run_id, mode="process")
         timings["prepare"] = time.perf_counter() - started
         if run.get("already_published"):
-            entry = ledger_entry(settings, run["run_id"]) or {}
-            return {"run_id": run["run_id"], "already_published": True, "publish": entry.get("result", {})}
-        results: StageResult = {"run_id": run["run_id"]}
-        try:
-            for name, stage in STAGES:
-                t0 = time.perf_counter()
-                kwargs: dict[str, Any] = {"settle_seconds": settle_seconds} if name == "land" else {}
-                results[name] = stage(run["run_id"], settings, **kwargs)
-                timings[name] = time.perf_counter() - t0
+            entry = ledger_entry(settings, run_id) or {}
+            return {"run_id": run_id, "already_published": True, "publish": entry.get("result", {})}
+        for name, stage in STAGES:
             t0 = time.perf_counter()
-            results["validate"] = validate(run["run_id"], settings, results)
-            timings["validate"] = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            results["publish"] = publish(run["run_id"], settings, results)
-            timings["publish"] = time.perf_counter() - t0
-        except QualityGateError:
-            raise  # recorded by validate, with the report
-        except BaseException as exc:
-            paths = RunPaths.of(settings, run["run_id"])
-            if paths.run_dir.exists():
-                record_finished(settings, paths, "failed", reason=f"{type(exc).__name__}: {exc}")
-            raise
+            kwargs: dict[str, Any] = {"settle_seconds": settle_seconds} if name == "land" else {}
+            results[name] = stage(run_id, settings, **kwargs)
+            timings[name] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        results["validate"] = validate(run_id, settings, results)
+        timings["validate"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        results["publish"] = publish(run_id, settings, results)
+        timings["publish"] = time.perf_counter() - t0
     results["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
     return results

@@ -24,16 +24,28 @@ cannot continue: it finished (published or failed), or it ran as a single proces
 holds the writer lock until it ends, and prepare holds that lock), or it is a staged (Airflow)
 run that has shown no activity for STEPPE_STALE_RUN_SECONDS (default six hours).
 
+The writer lock is waited for at most STEPPE_LOCK_WAIT_SECONDS (default 900 s); then the run
+fails with LockHeldError naming the holder (its pid and host, written in the lock file).
+
+A run that fails removes its working folder (pipeline.record_failure); one whose copy fails
+half-way removes the partial file at once.
+
 Fault injection (test hook). With STEPPE_FAULT_INJECT=<point> the process kills itself with
 SIGKILL when it reaches that point; the crash tests use it (tests/reliability/). Points:
 `prepare` (copy written, not yet in place), `land` (rows inserted, not committed), `build` (dbt has built a
 mart, more to go), `validate` (GX has run a checkpoint, more to go), `publish-before-replace`
-and `publish-after-replace` (around the atomic rename).
+and `publish-after-replace` (around the atomic rename). With STEPPE_FAULT_INJECT=disk-full@<point>
+the process instead fills the working folder's file system at that point and carries on, so
+the real disk-full errors follow (tests/reliability/test_faults.py, on a small tmpfs). Its points:
+`prepare-copy` (before the published warehouse is copied), `land` (before landing), `build`,
+`validate` (as above) and `publish` (before the working copy replaces the published file).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -51,6 +63,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from steppe.config import Settings
+from steppe.preflight import EnvironmentFault
 
 FAULT_ENV = "STEPPE_FAULT_INJECT"
 FAULT_POINTS = (
@@ -61,7 +74,10 @@ FAULT_POINTS = (
     "publish-before-replace",
     "publish-after-replace",
 )
+DISK_FULL_FAULT = "disk-full@"
 STALE_ENV = "STEPPE_STALE_RUN_SECONDS"
+LOCK_WAIT_ENV = "STEPPE_LOCK_WAIT_SECONDS"
+DEFAULT_LOCK_WAIT_SECONDS = 900.0
 DEFAULT_STALE_SECONDS = 6 * 3600.0
 LEDGER_KEEP = 500
 RUN_FILE = "run.json"
@@ -71,10 +87,38 @@ class RunGoneError(RuntimeError):
     """A stage was asked to work on a run whose working copy no longer exists."""
 
 
-def fault_point(name: str) -> None:
-    """Test hook: die here, as `kill -9` would, when STEPPE_FAULT_INJECT names this point."""
+def fault_point(name: str, folder: Path | None = None) -> None:
+    """Test hook: die here, as `kill -9` would, when STEPPE_FAULT_INJECT names this point; or,
+    with disk-full@<point>, fill the file system of `folder` and carry on."""
     if os.environ.get(FAULT_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
+    if folder is not None:
+        disk_full_point(name, folder)
+
+
+def disk_full_point(name: str, folder: Path) -> None:
+    """Test hook: fill the file system of `folder` when STEPPE_FAULT_INJECT is disk-full@<name>."""
+    if os.environ.get(FAULT_ENV) == DISK_FULL_FAULT + name:
+        fill_file_system(folder / ".disk-filler")
+
+
+def fill_file_system(filler: Path) -> None:
+    """Write zeros to `filler` until the file system has no room left (test hook only)."""
+    chunk = bytes(1024 * 1024)
+    with open(filler, "ab", buffering=0) as out:
+        try:
+            while True:
+                out.write(chunk)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+        # Fill the last partial chunk too, so even a one-page write fails.
+        try:
+            while True:
+                out.write(chunk[:4096])
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,24 +149,74 @@ _THREAD_LOCKS: dict[str, threading.RLock] = {}
 _HELD: dict[str, tuple[IO[str], int]] = {}
 
 
+class LockHeldError(EnvironmentFault):
+    """Another writer held the warehouse's writer lock for longer than this run would wait."""
+
+
+def lock_wait_seconds() -> float:
+    try:
+        return float(os.environ.get(LOCK_WAIT_ENV, DEFAULT_LOCK_WAIT_SECONDS))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT_SECONDS
+
+
+def lock_holder(settings: Settings) -> str:
+    """Who holds the lock, as its holder wrote it ("pid N on host"), or "another process"."""
+    try:
+        text = settings.lock_file.read_text(errors="replace").strip()
+    except OSError:
+        return "another process"
+    return text[:200] or "another process"
+
+
+def _lock_held(settings: Settings, waited: float) -> LockHeldError:
+    holder = lock_holder(settings)
+    return LockHeldError(
+        f"writer lock held by {holder} for more than {waited:.0f} s", settings.lock_file,
+        f"another run is writing this warehouse: wait for it to finish, or stop it ({holder}) if it hangs, "
+        f"then run again ({LOCK_WAIT_ENV} sets how long a run waits)",
+    )
+
+
+def _flock_until(handle: IO[str], deadline: float) -> bool:
+    """flock(LOCK_EX) on handle, polling until the monotonic deadline; False when it timed out."""
+    pause = 0.05
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 1.0)
+
+
 @contextmanager
-def writer_lock(settings: Settings) -> Iterator[None]:
+def writer_lock(settings: Settings, *, timeout: float | None = None) -> Iterator[None]:
     """Serialises writers of one warehouse across processes (and threads).
 
     Re-entrant within a thread: a single-process run holds it for the whole run while each
     stage takes it again. flock is released by the kernel when a process dies, so a killed
-    run never leaves it held.
+    run never leaves it held. Waits at most `timeout` seconds (default: STEPPE_LOCK_WAIT_SECONDS),
+    then raises LockHeldError.
     """
+    wait = lock_wait_seconds() if timeout is None else max(timeout, 0.0)
+    deadline = time.monotonic() + wait
     key = str(settings.lock_file)
     with _GUARD:
         local = _THREAD_LOCKS.setdefault(key, threading.RLock())
-    with local:
+    if not local.acquire(timeout=wait):
+        raise _lock_held(settings, wait)
+    try:
         held = _HELD.get(key)
         if held is None:
             settings.state_dir.mkdir(parents=True, exist_ok=True)
             opened: IO[str] = open(settings.lock_file, "a+")  # noqa: SIM115  (kept open while held)
             try:
-                fcntl.flock(opened, fcntl.LOCK_EX)
+                if not _flock_until(opened, deadline):
+                    raise _lock_held(settings, wait)
             except BaseException:
                 opened.close()
                 raise
@@ -143,6 +237,8 @@ def writer_lock(settings: Settings) -> Iterator[None]:
                 handle.close()
             else:
                 _HELD[key] = (handle, depth - 1)
+    finally:
+        local.release()
 
 
 # --- runs ---------------------------------------------------------------------------------------
@@ -232,10 +328,24 @@ def prepare_run(settings: Settings, run_id: str | None = None, *, mode: str = "s
         )
         if settings.warehouse.exists():
             partial = paths.database.with_name(paths.database.name + ".copying")
-            shutil.copyfile(settings.warehouse, partial)  # in the kernel (sendfile)
-            fault_point("prepare")
-            os.replace(partial, paths.database)
+            try:
+                fault_point("prepare-copy", paths.run_dir)
+                shutil.copyfile(settings.warehouse, partial)  # in the kernel (sendfile)
+                fault_point("prepare")
+                os.replace(partial, paths.database)
+            except Exception:
+                # A half-copied file is useless and may fill the disk: never leave it behind.
+                shutil.rmtree(paths.run_dir, ignore_errors=True)
+                raise
     return paths
+
+
+def remove_run(paths: RunPaths) -> None:
+    """Remove a run's working folder (its copy of the warehouse first: it frees the most space)."""
+    for partial in (paths.database, paths.database.with_name(paths.database.name + ".copying")):
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+    shutil.rmtree(paths.run_dir, ignore_errors=True)
 
 
 def stale_after_seconds() -> float:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -46,6 +47,19 @@ def test_dagbag_imports_without_errors() -> None:
         assert upstream in dag.get_task(downstream).upstream_task_ids
 
 
+def test_every_task_has_an_owner_and_a_settable_execution_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    from airflow.dag_processing.dagbag import DagBag
+
+    dag = DagBag(dag_folder=str(DAGS)).dags["steppe_pipeline"]
+    assert {task.owner for task in dag.tasks} == {"steppe"}
+    assert {task.execution_timeout for task in dag.tasks} == {timedelta(seconds=1800)}
+    assert all(task.on_failure_callback for task in dag.tasks)  # a failure is recorded in the report
+
+    monkeypatch.setenv("STEPPE_TASK_TIMEOUT_SECONDS", "120")
+    dag = DagBag(dag_folder=str(DAGS)).dags["steppe_pipeline"]
+    assert {task.execution_timeout for task in dag.tasks} == {timedelta(seconds=120)}
+
+
 def test_dag_module_has_no_heavy_imports_at_top() -> None:
     """Parsing the DAG must not import dbt, GX, spaCy or DuckDB: the scheduler parses it often."""
     code = (
@@ -83,3 +97,32 @@ def test_airflow_dags_test_publishes_a_warehouse(tmp_path: Path) -> None:
     assert summary["status"] == "published"
     # The defaults were left alone.
     assert not (PROJECT_ROOT / "data" / "reports" / "runs" / f"{summary['run_id']}.json").exists()
+
+
+@pytest.mark.slow
+def test_a_fault_fails_the_dag_run_at_once_and_is_recorded(tmp_path: Path) -> None:
+    """The raw folder is missing: prepare's preflight fails without retries; the report says why."""
+    home = tmp_path / "airflow"
+    home.mkdir()
+    reports = tmp_path / "reports"
+    env = airflow_env(
+        home,
+        STEPPE_RAW_DIR=str(tmp_path / "no-such-raw"),
+        STEPPE_WAREHOUSE=str(tmp_path / "w" / "warehouse.duckdb"),
+        STEPPE_REPORTS_DIR=str(reports),
+    )
+    subprocess.run([AIRFLOW, "db", "migrate"], env=env, check=True, capture_output=True)
+    done = subprocess.run([AIRFLOW, "dags", "test", "steppe_pipeline"], env=env, capture_output=True, text=True)
+    log = done.stdout + done.stderr
+    assert "raw folder missing" in log and "up_for_retry" not in log.lower(), log[-4000:]
+    summary = json.loads((reports / "last_run.json").read_text())
+    assert summary["status"] == "failed" and summary["reason"].startswith("raw folder missing")
+    assert len(list((reports / "runs").glob("*.json"))) == 1  # recorded once
+    assert not (tmp_path / "w" / "warehouse.duckdb").exists()
+
+    # What `make run` prints after it: one line, and `steppe summary` fails.
+    shown = subprocess.run([str(Path(sys.executable).with_name("steppe")), "summary"], env=env,
+                           capture_output=True, text=True)
+    assert shown.returncode == 1
+    assert len((shown.stdout + shown.stderr).strip().splitlines()) == 1
+    assert str(tmp_path / "no-such-raw") in shown.stdout + shown.stderr

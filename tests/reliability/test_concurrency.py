@@ -25,6 +25,7 @@ from steppe.config import PROJECT_ROOT, Settings
 from steppe.pipeline import build, extract, land, parse, prepare, publish, validate
 from steppe.runs import (
     STALE_ENV,
+    LockHeldError,
     RunGoneError,
     RunPaths,
     prepare_run,
@@ -72,6 +73,24 @@ def test_writer_lock_is_reentrant_in_a_process_and_exclusive_across_processes(tm
         assert waited > 0.8, "the lock was taken while another process held it"
     finally:
         holder.wait(10)
+
+
+def test_writer_lock_waits_at_most_its_timeout_then_names_the_holder(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path), "30"], cwd=PROJECT_ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        with pytest.raises(LockHeldError, match=f"held by pid {holder.pid} on .* for more than 1 s"), \
+                writer_lock(settings, timeout=0.6):
+            pass
+        assert 0.5 < time.monotonic() - started < 10
+    finally:
+        holder.kill()
+        holder.wait()
+    with writer_lock(settings, timeout=0):  # the kernel released it with its holder
+        pass
 
 
 def test_threads_of_one_process_exclude_each_other(tmp_path: Path) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,10 +37,12 @@ class DbtReport:
     warnings: int = 0
     failures: list[str] = field(default_factory=list)
     full_refresh: bool = False
+    log: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
             "full_refresh": self.full_refresh,
+            "log": self.log,
             "models": self.models,
             "tests_passed": self.tests_passed,
             "tests_failed": self.tests_failed,
@@ -87,7 +91,11 @@ def dbt_build(database: Path, artifacts_dir: Path, *, full_refresh: bool | None 
         "--profiles-dir", str(DBT_PROJECT_DIR),
         # Artifacts beside the warehouse's state, so runs on different warehouses never mix.
         "--target-path", str(artifacts_dir / "target"),
+        # dbt's log goes to its file only: a build prints ~190 lines the operator does not need;
+        # the run's summary names the file (dbt_log_path) and failures are raised below.
         "--log-path", str(artifacts_dir / "logs"),
+        "--log-level", "none",
+        "--log-level-file", "info",
         "--no-use-colors",
         # Unit tests check the SQL, not the data: they run in `make test` (tests/integration/
         # test_dbt_unit_tests.py), as dbt advises, and would cost every hourly run half a second.
@@ -96,11 +104,11 @@ def dbt_build(database: Path, artifacts_dir: Path, *, full_refresh: bool | None 
     if full_refresh:
         args.append("--full-refresh")
     try:
-        with contextlib.chdir(database.parent):
+        with contextlib.chdir(database.parent), _quiet_logging_errors():
             result = dbtRunner().invoke(args)
     finally:
         _release_database()
-    report = DbtReport(full_refresh=full_refresh)
+    report = DbtReport(full_refresh=full_refresh, log=str(dbt_log_path(artifacts_dir)))
     for node in getattr(result.result, "results", None) or []:
         kind = node.node.resource_type
         status = str(node.status)
@@ -117,9 +125,33 @@ def dbt_build(database: Path, artifacts_dir: Path, *, full_refresh: bool | None 
             report.failures.append(f"{node.node.unique_id}: {status}: {node.message}")
     if not result.success:
         detail = "; ".join(report.failures) or str(result.exception)
-        raise DbtBuildError(f"dbt build failed on {database}: {detail}")
+        cause = result.exception if isinstance(result.exception, BaseException) else None
+        raise DbtBuildError(
+            f"dbt build failed on {database}: {detail} (dbt's log: {dbt_log_path(artifacts_dir)})"
+        ) from cause
     record_build(database, digest, full_refresh=full_refresh)
     return report
+
+
+def dbt_log_path(artifacts_dir: Path) -> Path:
+    """Where dbt writes its log for builds with these artifacts (its --log-path, then dbt.log)."""
+    return artifacts_dir.absolute() / "logs" / "dbt.log"
+
+
+@contextlib.contextmanager
+def _quiet_logging_errors() -> Iterator[None]:
+    """No "--- Logging error ---" traceback per failed log line while dbt runs.
+
+    When the disk fills during a build, every line dbt logs fails to reach its file and Python's
+    logging prints a traceback to stderr for each (thousands of lines); the build's own failure
+    already says what happened.
+    """
+    previous = logging.raiseExceptions
+    logging.raiseExceptions = False
+    try:
+        yield
+    finally:
+        logging.raiseExceptions = previous
 
 
 def _release_database() -> None:
