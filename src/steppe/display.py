@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import unicodedata
 
-# Bidi controls: embeddings, overrides, isolates and marks (Unicode UAX #9); not all are in Cc.
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Bidi controls (embeddings, overrides, isolates and marks, Unicode UAX #9), the byte-order mark and
+# zero-width space: invisible, yet they change what a name seems to say. Not all are in Cc.
+_BIDI = frozenset("\u061c\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
 # Line and paragraph separators break a line without being C0/C1 controls.
 _BREAKS = frozenset("\u2028\u2029\x85")
 
