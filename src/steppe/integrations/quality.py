@@ -162,10 +162,11 @@ def read_quarantine(con: duckdb.DuckDBPyConnection) -> list[QuarantineSummary]:
     ).fetchone()
     if not exists or not exists[0]:
         return []
-    rows = con.execute(  # QUARANTINE_EXAMPLES is an int constant
+    rows = con.execute(
         "select table_name, check_name, any_value(column_name), count(*), "
-        f"list(offending_value order by row_key)[1:{QUARANTINE_EXAMPLES}] "  # noqa: S608
-        "from audit.quarantined_rows group by table_name, check_name order by table_name, check_name"
+        "list(offending_value order by row_key)[1:?] "
+        "from audit.quarantined_rows group by table_name, check_name order by table_name, check_name",
+        [QUARANTINE_EXAMPLES],
     ).fetchall()
     return [
         QuarantineSummary(table=t, check=c, column=col, rows=int(n), examples=[str(v) for v in examples])
