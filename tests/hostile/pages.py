@@ -8,7 +8,7 @@ hostile part inside:
   with spaces, capitalised words, "A-A-A-…", quotes, dots, "$1,1,1,…", one endless sentence;
 * a page of ~5 MB whose body is a single line, just under STEPPE_MAX_DUMP_BYTES;
 * script and event-handler payloads in a title, a body, an entity and file names;
-* a symbolic link to a page-shaped file outside the folder that holds a secret marker;
+* a symbolic link to a page-shaped file outside the folder that holds a marker;
 * file names with control characters (ESC sequences, a newline, a bidi override) and rich markup;
 * a file that is not .txt and a subfolder;
 * the in-place correction: a page with "$10 million" in a figure sentence (correct_in_place()
@@ -37,7 +37,7 @@ AGE_SECONDS = 120  # files are backdated: landing leaves files younger than its 
 
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 NAME_PAYLOAD = "<img src=x onerror=alert(1)><svg onload=alert(1)>"  # a file name holds no "/"
-SECRET_MARKER = "STEPPE-HOSTILE-SECRET-7f3a9c"
+OUTSIDE_MARKER = "STEPPE-HOSTILE-OUTSIDE-MARKER-7f3a9c"  # in the link target only
 CORRECTION_NAME = "correction_wheat_exports.txt"
 CORRECTION_BEFORE = "$10 million"
 CORRECTION_AFTER = "$90 million"
@@ -249,7 +249,7 @@ def _write_payloads(folder: Path, hostile: HostileSet) -> None:
 
 
 def _write_link(folder: Path, outside: Path, hostile: HostileSet) -> None:
-    target = _write(outside, "private_page.txt", page(70, "Internal Memo", f"{SECRET_MARKER} {LEAD}", CLOSE))
+    target = _write(outside, "private_page.txt", page(70, "Internal Memo", f"{OUTSIDE_MARKER} {LEAD}", CLOSE))
     link = folder / LINK_NAME
     link.symlink_to(target)
     backdate(link)
