@@ -112,10 +112,18 @@ def _files_line(land: dict[str, Any]) -> str:
             f"{land.get('deferred', 0)} deferred")
 
 
+def _ignored_row(entry: object) -> tuple[str, object, object]:
+    """("ignored", name, reason) of a landing report's entry: {"file", "reason"} as landing writes it."""
+    if isinstance(entry, dict):
+        return "ignored", entry.get("file", ""), entry.get("reason", "")
+    if isinstance(entry, list | tuple):
+        return "ignored", *entry[:2]
+    return "ignored", entry, ""
+
+
 def _listed_files(land: dict[str, Any]) -> list[str]:
     rows = [("refused", r.get("file", ""), r.get("reason", "")) for r in land.get("rejections") or []]
-    rows += [("ignored", *entry[:2]) if isinstance(entry, list | tuple) else ("ignored", entry, "")
-             for entry in land.get("ignored") or []]
+    rows += [_ignored_row(entry) for entry in land.get("ignored") or []]
     lines = [f"  {kind} [bold]{shown(name)}[/bold]: {shown(reason)}" for kind, name, reason in rows[:LISTED_FILES]]
     if len(rows) > LISTED_FILES:
         lines.append(f"  … and {len(rows) - LISTED_FILES} more: see the report")
