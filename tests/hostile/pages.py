@@ -62,8 +62,8 @@ class HostileSet:
 
     folder: Path
     landed: dict[str, str] = field(default_factory=dict)  # file name -> what it exercises
-    refused: dict[str, str] = field(default_factory=dict)  # file name -> why it is refused
-    ignored: dict[str, str] = field(default_factory=dict)  # entry name -> why it is not a dump
+    refused: dict[str, str] = field(default_factory=dict)  # file name -> words of the reason it is refused with
+    ignored: dict[str, str] = field(default_factory=dict)  # entry name -> words of the reason it is ignored
     link_target: Path | None = None
 
     @property
@@ -253,7 +253,7 @@ def _write_link(folder: Path, outside: Path, hostile: HostileSet) -> None:
     link = folder / LINK_NAME
     link.symlink_to(target)
     backdate(link)
-    hostile.refused[LINK_NAME] = "a symbolic link out of the raw folder"
+    hostile.refused[LINK_NAME] = "outside the raw folder"
     hostile.link_target = target
 
 
