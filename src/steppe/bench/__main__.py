@@ -4,6 +4,7 @@
                            [--empty-repeats 3] [--profile] [--keep-work] [--no-nlp]
     python -m steppe.bench --generate 500 --to /tmp/dumps     # only write dumps, e.g. for `make run`
     python -m steppe.bench --show bench/out/bench.json        # print the tables of an earlier run
+    python -m steppe.bench --hostile-only [--hostile-repeats 3]  # only seeds + hostile set vs seeds alone
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from rich.console import Console
 
 from steppe.bench.generator import DEFAULT_SEED, write_dumps
-from steppe.bench.runner import DEFAULT_OUT, DEFAULT_SIZES, BenchOptions, run_bench
+from steppe.bench.runner import DEFAULT_OUT, DEFAULT_SIZES, BenchOptions, run_bench, run_hostile_only
 from steppe.bench.table import print_report
 
 
@@ -43,6 +44,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="run each stage under pyinstrument (out/profile/nN/...); slows the stages")
     parser.add_argument("--keep-work", action="store_true", help="keep the generated dumps and warehouses")
     parser.add_argument("--no-nlp", action="store_true", help="skip the spaCy comparison")
+    parser.add_argument("--no-hostile", action="store_true", help="skip the hostile set's comparison")
+    parser.add_argument("--hostile-only", action="store_true",
+                        help="only the hostile comparison (seeds + hostile set vs seeds alone); "
+                             "writes bench_hostile.json")
+    parser.add_argument("--hostile-repeats", type=int, default=1,
+                        help="runs of each side of the hostile comparison (the median run is reported)")
     parser.add_argument("--generate", type=int, metavar="N", help="only write N dumps (to --to) and stop")
     parser.add_argument("--to", type=Path, help="folder for --generate")
     parser.add_argument("--show", type=Path, metavar="JSON", help="print the tables of an earlier bench.json")
@@ -60,7 +67,13 @@ def main(argv: list[str] | None = None) -> None:
     options = BenchOptions(
         sizes=args.sizes, out=args.out.resolve(), seed=args.seed, nlp_articles=args.nlp_articles,
         empty_repeats=args.empty_repeats, profile=args.profile, keep_work=args.keep_work, nlp=not args.no_nlp,
+        hostile=not args.no_hostile, hostile_repeats=max(1, args.hostile_repeats),
     )
+    if args.hostile_only:
+        report = run_hostile_only(options, console)
+        print_report(report, console)
+        console.print(f"JSON: {options.out / 'bench_hostile.json'}")
+        return
     report = run_bench(options, console)
     print_report(report, console)
     console.print(f"JSON: {options.out / 'bench.json'}")

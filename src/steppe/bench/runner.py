@@ -33,6 +33,8 @@ from steppe.bench.generator import (
     GenerationReport,
     write_dumps,
 )
+from steppe.bench.hostile import TARGET_MEMORY_RATIO, TARGET_TIME_RATIO, run_hostile
+from steppe.bench.hostile import checks as hostile_checks
 from steppe.config import PROJECT_ROOT
 
 DEFAULT_SIZES = (100, 1000, 10000)
@@ -55,6 +57,8 @@ class BenchOptions:
     profile: bool = False
     keep_work: bool = False
     nlp: bool = True
+    hostile: bool = True  # the hostile set's cost against the seeds alone (steppe.bench.hostile)
+    hostile_repeats: int = 1
 
 
 # --------------------------------------------------------------------------------------------------
@@ -299,35 +303,62 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def run_bench(options: BenchOptions, console: Any) -> dict[str, Any]:
-    sizes = sorted(set(options.sizes))
-    out = options.out
+def _meta(options: BenchOptions, sizes: list[int]) -> dict[str, Any]:
+    return {
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git": _git_revision(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "seed": options.seed,
+        "sizes": sizes,
+        "profile": options.profile,
+        "versions": _versions(),
+        "note": "in-process stages (dbt and GX included), one fresh warmed-up process per size; "
+                "timings on a shared 2-core machine are noisy",
+    }
+
+
+def _fresh_work(out: Path) -> Path:
     work = out / "work"
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
+    return work
+
+
+def run_hostile_only(options: BenchOptions, console: Any) -> dict[str, Any]:
+    """Only the hostile comparison (`--hostile-only`): written to bench_hostile.json, bench.json left alone."""
+    started = time.perf_counter()
+    work = _fresh_work(options.out / "hostile_only")
+    report: dict[str, Any] = {
+        "meta": _meta(options, []),
+        "targets": {"hostile_time_ratio": TARGET_TIME_RATIO, "hostile_memory_ratio": TARGET_MEMORY_RATIO},
+        "hostile": run_hostile(work, console, repeats=options.hostile_repeats, keep_work=options.keep_work),
+    }
+    report["checks"] = hostile_checks(report["hostile"])
+    report["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    report["meta"]["load_average_at_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+    (options.out / "bench_hostile.json").write_text(json.dumps(report, indent=2, default=str))
+    return report
+
+
+def run_bench(options: BenchOptions, console: Any) -> dict[str, Any]:
+    sizes = sorted(set(options.sizes))
+    out = options.out
+    work = _fresh_work(out)
     largest = sizes[-1]
     started = time.perf_counter()
     report: dict[str, Any] = {
-        "meta": {
-            "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "git": _git_revision(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-            "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-            "seed": options.seed,
-            "sizes": sizes,
-            "profile": options.profile,
-            "versions": _versions(),
-            "note": "in-process stages (dbt and GX included), one fresh warmed-up process per size; "
-                    "timings on a shared 2-core machine are noisy",
-        },
+        "meta": _meta(options, sizes),
         "targets": {
             "full_build_10000_s": TARGET_FULL_BUILD_S,
             "peak_rss_mb": TARGET_PEAK_MB,
             "incremental_ratio": TARGET_INCREMENTAL_RATIO,
             "extraction_vs_spacy": TARGET_NLP_RATIO,
+            "hostile_time_ratio": TARGET_TIME_RATIO,
+            "hostile_memory_ratio": TARGET_MEMORY_RATIO,
         },
     }
 
@@ -395,6 +426,8 @@ def run_bench(options: BenchOptions, console: Any) -> dict[str, Any]:
                 shutil.rmtree(root / child, ignore_errors=True)
 
     report["incremental"] = _incremental(report["sizes"], largest)
+    if options.hostile:
+        report["hostile"] = run_hostile(work, console, repeats=options.hostile_repeats, keep_work=options.keep_work)
 
     if options.nlp:
         ids = sorted(pool.first_seen)[: options.nlp_articles]
@@ -457,6 +490,7 @@ def _checks(report: dict[str, Any], largest: int) -> dict[str, Any]:
     if nlp:
         checks["extraction_vs_spacy"] = {"value": nlp["ratio_extractors_vs_spacy"], "target": TARGET_NLP_RATIO,
                                          "ok": (nlp["ratio_extractors_vs_spacy"] or 0) >= TARGET_NLP_RATIO}
+    checks.update(hostile_checks(report.get("hostile") or {}))
     if largest < 10000:
         checks["note"] = f"largest size run was {largest:,}: the targets are stated for 10,000 dumps"
     return checks

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from steppe.bench.worker import STAGE_NAMES
@@ -37,7 +38,18 @@ def _peak_stage(run: dict[str, Any]) -> str:
 
 
 def print_report(report: dict[str, Any], console: Console) -> None:
-    sizes = report.get("sizes", {})
+    if report.get("sizes"):
+        _print_sizes(report, console)
+    if report.get("incremental"):
+        _print_incremental(report["incremental"], console)
+    if report.get("hostile"):
+        print_hostile(report["hostile"], console)
+    _print_nlp(report, console)
+    _print_checks(report, console)
+
+
+def _print_sizes(report: dict[str, Any], console: Console) -> None:
+    sizes = report["sizes"]
     names = list(sizes)
 
     full = Table(title="Full build of N dumps into an empty warehouse (seconds per stage, warm process)")
@@ -74,7 +86,8 @@ def print_report(report: dict[str, Any], console: Console) -> None:
         full.add_row(label, *[cell(sizes[n]["full"], sizes[n]) for n in names])
     console.print(full)
 
-    inc = report.get("incremental") or {}
+
+def _print_incremental(inc: dict[str, Any], console: Console) -> None:
     table = Table(title="One new dump (whole pipeline run, warm process, dbt parse cache warm)")
     table.add_column("into")
     table.add_column("total (s)", justify="right")
@@ -94,6 +107,48 @@ def print_report(report: dict[str, Any], console: Console) -> None:
                       *[_s(entry["stages_s"].get(s)) for s in STAGE_NAMES], _s(ratio))
     console.print(table)
 
+
+def print_hostile(hostile: dict[str, Any], console: Console) -> None:
+    """Seeds + hostile set against the seeds alone: seconds and peak memory per stage, the two ratios."""
+    if "skipped" in hostile:
+        console.print(f"hostile comparison skipped: {hostile['skipped']}")
+        return
+    seeds, both = hostile["seeds"], hostile["seeds_hostile"]
+    table = Table(title="Seeds + hostile set vs seeds alone (full run, warm process; seconds, peak MB)")
+    for column in ("stage", "seeds (s)", "+ hostile (s)", "extra (s)", "share of extra",
+                   "seeds peak (MB)", "+ hostile peak (MB)"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage in STAGE_NAMES:
+        row = hostile["stages"].get(stage)
+        if row is None:
+            continue
+        share = row["share_of_extra"]
+        table.add_row(STAGE_LABELS[stage], _s(row["seeds_s"]), _s(row["seeds_hostile_s"]), _s(row["extra_s"]),
+                      "—" if share is None else f"{share * 100:.0f}%", _n(row["seeds_peak_mb"]),
+                      _n(row["seeds_hostile_peak_mb"]))
+    table.add_section()
+    targets = hostile.get("targets", {})
+    table.add_row("total", _s(seeds["seconds_total"]), _s(both["seconds_total"]),
+                  _s(both["seconds_total"] - seeds["seconds_total"]), "", _n(seeds["peak_rss_mb_max"]),
+                  _n(both["peak_rss_mb_max"]))
+    table.add_row(f"ratio (target ≤ {targets.get('time_ratio', 2.0)}× time, ≤ {targets.get('memory_ratio', 1.5)}× "
+                  "memory)", "", f"{_s(hostile['time_ratio'])}×", "", "", "", f"{_s(hostile['memory_ratio'])}×")
+    table.add_row("input (files, MB)", f"{seeds['input_files']}, {seeds['input_mb']:.2f}",
+                  f"{both['input_files']}, {both['input_mb']:.2f}", "", "", "", "")
+    if hostile.get("repeats", 1) > 1:
+        table.add_row("runs (s)", ", ".join(f"{s:.1f}" for s in seeds["runs_s"]),
+                      ", ".join(f"{s:.1f}" for s in both["runs_s"]), "", "", "", "")
+    console.print(table)
+    outcomes = both.get("outcomes") or {}
+    if outcomes:
+        console.print("hostile run: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in outcomes.items())
+                      + f"; load average {hostile.get('load_average_at_start')} → {hostile.get('load_average_at_end')}")
+    for name, run in (("seeds", seeds), ("seeds + hostile", both)):
+        if run.get("error"):
+            console.print(f"[red]{name} run failed:[/red] {escape(str(run['error']))}")
+
+
+def _print_nlp(report: dict[str, Any], console: Console) -> None:
     nlp = report.get("nlp")
     if nlp:
         t = Table(
@@ -123,6 +178,8 @@ def print_report(report: dict[str, Any], console: Console) -> None:
         console.print("entity accuracy on the gold seeds: " + ", ".join(
             f"{t} F1={m['f1']:.3f}" for t, m in accuracy.items()))
 
+
+def _print_checks(report: dict[str, Any], console: Console) -> None:
     checks = report.get("checks") or {}
     for name, check in checks.items():
         if isinstance(check, dict):
