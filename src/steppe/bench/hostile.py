@@ -132,6 +132,11 @@ def measure(label: str, raw: Path, root: Path, repeats: int, keep_work: bool) ->
     }
 
 
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages (the machine is shared: the timings depend on them)."""
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+
+
 def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a and b else None
 
@@ -166,7 +171,7 @@ def run_hostile(work: Path, console: Any, *, repeats: int = 1, keep_work: bool =
     root = work / "hostile"
     folders = write_sets(root, pages)
     out: dict[str, Any] = {
-        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "load_average_at_start": load_average(),
         "repeats": repeats,
         "targets": {"time_ratio": TARGET_TIME_RATIO, "memory_ratio": TARGET_MEMORY_RATIO},
     }
@@ -178,7 +183,7 @@ def run_hostile(work: Path, console: Any, *, repeats: int = 1, keep_work: bool =
                       f"peak {out[name]['peak_rss_mb_max']:.0f} MB"
                       + (f" [error: {out[name]['error']}]" if out[name]["error"] else ""))
     out.update(compare(out["seeds"], out["seeds_hostile"]))
-    out["load_average_at_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+    out["load_average_at_end"] = load_average()
     out["seconds"] = round(time.perf_counter() - started, 1)
     if not keep_work:
         for name in SETS:
