@@ -238,7 +238,10 @@ def _write_payloads(folder: Path, hostile: HostileSet) -> None:
     title = f"Kazakhstan Trade Talks {PAYLOAD} Resume"
     body = (f"The {PAYLOAD} Trading Company signed a contract with Kazakhstan worth $5 million, "
             f"officials said. {PAYLOAD}")
-    entity = f"Talks were chaired by Aidar {PAYLOAD} Nurlanov, head of the {PAYLOAD} Development Bank."
+    # glued to the names: the extractor keeps the words (tests/hostile/test_html_escaping.py tampers a whole
+    # payload into an entity name)
+    entity = (f"Talks were chaired by Aidar Nurlanov{PAYLOAD}, head of KazMunayGas{PAYLOAD}, and by "
+              f"the {PAYLOAD} Development Bank.")
     _write(folder, f"payload_{NAME_PAYLOAD}.txt", page(60, title, LEAD, body, entity, CLOSE))
     hostile.landed[f"payload_{NAME_PAYLOAD}.txt"] = "payloads in the title, body, an entity and the file name"
     # the page's markup saved instead of its text: refused, and listed by name
