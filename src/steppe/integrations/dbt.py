@@ -95,7 +95,7 @@ def dbt_build(database: Path, artifacts_dir: Path, *, full_refresh: bool | None 
         # the run's summary names the file (dbt_log_path) and failures are raised below.
         "--log-path", str(artifacts_dir / "logs"),
         "--log-level", "none",
-        "--log-level-file", "info",
+        "--log-level-file", "debug",  # dbt's default for its file: says whether it parsed partially
         "--no-use-colors",
         # Unit tests check the SQL, not the data: they run in `make test` (tests/integration/
         # test_dbt_unit_tests.py), as dbt advises, and would cost every hourly run half a second.
