@@ -352,3 +352,11 @@ def test_both_ends_of_a_range_share_the_partner_named_after_it() -> None:
     assert [(f.value, f.reporter_country, f.partner_country) for f in out] == [
         (1.2e6, "TJ", "AF"), (1.5e6, "TJ", "AF")
     ]
+
+
+# --- rules for real-text patterns (sentences written for these tests) -------------------------
+
+
+def test_hyphenated_scale_word() -> None:
+    out = figs("The state fund will grow by 40-million somoni (US$3.7-million) next year.")
+    assert [(f.value, f.unit) for f in out] == [(4e7, "TJS"), (3.7e6, "USD")]

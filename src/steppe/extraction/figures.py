@@ -47,8 +47,8 @@ class _Cand:
 
 
 def _num_group(name: str) -> str:
-    # number, then a spelled scale ("1.4 million") or a glued one ("$1.4bn")
-    return rf"(?P<{name}>{NUMBER})(?:\s?(?P<{name}s>{SCALE_WORD})|(?P<{name}g>{SCALE_GLUED}))?"
+    # number, then a spelled scale ("1.4 million", "68-million") or a glued one ("$1.4bn")
+    return rf"(?P<{name}>{NUMBER})(?:[\s-]?(?P<{name}s>{SCALE_WORD})|(?P<{name}g>{SCALE_GLUED}))?"
 
 
 _RANGE_SEP = r"\s?(?:-|–|—|to)\s?"
