@@ -360,3 +360,26 @@ def test_both_ends_of_a_range_share_the_partner_named_after_it() -> None:
 def test_hyphenated_scale_word() -> None:
     out = figs("The state fund will grow by 40-million somoni (US$3.7-million) next year.")
     assert [(f.value, f.unit) for f in out] == [(4e7, "TJS"), (3.7e6, "USD")]
+
+
+def test_bracketed_figures_take_the_country_before_them() -> None:
+    out = figs("Uzbekistan exported cotton mainly to Central Asian states (80,000 tons), Russia (50,000 tons), "
+               "and Iran (12,000 tons).")
+    assert [(f.value, f.reporter_country, f.partner_country) for f in out] == [
+        (8e4, "UZ", None), (5e4, "UZ", "RU"), (1.2e4, "UZ", "IR")]
+
+
+def test_country_bracketed_with_one_figure_is_not_the_next_ones() -> None:
+    out = figs("Uzbekistan resumed cotton supplies to Iran (20,000 tons), and 90,000 tons of cotton were "
+               "exported to Poland, Latvia, and Germany.")
+    assert [(f.value, f.metric, f.partner_country) for f in out] == [(2e4, "exports", "IR"), (9e4, "exports", None)]
+
+
+def test_shared_destinations_give_no_partner() -> None:
+    one("Kyrgyzstan exported 30,000 tons of beans to Turkey and Bulgaria.", partner_country=None)
+
+
+def test_opening_phrase_is_its_own_clause() -> None:
+    one("With trade between Georgia and Armenia growing fast, officials believe Armenia’s Shirak region alone "
+        "could hold $200 million in trade with Georgia.", metric="trade_turnover",
+        reporter_country="AM", partner_country="GE")

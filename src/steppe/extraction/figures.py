@@ -262,13 +262,22 @@ def _shared_name_code(code: str, sentence: str, ctx: str) -> str | None:
 # Per-sentence scans are cached on the sentence (its hash is computed once), so that each
 # candidate of a sentence costs a few bisections instead of a fresh scan of the whole sentence.
 _CLAUSE_OPEN = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bmeanwhile\b|:")
+# A sentence-opening adverbial phrase up to its comma (bounded, so a comma-less sentence costs little).
+_INTRO_PHRASE = re.compile(
+    r"(?:With|Amid|As|Despite|Although|Though|Whereas|Following|Given|Unlike|Besides|Apart\s++from)\b[^,;]{1,200}+,"
+)
 _CLAUSE_CLOSE = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b")
 
 
 @functools.lru_cache(maxsize=16)
 def _clause_cuts(s: str) -> tuple[list[int], list[int]]:
     """(ends of clause-opening cuts, starts of clause-closing cuts), both ascending."""
-    return [m.end() for m in _CLAUSE_OPEN.finditer(s)], [m.start() for m in _CLAUSE_CLOSE.finditer(s)]
+    opens = [m.end() for m in _CLAUSE_OPEN.finditer(s)]
+    intro = _INTRO_PHRASE.match(s)
+    if intro:
+        # "With trade between A and B rising, C could hold $1 billion with D": the opening phrase is its own clause
+        opens = sorted({*opens, intro.end()})
+    return opens, [m.start() for m in _CLAUSE_CLOSE.finditer(s)]
 
 
 def _clause(s: str, start: int, end: int) -> tuple[int, int]:
@@ -551,8 +560,14 @@ def _rp(
     siblings: start offsets of the sentence's other figures; a country named after a later figure
     belongs to that one ("12 Mt in total, including 3 Mt to Uzbekistan").
     """
-    strong = [m for m in ms if not m.weak and m.prep != "through"
+    # "supplies to Iran (211,000 tons)": the country right before a bracketed figure is that figure's
+    # counterpart, and no other figure's
+    own = _attached(s, c, ms)
+    strong = [m for m in ms if not m.weak and m.prep != "through" and (m is own or not _holds_figure(s, m))
               and not (siblings and siblings.between(c, m.start))]
+    if own is not None:
+        role = {"exports": "to", "imports": "from"}.get(metric, "with")
+        strong = [replace(m, prep=role) if m is own else m for m in strong]
     # "imports from X fell ..., while exports to Y grew ...": stay inside the figure's clause
     lo, hi = _clause(s, c.start, c.end)
     in_clause = [m for m in strong if lo <= m.start < hi]
@@ -610,6 +625,9 @@ def _rp(
     else:
         reporter = codes[0]
         partner = codes[1] if len(codes) > 1 else None
+    shared = own is None and partner is not None and _in_country_list(s, strong, partner)
+    if metric in ("exports", "imports") and shared:
+        partner = None  # "exported to Italy, Turkey, and Russia": several countries share one figure
     if reporter == EU:
         reporter = None
     if partner == EU:
@@ -617,6 +635,41 @@ def _rp(
     if reporter == partner:
         partner = None
     return reporter, partner, True
+
+
+_BRACKET_BEFORE = re.compile(r"\(\s*+(?:(?:about|some|over|nearly|almost|around|approximately|roughly)\s++)?$", re.I)
+_BRACKET_FIGURE_AFTER = re.compile(
+    r"(?<!\s)\s*+\(\s*+(?:(?:about|some|over|nearly|almost|around|approximately|roughly)\s++)?(?:[$€£¥₸₽]|US\$|\d)"
+)
+_LIST_SEP = re.compile(r"\s*+(?:,\s*+(?:and\s++|or\s++)?|and\s++|or\s++|&\s*+)(?:the\s++)?$")
+
+
+def _attached(s: str, c: _Cand, ms: list[_Ment]) -> _Ment | None:
+    """The country named right before the bracket that opens with figure c ("China (1.3 million tons)")."""
+    gap = s[max(0, c.start - 20) : c.start]
+    if not _BRACKET_BEFORE.search(gap):
+        return None
+    bracket = c.start - len(gap) + gap.rindex("(")
+    return next((m for m in ms if 0 <= bracket - m.end <= 1), None)
+
+
+def _holds_figure(s: str, m: _Ment) -> bool:
+    """Whether a bracketed figure follows the country mention (it belongs to that figure)."""
+    return _BRACKET_FIGURE_AFTER.match(s, m.end) is not None
+
+
+def _in_country_list(s: str, ms: list[_Ment], code: str) -> bool:
+    """Whether a mention of `code` is coordinated with another country ("to Italy, Turkey, and Russia")."""
+    for i, m in enumerate(ms):
+        if m.code != code:
+            continue
+        for other in (ms[i - 1] if i > 0 else None, ms[i + 1] if i + 1 < len(ms) else None):
+            if other is None or other.code == code:
+                continue
+            a, b = (other, m) if other.start < m.start else (m, other)
+            if b.start - a.end <= 12 and _LIST_SEP.fullmatch(s, a.end, b.start):
+                return True
+    return False
 
 
 # --- period -----------------------------------------------------------------------------------
