@@ -383,3 +383,9 @@ def test_opening_phrase_is_its_own_clause() -> None:
     one("With trade between Georgia and Armenia growing fast, officials believe Armenia’s Shirak region alone "
         "could hold $200 million in trade with Georgia.", metric="trade_turnover",
         reporter_country="AM", partner_country="GE")
+
+
+def test_passive_verb_after_the_figures_is_their_metric() -> None:
+    out = figs("The railway carried 8 million tons of cargo in 2023. Of that amount, 3 million tons of coal "
+               "and 1 million tons of ore were exported.")
+    assert [(f.value, f.metric) for f in out] == [(8e6, "other"), (3e6, "exports"), (1e6, "exports")]

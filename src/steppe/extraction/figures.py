@@ -411,8 +411,14 @@ def _metric(s: str, c: _Cand) -> tuple[str | None, bool]:
         # the nearest cue before the figure, in its clause or else anywhere before it
         return spans[k][2], True
     if first_after < len(spans):
-        return spans[first_after][2], False
+        a = spans[first_after][0]
+        # "5 million tons of grain were exported": the figure's own passive verb is explicit
+        passive = _PASSIVE_BEFORE.search(s[max(0, a - 24) : a]) is not None and a < _clause(s, c.start, c.end)[1]
+        return spans[first_after][2], passive
     return None, False
+
+
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s++(?:[a-z]++\s++)?$")
 
 
 _SENTENCE_FLAGS = {
