@@ -389,3 +389,11 @@ def test_passive_verb_after_the_figures_is_their_metric() -> None:
     out = figs("The railway carried 8 million tons of cargo in 2023. Of that amount, 3 million tons of coal "
                "and 1 million tons of ore were exported.")
     assert [(f.value, f.metric) for f in out] == [(8e6, "other"), (3e6, "exports"), (1e6, "exports")]
+
+
+def test_goods_counted_in_loads_and_boxes_are_units() -> None:
+    out = figs("Iran has delivered 12 truckloads of granite to Turkmenistan. The second shipment holds 200 boxes "
+               "of tiles.")
+    assert [(f.value, f.unit, f.metric, f.partner_country) for f in out] == [
+        (12.0, "units", "exports", "TM"), (200.0, "units", "exports", "TM")]
+    assert figs("Some 300 boxes were stacked at the warehouse.") == []

@@ -293,7 +293,7 @@ def _window(s: str, c: _Cand, before: int = 70, after: int = 50) -> str:
     return s[max(lo, c.start - before) : min(hi, c.end + after)]
 
 
-_UNITS_FLOW = re.compile(r"\b(?:produc|export|import|suppl|deliver)", re.I)
+_UNITS_FLOW = re.compile(r"\b(?:produc|export|import|suppl|deliver|ship)", re.I)
 
 
 @functools.lru_cache(maxsize=64)

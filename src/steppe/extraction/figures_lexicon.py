@@ -72,7 +72,9 @@ UNITS: list[tuple[str, str, float]] = [
     (r"barrels|bbl", "barrels", 1.0),
     (r"head(?=\s++of\s++(?:cattle|livestock|sheep|horses|goats|camels|pigs|animals|small\s++cattle))",
      "head", 1.0),
-    (r"units", "units", 1.0),
+    # goods counted in containers or loads ("16 truckloads of marble"); figures.py requires "of" and a flow verb
+    (r"units|truckloads|carloads|wagonloads|shiploads|containers|boxes|bags|sacks|cartons|pallets|crates|"
+     r"consignments|batches", "units", 1.0),
 ]
 
 # --- metric cues ------------------------------------------------------------------------------
