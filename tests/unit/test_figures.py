@@ -397,3 +397,11 @@ def test_goods_counted_in_loads_and_boxes_are_units() -> None:
     assert [(f.value, f.unit, f.metric, f.partner_country) for f in out] == [
         (12.0, "units", "exports", "TM"), (200.0, "units", "exports", "TM")]
     assert figs("Some 300 boxes were stacked at the warehouse.") == []
+
+
+def test_last_number_of_a_list_shares_its_unit() -> None:
+    out = figs("In 2023, 210,000 tons of rice were exported to Tajikistan, 150,000 tons to Russia, and 90,000 to Iran.")
+    assert [(f.value, f.unit, f.partner_country) for f in out] == [
+        (2.1e5, "t", "TJ"), (1.5e5, "t", "RU"), (9e4, "t", "IR")]
+    # a lone figure before a bare number, or a year, gives nothing
+    assert [f.value for f in figs("Exports reached 210,000 tons of rice, and 2,500 in another count.")] == [2.1e5]

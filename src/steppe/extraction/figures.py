@@ -20,6 +20,7 @@ from steppe.extraction.figures_countries import EU, find_countries
 from steppe.extraction.figures_sentences import cap_spans, split_sentences
 from steppe.extraction.model import FigureKind, TradeFigure
 from steppe.extraction.numbers import (
+    DIGIT_NUMBER,
     NUMBER,
     SCALE_GLUED,
     SCALE_WORD,
@@ -200,7 +201,36 @@ def _find_candidates(s: str, ctx: str) -> list[_Cand]:
                 out[-1] = c
             continue
         out.append(c)
-    return out
+    return _add_elliptical(s, out)
+
+
+# "495,000 tons to A, 639,000 tons to B, and 666,000 to C": the last number leaves out the unit of its list.
+_BARE_IN_LIST = re.compile(
+    rf"(?:,\s*+(?:and\s++)?|\band\s++)(?P<n>{DIGIT_NUMBER})(?=\s++(?:to|from|in|for|of)\b|\s*+[,;.]|\s*+$)"
+)
+_TRAILING_UNIT = re.compile(r"[^\W\d][^\d]{0,40}$")
+
+
+def _add_elliptical(s: str, cands: list[_Cand]) -> list[_Cand]:
+    """Bare thousands in a list of figures that share a unit written after the number ("tons")."""
+    if len(cands) < 2 or "," not in s:
+        return cands
+    extra: list[_Cand] = []
+    starts = [c.start for c in cands]
+    for m in _BARE_IN_LIST.finditer(s):
+        start = m.start("n")
+        value = parse_number(m.group("n"))
+        k = bisect.bisect_right(starts, start) - 1
+        if value is None or value < 1000 or _YEARISH.match(m.group("n")) or k < 1:
+            continue
+        prev, before = cands[k], cands[k - 1]
+        if prev.end > start or start - prev.end > 80 or prev.kind != "quantity" or before.unit != prev.unit:
+            continue  # two earlier figures with one unit make the list; a lone one does not
+        unit_word = _TRAILING_UNIT.search(prev.text)
+        if unit_word is None or _unit_of(unit_word.group(0).strip())[1] != 1.0:
+            continue  # "kg" or "GW" would need their factor; only plain units carry over
+        extra.append(_Cand(start, m.end("n"), m.group("n"), value, prev.unit, prev.kind, "unit from its list"))
+    return sorted(cands + extra, key=lambda c: c.start) if extra else cands
 
 
 def _split(m: re.Match[str], vals: list[float], unit: str, kind: FigureKind) -> list[_Cand]:
@@ -588,7 +618,9 @@ def _rp(
         best: tuple[int, str] | None = None
         for m in strong:
             if m.prep in pred and m.code != exclude:
-                d = c.start - m.end if m.end <= c.start else m.start - c.end
+                gap = (m.end, c.start) if m.end <= c.start else (c.end, m.start)
+                # a comma between them puts the country in a neighbouring list item ("A, 15 tons to B")
+                d = gap[1] - gap[0] + (60 if s.find(",", gap[0], gap[1]) >= 0 else 0)
                 if best is None or d < best[0]:
                     best = (d, m.code)
         return best[1] if best else None
