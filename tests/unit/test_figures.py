@@ -405,3 +405,32 @@ def test_last_number_of_a_list_shares_its_unit() -> None:
         (2.1e5, "t", "TJ"), (1.5e5, "t", "RU"), (9e4, "t", "IR")]
     # a lone figure before a bare number, or a year, gives nothing
     assert [f.value for f in figs("Exports reached 210,000 tons of rice, and 2,500 in another count.")] == [2.1e5]
+
+
+def test_bilateral_trade_without_names_is_the_article_pair_home_first() -> None:
+    out = extract_trade_figures(
+        "Uzbekistan Hosts Korean Business Delegation",
+        "Korea and Uzbekistan held talks in Tashkent.\n\nThe two countries aim to keep bilateral trade worth $3 billion.",
+        DAY,
+    )
+    assert [(f.metric, f.reporter_country, f.partner_country) for f in out] == [("trade_turnover", "UZ", "KR")]
+
+
+def test_freight_of_a_two_country_article_is_with_the_other_country() -> None:
+    out = extract_trade_figures(
+        "Kyrgyzstan and China Expand Rail Links",
+        "Officials met in Bishkek.\n\nLast year, freight carried by rail grew by 25%. "
+        "Kyrgyzstan and China now aim for a further twofold increase.",
+        DAY,
+    )
+    assert [(f.value, f.metric, f.reporter_country, f.partner_country) for f in out] == [
+        (25.0, "other", "KG", "CN"), (2.0, "other", "KG", "CN")]
+
+
+def test_totals_of_a_two_country_article_stay_open() -> None:
+    out = extract_trade_figures("Kazakhstan and China Sign Grain Deal", "Its grain exports reached $2 billion.", DAY)
+    assert [(f.metric, f.partner_country) for f in out] == [("exports", None)]
+
+
+def test_change_without_a_preceding_flow_needs_an_economic_word() -> None:
+    assert figs("The team hopes for a further threefold increase in fans.") == []

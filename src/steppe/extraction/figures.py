@@ -323,6 +323,8 @@ def _window(s: str, c: _Cand, before: int = 70, after: int = 50) -> str:
     return s[max(lo, c.start - before) : min(hi, c.end + after)]
 
 
+_CHANGE = re.compile(r"\b(?:increas\w*+|grow\w*+|growth|rise|rose|risen|decreas\w*+|declin\w*+|drop\w*+|fell)\b",
+                     re.I)
 _UNITS_FLOW = re.compile(r"\b(?:produc|export|import|suppl|deliver|ship)", re.I)
 
 
@@ -345,8 +347,11 @@ def _window_bounds(s: str, c: _Cand, before: int = 70, after: int = 50) -> tuple
     return max(lo, c.start - before), min(hi, c.end + after)
 
 
-def _keep(s: str, c: _Cand, in_title: bool) -> bool:
-    """Spec exclusions; percentages and ratios also need an economic word nearby."""
+def _keep(s: str, c: _Cand, in_title: bool, follows_flow: bool = False) -> bool:
+    """Spec exclusions; percentages and ratios also need an economic word nearby.
+
+    follows_flow: the previous sentence held a figure, so "a further threefold increase" continues it.
+    """
     near = (max(0, c.start - 45), min(len(s), c.end + 45))
     if _found_in(lex.ENVIRONMENT, s, *near) or _found_in(lex.SOCIAL, s, *near):
         return False
@@ -359,7 +364,9 @@ def _keep(s: str, c: _Cand, in_title: bool) -> bool:
             return False
         if c.kind == "percent" and _found_in(lex.PERCENT_NOT_FLOW, s, c.start - 40, c.end + 30):
             return False
-        if not _found_in(lex.ECON, s, *_window_bounds(s, c, 120, 60)):
+        if not _found_in(lex.ECON, s, *_window_bounds(s, c, 120, 60)) and not (
+            follows_flow and _found_in(_CHANGE, s, c.start - 30, c.end + 30)
+        ):
             return False
     if c.kind == "quantity" and c.unit == "units":
         return _found_in(_UNITS_FLOW, s, *_window_bounds(s, c))
@@ -586,6 +593,7 @@ class _Ctx:
     text: str = ""
     prev: TradeFigure | None = None
     prev_sent_idx: int = -10
+    title_pair: tuple[str, str] | None = None  # the two countries of a headline naming exactly two
 
 
 def _rp(
@@ -942,7 +950,9 @@ def _article_ctx(title: str, body: str, page_date: dt.date | None) -> _Ctx:
             cur = max(past) + 1
     elif years:
         cur = max(years)
-    return _Ctx(home, pair, cur, page_date, title + "\n" + body)
+    t_distinct = list(dict.fromkeys(t_codes))
+    title_pair = (t_distinct[0], t_distinct[1]) if len(t_distinct) == 2 else None
+    return _Ctx(home, pair, cur, page_date, title + "\n" + body, title_pair=title_pair)
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -952,10 +962,26 @@ _FLOW_CUE = re.compile(r"\b(?:export\w*+|import\w*+|suppl(?:y|ies|ied)|shipments
                        re.I)
 
 
+_ELSEWHERE = re.compile(
+    r"\b(?:countries|nations|states|markets|world\w*+|global\w*+|abroad|foreign|international\w*+|region\w*+|"
+    r"neighbo\w++|partners|Asia\w*+|Europe\w*+|Africa\w*+|America\w*+|Gulf|CIS|EAEU|Eurasian)\b"
+)
+_FREIGHT = re.compile(r"\b(?:freight|cargo|transport\w*+|shipments?|transit)\b", re.I)
+
+
+def _flow_of_pair(metric: str, s: str, ms: list[_Ment], reporter: str | None) -> bool:
+    """Whether a figure is a flow of the article's pair: a trade flow (or freight) naming no third party."""
+    # exports or imports with no destination named are usually the country's totals, so they stay open
+    if metric not in ("trade_turnover", "deal") and not (metric == "other" and _found_in(_FREIGHT, s, 0, len(s))):
+        return False
+    return all(m.code == reporter for m in ms if not m.weak) and not _found_in(_ELSEWHERE, s, 0, len(s))
+
+
 def _sentence_figures(
     s: str, in_title: bool, ctx: _Ctx, sent_idx: int, prev_text: str
 ) -> list[TradeFigure]:
-    cands = [c for c in _find_candidates(s, ctx.text) if _keep(s, c, in_title)]
+    follows = ctx.prev is not None and sent_idx - ctx.prev_sent_idx <= 1 and not in_title
+    cands = [c for c in _find_candidates(s, ctx.text) if _keep(s, c, in_title, follows)]
     if not cands:
         return []
     prev_ms = _mentions(prev_text) if prev_text else []
@@ -980,6 +1006,9 @@ def _sentence_figures(
             if ctx.prev.metric == metric or metric in CORE_METRICS:
                 reporter = reporter or ctx.prev.reporter_country
                 partner = partner if partner is not None else ctx.prev.partner_country
+        elif not found and metric in ("trade_turnover", "deal") and ctx.pair[1] and _sentence_has(s, "bilateral"):
+            # "the two countries' bilateral trade": the article's pair, its home country first
+            reporter, partner = ctx.pair
         elif not found and metric in CORE_METRICS and prev_ms:
             # no country in this sentence: the flow was set up in the previous sentence
             at_end = _Cand(len(prev_text), len(prev_text), "", 0.0, c.unit, c.kind)
@@ -999,6 +1028,10 @@ def _sentence_figures(
             partner = par0 if par0 != reporter else rep0
         if reporter is None:
             reporter = ctx.home if ctx.home != partner else None
+        if partner is None and ctx.title_pair and reporter in ctx.title_pair and _flow_of_pair(metric, s, ms, reporter):
+            # an article about two countries ("Kazakhstan Welcomes Turkish Investors"): a flow of one with no
+            # counterpart named nearby is with the other
+            partner = ctx.title_pair[1] if reporter == ctx.title_pair[0] else ctx.title_pair[0]
         period, pnote = _period(s, c, ctx)
         if period is None and pnote is None and inherit and ctx.prev is not None:
             period = ctx.prev.period
@@ -1038,8 +1071,8 @@ def extract_trade_figures(title: str, body: str, page_date: dt.date | None) -> l
     sent_idx = 0
     # every line is a paragraph (spec 2: consecutive text lines count separately); sentences never
     # cross a line break
+    prev_text = ""  # the previous sentence, across paragraphs: an article sets up a flow, then details it
     for para in (ln for ln in body.split("\n") if ln.strip()):
-        prev_text = ""
         for s0, s1 in split_sentences(para):
             s = para[s0:s1]
             body_figs.extend(_sentence_figures(s, False, ctx, sent_idx, prev_text))
