@@ -434,3 +434,16 @@ def test_totals_of_a_two_country_article_stay_open() -> None:
 
 def test_change_without_a_preceding_flow_needs_an_economic_word() -> None:
     assert figs("The team hopes for a further threefold increase in fans.") == []
+
+
+def test_own_destination_that_is_no_country_gives_no_partner() -> None:
+    out = figs("Kazakhstan exported 300,000 tons of flour to Afghanistan and 200,000 tons to Central Asian markets.")
+    assert [(f.value, f.partner_country) for f in out] == [(3e5, "AF"), (2e5, None)]
+    out = figs("Kazakhstan’s grain exports to China surged 3.5-fold to 2 million tons.")
+    assert [(f.value, f.partner_country) for f in out] == [(3.5, "CN"), (2e6, "CN")]
+
+
+def test_a_later_figure_of_the_same_flow_keeps_its_countries() -> None:
+    out = figs("Iran has shipped 20 truckloads of cement to Turkmenistan. The cement arrived by road. "
+               "Officials from the two sides met. The first shipment comprises 500 bags of cement.")
+    assert [(f.value, f.reporter_country, f.partner_country) for f in out] == [(20.0, "IR", "TM"), (500.0, "IR", "TM")]

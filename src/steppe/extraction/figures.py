@@ -671,6 +671,8 @@ def _rp(
     else:
         reporter = codes[0]
         partner = codes[1] if len(codes) > 1 else None
+    if metric in ("exports", "imports") and own is None and _names_other_side(s, c, ms):
+        partner = None  # "495,000 tons to Central Asian countries": its own counterpart is no country
     shared = own is None and partner is not None and _in_country_list(s, strong, partner)
     if metric in ("exports", "imports") and shared:
         partner = None  # "exported to Italy, Turkey, and Russia": several countries share one figure
@@ -688,6 +690,25 @@ _BRACKET_FIGURE_AFTER = re.compile(
     r"(?<!\s)\s*+\(\s*+(?:(?:about|some|over|nearly|almost|around|approximately|roughly)\s++)?(?:[$€£¥₸₽]|US\$|\d)"
 )
 _LIST_SEP = re.compile(r"\s*+(?:,\s*+(?:and\s++|or\s++)?|and\s++|or\s++|&\s*+)(?:the\s++)?$")
+
+
+_OWN_SIDE_AFTER = re.compile(r"(?<!\s)(?:\s++(?:of\s++)?[a-z]++){0,3}?\s++(?:to|from)\b(?P<rest>.{0,40})", re.S)
+
+
+def _names_other_side(s: str, c: _Cand, ms: list[_Ment]) -> bool:
+    """Whether "to ..."/"from ..." right after the figure names something other than a country."""
+    m = _OWN_SIDE_AFTER.match(s, c.end)
+    if m is None:
+        return False
+    if _LEVEL_AFTER.match(m.group("rest")):
+        return False  # "surged 5.5-fold to 1.4 million tons": "to" gives a level, not a destination
+    rest = m.start("rest")
+    return not any(rest <= x.start <= rest + 25 for x in ms)
+
+
+_LEVEL_AFTER = re.compile(
+    r"\s*+(?:(?:about|over|nearly|almost|around|some|more|less|just|roughly|only)\b|[\d$€£¥₸₽]|US\$)"
+)
 
 
 def _attached(s: str, c: _Cand, ms: list[_Ment]) -> _Ment | None:
@@ -1006,6 +1027,10 @@ def _sentence_figures(
             if ctx.prev.metric == metric or metric in CORE_METRICS:
                 reporter = reporter or ctx.prev.reporter_country
                 partner = partner if partner is not None else ctx.prev.partner_country
+        elif (not found and metric in CORE_METRICS and ctx.prev is not None and ctx.prev.metric == metric
+              and sent_idx - ctx.prev_sent_idx <= 3 and ctx.prev.partner_country is not None):
+            # no country here: the same flow as the article's last figure ("the first shipment comprises ...")
+            reporter, partner = ctx.prev.reporter_country, ctx.prev.partner_country
         elif not found and metric in ("trade_turnover", "deal") and ctx.pair[1] and _sentence_has(s, "bilateral"):
             # "the two countries' bilateral trade": the article's pair, its home country first
             reporter, partner = ctx.pair
