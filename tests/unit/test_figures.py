@@ -447,3 +447,10 @@ def test_a_later_figure_of_the_same_flow_keeps_its_countries() -> None:
     out = figs("Iran has shipped 20 truckloads of cement to Turkmenistan. The cement arrived by road. "
                "Officials from the two sides met. The first shipment comprises 500 bags of cement.")
     assert [(f.value, f.reporter_country, f.partner_country) for f in out] == [(20.0, "IR", "TM"), (500.0, "IR", "TM")]
+
+
+def test_energy_shortfall_is_other() -> None:
+    out = figs("Officials said Uzbekistan would be short some 3.1 billion kilowatt hours of electricity in 2026, "
+               "a 20% increase in the country’s power deficit compared to 2025.")
+    assert [(f.value, f.unit, f.metric, f.period) for f in out] == [
+        (3.1e9, "kWh", "other", "2026"), (20.0, "percent", "other", "2026")]

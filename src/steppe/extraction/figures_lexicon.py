@@ -86,7 +86,8 @@ METRIC_CUES: list[tuple[str, str]] = [
      r"deliver(?:y|ies|ed|ing)|sold|sells?|sales\s++abroad|transfer(?:s|red)?|outflows?", "exports"),
     (r"import(?:s|ed|ing|ers?)?|receiv(?:e|es|ed|ing)|purchas(?:e|es|ed|ing)|bought|buy(?:s|ing)?|"
      r"procure(?:s|d|ment)?", "imports"),
-    (r"trade\s++(?:deficit|surplus|balance|gap)|consum\w*+|demand", "other"),
+    (r"trade\s++(?:deficit|surplus|balance|gap)|consum\w*+|demand|deficits?|shortfalls?|shortages?|"
+     r"(?:be|fall|falls|fell|run|runs|ran)\s++short", "other"),
     (r"turnover|trade(?!\s++(?:deficit|surplus|balance|gap|minist\w*+|representative|mission|partners?|routes?|corridors?|"
      r"organi[sz]ation|union|war|zone|policy|agreement|fair|house|centers?|hub|office|barriers?))"
      r"|trading\s++volume|commerce", "trade_turnover"),
