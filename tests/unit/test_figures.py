@@ -454,3 +454,13 @@ def test_energy_shortfall_is_other() -> None:
                "a 20% increase in the country’s power deficit compared to 2025.")
     assert [(f.value, f.unit, f.metric, f.period) for f in out] == [
         (3.1e9, "kWh", "other", "2026"), (20.0, "percent", "other", "2026")]
+
+
+def test_listed_destinations_keep_the_list_preposition() -> None:
+    out = figs("Uzbekistan shipped cotton to Latvia, Poland, and Germany. In total, 50,000 tons were exported.")
+    assert [(f.value, f.reporter_country, f.partner_country) for f in out] == [(5e4, "UZ", None)]
+
+
+def test_spaced_hyphen_is_a_dash_not_a_range() -> None:
+    out = figs("The average wheat price in Tajikistan was $242 per ton - 1.5 times higher than in Kazakhstan.")
+    assert [(f.value, f.unit) for f in out] == [(242.0, "USD"), (1.5, "fold")]

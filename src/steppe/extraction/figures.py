@@ -52,7 +52,8 @@ def _num_group(name: str) -> str:
     return rf"(?P<{name}>{NUMBER})(?:[\s-]?(?P<{name}s>{SCALE_WORD})|(?P<{name}g>{SCALE_GLUED}))?"
 
 
-_RANGE_SEP = r"\s?(?:-|–|—|to)\s?"
+# "2-3", "2 – 3", "2 to 3"; a spaced hyphen is a dash ("$242.80 - 3.4 times lower"), not a range
+_RANGE_SEP = r"(?:-|\s?[–—]\s?|\s?to\s)"
 _RANGE_SEP_RE = re.compile(_RANGE_SEP)
 
 
@@ -578,6 +579,8 @@ def _mentions(s: str) -> list[_Ment]:
             # "Russian gas" is goods of that origin; "Chinese companies bought" names the actor
             prep = "other" if _ACTOR_NOUN.match(post) else "adj"
         weak = cm.weak or bool(_ROLE_AFTER.match(post)) or bool(_ACCORDING.search(pre))
+        if prep in ("and", "other") and out and _LIST_SEP.fullmatch(s, out[-1].end, cm.start):
+            prep = out[-1].prep  # "to Italy, Turkey, and Russia": every listed country keeps the list's preposition
         out.append(_Ment(cm.code, cm.start, cm.end, prep, weak))
     return out
 
