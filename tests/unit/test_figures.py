@@ -464,3 +464,53 @@ def test_listed_destinations_keep_the_list_preposition() -> None:
 def test_spaced_hyphen_is_a_dash_not_a_range() -> None:
     out = figs("The average wheat price in Tajikistan was $242 per ton - 1.5 times higher than in Kazakhstan.")
     assert [(f.value, f.unit) for f in out] == [(242.0, "USD"), (1.5, "fold")]
+
+
+# --- periods from real-text patterns ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "period"),
+    [
+        ("In the second quarter of 2023, cotton exports reached $120 million.", "2023-04..2023-06"),
+        ("Cotton exports reached $120 million in Q4 2022.", "2022-10..2022-12"),
+        ("In the first three quarters of 2024, wheat exports reached 2 million tons.", "2024-01..2024-09"),
+        ("Since 2019, Tajikistan has attracted $2 billion in investment.", "2019.."),
+        ("Between mid-2020 and early 2021, exports of copper reached $400 million.", "2020..2021"),
+        ("Copper exports reached $400 million in July-August.", "XXXX-07..XXXX-08"),
+    ],
+)
+def test_period_forms(body: str, period: str) -> None:
+    one(body, period=period)
+
+
+def test_month_range_without_year_takes_the_reporting_year() -> None:
+    body = ("In January-June 2022, the railway carried 3 million tons of grain. From January to June, "
+            "700,000 tons of flour were exported to China.")
+    out = figs(body, page_date=dt.date(2023, 3, 1))
+    assert [f.period for f in out] == ["2022-01..2022-06", "2022-01..2022-06"]
+
+
+def test_undated_flow_after_a_reporting_range_shares_it_but_plans_do_not() -> None:
+    body = ("In January-March 2023, Tajikistan exported 90,000 tons of aluminium. "
+            "Tajikistan exported 20,000 tons of it to Turkey. "
+            "Tajikistan plans to export 50,000 tons more to Iran.")
+    out = figs(body)
+    assert [f.period for f in out] == ["2023-01..2023-03", "2023-01..2023-03", None]
+
+
+def test_usual_level_has_no_period_but_the_next_figure_does() -> None:
+    out = figs("Gas consumption had previously grown by 2% a year, but in 2021 consumption surged by 7%.")
+    assert [f.period for f in out] == [None, "2021"]
+
+
+def test_each_figure_of_a_yearly_list_takes_its_own_year() -> None:
+    out = figs("The fund’s budget grew from 300 million somoni in 2020 and 350 million somoni in 2021.")
+    assert [f.period for f in out] == ["2020", "2021"]
+
+
+def test_next_year_counts_from_years_reported_not_targets() -> None:
+    body = ("The fund held 400 million somoni in 2022. It will receive 50 million somoni more next year, "
+            "bringing the total held by 2024 to 450 million somoni.")
+    out = figs(body, page_date=dt.date(2025, 6, 1))
+    assert [f.period for f in out] == ["2022", "2024", "2024"]

@@ -66,7 +66,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         re.escape(n).replace(r"\ ", r"\s++") for n in sorted(lex.NAMES, key=len, reverse=True)
     )
     units = "|".join(f"(?:{rx})" for rx, _, _ in lex.UNITS)
-    two = rf"{_num_group('a')}(?:{_RANGE_SEP}(?:{sym})?\s?{_num_group('b')})?"
+    # a year never opens a range ("held by 2024 to 450 million somoni")
+    two = rf"(?!(?:19|20)\d\d(?:[-–—]|\s?to\s)){_num_group('a')}(?:{_RANGE_SEP}(?:{sym})?\s?{_num_group('b')})?"
     return {
         # "$1.4 billion", "US$500m", "$2-3 billion", "KZT 5 billion"
         "money_pre": re.compile(rf"(?P<cur>{sym}|\b(?:{codes})\b)\s?{two}"),
@@ -538,8 +539,19 @@ class _Siblings:
     """The figures of one sentence, to ask whether another one lies between a figure and a position."""
 
     def __init__(self, cands: list[_Cand]) -> None:
-        self.starts = sorted(x.start for x in cands)
+        ordered = sorted(cands, key=lambda x: x.start)
+        self.starts = [x.start for x in ordered]
+        self.ends = [x.end for x in ordered]
         self.range_of = {x.start: x.range_start for x in cands if x.range_start is not None}
+
+    def last_end_before(self, pos: int) -> int:
+        """End of the last figure that starts before pos (0 if none)."""
+        k = bisect.bisect_left(self.starts, pos) - 1
+        return self.ends[k] if k >= 0 else 0
+
+    def any_in(self, lo: int, hi: int) -> bool:
+        """Whether a figure starts in [lo, hi)."""
+        return bisect.bisect_left(self.starts, hi) > bisect.bisect_left(self.starts, lo)
 
     def between(self, c: _Cand, pos: int) -> bool:
         """Whether a figure other than c and the other end of c's range starts in [c.end, pos)."""
@@ -597,6 +609,9 @@ class _Ctx:
     prev: TradeFigure | None = None
     prev_sent_idx: int = -10
     title_pair: tuple[str, str] | None = None  # the two countries of a headline naming exactly two
+    report_year: int | None = None  # year of the last month-qualified date so far ("January-September 2024")
+    report_period: str | None = None  # the last reporting range so far ("2024-01..2024-09"), for undated flows
+    year_evidence: bool = False  # the article cites a year of its own (else cur_year is the page date's)
 
 
 def _rp(
@@ -692,7 +707,7 @@ _BRACKET_BEFORE = re.compile(r"\(\s*+(?:(?:about|some|over|nearly|almost|around|
 _BRACKET_FIGURE_AFTER = re.compile(
     r"(?<!\s)\s*+\(\s*+(?:(?:about|some|over|nearly|almost|around|approximately|roughly)\s++)?(?:[$€£¥₸₽]|US\$|\d)"
 )
-_LIST_SEP = re.compile(r"\s*+(?:,\s*+(?:and\s++|or\s++)?|and\s++|or\s++|&\s*+)(?:the\s++)?$")
+_LIST_SEP = re.compile(r"(?<!\s)\s*+(?:,\s*+(?:and\s++|or\s++)?|and\s++|or\s++|&\s*+)(?:the\s++)?$")
 
 
 _OWN_SIDE_AFTER = re.compile(r"(?<!\s)(?:\s++(?:of\s++)?[a-z]++){0,3}?\s++(?:to|from)\b(?P<rest>.{0,40})", re.S)
@@ -710,7 +725,7 @@ def _names_other_side(s: str, c: _Cand, ms: list[_Ment]) -> bool:
 
 
 _LEVEL_AFTER = re.compile(
-    r"\s*+(?:(?:about|over|nearly|almost|around|some|more|less|just|roughly|only)\b|[\d$€£¥₸₽]|US\$)"
+    r"(?<!\s)\s*+(?:(?:about|over|nearly|almost|around|some|more|less|just|roughly|only)\b|[\d$€£¥₸₽]|US\$)"
 )
 
 
@@ -758,11 +773,16 @@ _DATE_RX = re.compile(
     rf"|(?P<firstn>(?:first|past)\s++(?P<n>\d{{1,2}}|{'|'.join(_NUMW)})\s++months\s++(?:of\s++)?"
     rf"(?P<fy>{_YEAR}|this\s++year|last\s++year)?)"
     rf"|(?P<half>(?:first|second)\s++half\s++of\s++(?P<hy>{_YEAR}|this\s++year|last\s++year))"
+    rf"|(?P<quarters>(?i:first|past)\s++(?P<qk>two|three|2|3)\s++quarters(?:\s++of)?(?:\s++(?P<qsy>{_YEAR}|this\s++year|last\s++year))?)"
+    rf"|(?P<quarter>(?:(?P<qo>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))\s++quarter|\bQ(?P<qn>[1-4]))\b"
+    rf"(?:,?\s++(?:of\s++)?(?P<qy>{_YEAR}|this\s++year|last\s++year))?)"
     rf"|(?P<day>(?P<dm>{_MON})\s++(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s++(?P<dy>{_YEAR}))?)"
     rf"|(?P<day2>(?P<dd2>\d{{1,2}})\s++(?P<dm2>{_MON})(?:\s++(?P<dy2>{_YEAR}))?)"
     rf"|(?P<monyear>(?P<mm>{_MON})\s++(?:of\s++)?(?P<my>{_YEAR}))"
     rf"|(?P<yrange>(?P<y1>{_YEAR})\s*+(?:-|–|—|to|/)\s*+(?P<y2>{_YEAR}|\d\d)\b)"
-    rf"|(?P<since>since\s++(?P<sy>{_YEAR}))"
+    rf"|(?P<since>(?i:since)\s++(?P<sy>{_YEAR}))"
+    rf"|(?P<between>(?i:between)\s++(?:(?i:early|mid|late)[-\s]?)?(?P<by1>{_YEAR})\s++and\s++"
+    rf"(?:(?i:early|mid|late)[-\s]?)?(?P<by2>{_YEAR}))"
     rf"|(?P<year>\b{_YEAR}\b)"
     rf"|(?P<rel>\b(?:this|last|next)\s++year\b)"
     rf"|(?P<mon>\b{_MON}\b)",
@@ -801,10 +821,31 @@ def _year_of(tok: str | None, ctx: _Ctx) -> int | None:
     return int(t)
 
 
+_QUARTER_NO = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+               "final": 4, "last": 4}
+
+
+def _quarter_period(m: re.Match[str], ctx: _Ctx) -> str | None:
+    """A quarter as its month range (the spec's grammar has no quarters): Q2 2024 -> 2024-04..2024-06."""
+    g = m.groupdict()
+    if g["quarters"]:
+        k = 3 * (2 if g["qk"].lower() in ("two", "2") else 3)
+        y = _year_of(g["qsy"], ctx) or ctx.report_year or ctx.cur_year
+        ys = str(y) if y else "XXXX"
+        return f"{ys}-01..{ys}-{k:02d}"
+    q = int(g["qn"]) if g["qn"] else _QUARTER_NO[g["qo"].lower()]
+    y = _year_of(g["qy"], ctx) or ctx.report_year or ctx.cur_year
+    ys = str(y) if y else "XXXX"
+    return f"{ys}-{3 * q - 2:02d}..{ys}-{3 * q:02d}"
+
+
 def _period_of(m: re.Match[str], ctx: _Ctx) -> str | None:
     g = m.groupdict()
+    if g["quarter"] or g["quarters"]:
+        return _quarter_period(m, ctx)
     if g["mrange"]:
-        y = _year_of(g["mry"], ctx) or ctx.cur_year
+        # "From January to September": the year of the article's reporting period, if it gave one
+        y = _year_of(g["mry"], ctx) or ctx.report_year or (ctx.cur_year if ctx.year_evidence else None)
         a, b = _MONTHS[g["m1"].lower()], _MONTHS[g["m2"].lower()]
         ys = str(y) if y else "XXXX"
         return f"{ys}-{a:02d}..{ys}-{b:02d}"
@@ -836,6 +877,8 @@ def _period_of(m: re.Match[str], ctx: _Ctx) -> str | None:
         return f"{g['y1']}..{y2}"
     if g["since"]:
         return f"{g['sy']}.."
+    if g["between"]:
+        return f"{g['by1']}..{g['by2']}"
     if g["year"]:
         return g["year"]
     if g["rel"]:
@@ -864,6 +907,7 @@ def _day_year(mon: int, day: int, ctx: _Ctx) -> int | None:
     return y
 
 
+_HABITUAL = re.compile(r"\b(?:previously|formerly|historically|usually|typically|traditionally)\b", re.I)
 _BY_BEFORE = re.compile(r"\bby\s++$", re.I)
 _CURRENT_BEFORE = re.compile(r"\bcurrent(?:ly)?+(?:\s++[a-z]++){0,3}\s++$", re.I)
 
@@ -878,12 +922,15 @@ def _dates(s: str) -> tuple[list[re.Match[str]], list[int]]:
     return dates, [m.end() for m in dates]
 
 
-def _period(s: str, c: _Cand, ctx: _Ctx) -> tuple[str | None, str | None]:
+def _period(s: str, c: _Cand, ctx: _Ctx, siblings: _Siblings | None = None) -> tuple[str | None, str | None]:
     """(period, note). Nearest dated expression in the clause, sentence-initial ones cover all."""
     lo, hi = _clause(s, c.start, c.end)
     just_before = s[max(lo, c.start - 25) : c.start]
     if _CURRENT_BEFORE.search(just_before):
         return None, "current level"
+    own_lo = max(lo, c.start - 60, siblings.last_end_before(c.start) if siblings else 0)
+    if _found_in(_HABITUAL, s, own_lo, c.start):
+        return None, "usual level, no period stated"
     dates, ends = _dates(s)
     if not dates:
         if _found_in(_NO_PERIOD, s, *_window_bounds(s, c, 60, 40)):
@@ -894,9 +941,14 @@ def _period(s: str, c: _Cand, ctx: _Ctx) -> tuple[str | None, str | None]:
     while j < len(dates) and dates[j].start() < c.end:
         j += 1
     pick: re.Match[str] | None = None
-    if k >= 0 and dates[k].start() >= lo and c.start - dates[k].end() < 100:
+    after_ok = j < len(dates) and dates[j].start() <= hi and dates[j].start() - c.end < 70
+    if (k >= 0 and after_ok and siblings is not None and siblings.any_in(dates[k].start() - 30, dates[k].start())
+            and not siblings.any_in(c.end, dates[j].start())):
+        # "from 404 million in 2021 and 438.5 million in 2022": the date before belongs to the figure before
+        pick = dates[j]
+    elif k >= 0 and dates[k].start() >= lo and c.start - dates[k].end() < 100:
         pick = dates[k]
-    elif j < len(dates) and dates[j].start() <= hi and dates[j].start() - c.end < 70:
+    elif after_ok:
         pick = dates[j]
     elif dates[0].start() < 20 and dates[0].end() <= c.start:
         pick = dates[0]
@@ -944,6 +996,9 @@ def _commodity(s: str, c: _Cand) -> str | None:
 # --- article context --------------------------------------------------------------------------
 
 
+_CITED_YEAR = re.compile(rf"(?<!\bby\s)(?<!\bto\s)(?<!\buntil\s)(?<!\btill\s)\b({_YEAR})\b", re.I)
+
+
 def _article_ctx(title: str, body: str, page_date: dt.date | None) -> _Ctx:
     t_codes = [m.code for m in find_countries(title) if not m.weak and m.code != EU]
     b_codes = [m.code for m in find_countries(body) if not m.weak and m.code != EU]
@@ -966,7 +1021,8 @@ def _article_ctx(title: str, body: str, page_date: dt.date | None) -> _Ctx:
     if pair[0] is not None and pair[1] is not None and home in pair and pair[0] != home:
         pair = (pair[1], pair[0])
     # "this year": the year after the last full year cited before the page year (spec 7 example)
-    years = [int(y) for y in re.findall(rf"\b({_YEAR})\b", title + " " + body)]
+    # "by 2024" / "until 2030" are targets, not years the article reports on
+    years = [int(m.group(1)) for m in _CITED_YEAR.finditer(title + " " + body)]
     cur: int | None = page_date.year if page_date else None
     if page_date:
         past = [y for y in years if y < page_date.year]
@@ -976,7 +1032,7 @@ def _article_ctx(title: str, body: str, page_date: dt.date | None) -> _Ctx:
         cur = max(years)
     t_distinct = list(dict.fromkeys(t_codes))
     title_pair = (t_distinct[0], t_distinct[1]) if len(t_distinct) == 2 else None
-    return _Ctx(home, pair, cur, page_date, title + "\n" + body, title_pair=title_pair)
+    return _Ctx(home, pair, cur, page_date, title + "\n" + body, title_pair=title_pair, year_evidence=bool(years))
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -999,6 +1055,24 @@ def _flow_of_pair(metric: str, s: str, ms: list[_Ment], reporter: str | None) ->
     if metric not in ("trade_turnover", "deal") and not (metric == "other" and _found_in(_FREIGHT, s, 0, len(s))):
         return False
     return all(m.code == reporter for m in ms if not m.weak) and not _found_in(_ELSEWHERE, s, 0, len(s))
+
+
+# Plans, forecasts and past-tense comparisons are not figures of the article's reporting period.
+_NOT_REPORTED = re.compile(
+    r"\b(?:will|would|plans?|planned|aims?|expects?|expected|targets?|goal|could|potential\w*+|forecasts?|"
+    r"projected|ahead|previously|future|annually|average|past|years|decades?|seeks?)\b",
+    re.I,
+)
+_DATED_YEAR_GROUPS = ("mry", "my", "dy", "dy2", "fy", "hy", "qy", "qsy")
+
+
+def _note_report_year(s: str, ctx: _Ctx) -> None:
+    """Remember the year of the sentence's last month-qualified date ("January-September 2024")."""
+    for m in _dates(s)[0]:
+        for name in _DATED_YEAR_GROUPS:
+            year = m.group(name)
+            if year and year.isdigit():
+                ctx.report_year = int(year)
 
 
 def _sentence_figures(
@@ -1060,9 +1134,15 @@ def _sentence_figures(
             # an article about two countries ("Kazakhstan Welcomes Turkish Investors"): a flow of one with no
             # counterpart named nearby is with the other
             partner = ctx.title_pair[1] if reporter == ctx.title_pair[0] else ctx.title_pair[0]
-        period, pnote = _period(s, c, ctx)
+        period, pnote = _period(s, c, ctx, siblings)
         if period is None and pnote is None and inherit and ctx.prev is not None:
             period = ctx.prev.period
+        elif (period is None and pnote is None and ctx.report_period and not in_title
+              and (metric in CORE_METRICS or metric == "other") and not _found_in(_NOT_REPORTED, s, 0, len(s))):
+            # "In January-September 2024, ... Of that amount, 5 million tons were exported": the article's period
+            period, pnote = ctx.report_period, "period of the article's reporting range"
+        elif period and ".." in period and not period.endswith("..") and not in_title and pnote is None:
+            ctx.report_period = period
         commodity = _commodity(s, c)
         if commodity is None and inherit and ctx.prev is not None:
             commodity = ctx.prev.commodity
@@ -1104,6 +1184,7 @@ def extract_trade_figures(title: str, body: str, page_date: dt.date | None) -> l
         for s0, s1 in split_sentences(para):
             s = para[s0:s1]
             body_figs.extend(_sentence_figures(s, False, ctx, sent_idx, prev_text))
+            _note_report_year(s, ctx)
             prev_text = s
             sent_idx += 1
     # A title figure usually restates a body figure: take the body's attribution when values agree.
