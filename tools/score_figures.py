@@ -37,7 +37,9 @@ def _match(p: TradeFigure, g: dict[str, Any]) -> bool:
     return same_figure(p.value, p.unit, float(g["value"]), str(g["unit"]))
 
 
-def score(sources: tuple[str, ...] = ("seeds",), verbose: bool = False, half: str | None = None) -> dict[str, float]:
+def score(
+    sources: tuple[str, ...] = ("seeds",), verbose: bool = False, half: str | None = None
+) -> dict[str, float | None]:
     arts = [(a.gold, a.title, a.body, a.page_date) for a in labelled_articles(sources, half=half)]
     if not arts:
         return {"articles": 0}
@@ -76,9 +78,10 @@ def score(sources: tuple[str, ...] = ("seeds",), verbose: bool = False, half: st
                     print(f"  MISS {'core' if g['core'] else 'nc'} {g['text']!r} | {g['sentence'][:100]}")
     return {
         "precision": round(tp / npred, 4) if npred else 0.0,
-        "core_recall": round(core_tp / core_n, 4) if core_n else 0.0,
+        "core_recall": round(core_tp / core_n, 4) if core_n else None,
         "all_recall": round(tp / all_n, 4) if all_n else 0.0,
-        "core_attr_acc": round(attr_ok / core_tp, 4) if core_tp else 0.0,
+        "core_attr_acc": round(attr_ok / core_tp, 4) if core_tp else None,
+        "core_gold": core_n,
         "predicted": npred,
         "gold": all_n,
         "articles": len(arts),
