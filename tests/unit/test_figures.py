@@ -514,3 +514,19 @@ def test_next_year_counts_from_years_reported_not_targets() -> None:
             "bringing the total held by 2024 to 450 million somoni.")
     out = figs(body, page_date=dt.date(2025, 6, 1))
     assert [f.period for f in out] == ["2022", "2024", "2024"]
+
+
+def test_money_received_is_not_imports() -> None:
+    one("The university will receive $4 million for new laboratories.", metric="other")
+    one("Tajikistan received $40 million worth of wheat from Kazakhstan.", metric="imports", partner_country="KZ")
+
+
+def test_demonym_before_an_acting_firm_is_the_reporter() -> None:
+    one("The Uzbek airline plans to purchase 10 aircraft worth $1.2 billion.", metric="imports", reporter_country="UZ",
+        partner_country=None)
+
+
+def test_reporting_range_is_not_carried_to_shares_of_gdp() -> None:
+    body = ("Remittances to Kyrgyzstan fell by 20% in the first quarter of 2024. "
+            "Remittances account for 25% of the country's GDP.")
+    assert [f.period for f in figs(body)] == ["2024-01..2024-03", None]

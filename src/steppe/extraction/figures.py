@@ -509,6 +509,10 @@ def _refine_metric(metric: str, s: str, c: _Cand) -> str:
         r"\bper\s++annum\b|\binterest\b|\brate\s++of\b|\bannual\s++rate\b", win
     ):
         return "price"  # interest on loans is a price (spec 7)
+    if metric == "imports" and c.kind == "money" and re.search(r"\b(?:receiv|award)", win) and not re.search(
+        r"\b(?:import|worth|goods|purchas|bought|buy|from)", win
+    ):
+        return "other"  # "the academy will receive $4 million", "medalists were awarded $200,000": money, not goods
     if metric in ("reserves",) and re.search(r"\bdeposits?\b", win) and re.search(r"\bbank", win):
         return "other"
     return metric
@@ -531,7 +535,9 @@ _SUPPLY_VERB = re.compile(
 _ACTOR_NOUN = re.compile(
     r"(?<!\s)\s++(?:state\s++|private\s++|energy\s++|oil\s++)?(?:compan(?:y|ies)|firms?|business(?:es)?|investors?|buyers?|"
     r"importers?|exporters?|producers?|farmers?|manufacturers?|government|authorities|side|officials?|"
-    r"traders?|enterprises?|banks?|giant|corporations?|operators?|suppliers?|customers|partners?|consumers)\b"
+    r"traders?|enterprises?|banks?|giant|corporations?|operators?|suppliers?|customers|partners?|consumers|"
+    r"airlines?|carriers?|refiner(?:y|ies)|mills?|factor(?:y|ies)|holdings?|conglomerates?|utilit(?:y|ies)|"
+    r"agenc(?:y|ies)|ministry)\b"
 )
 
 
@@ -1138,7 +1144,8 @@ def _sentence_figures(
         if period is None and pnote is None and inherit and ctx.prev is not None:
             period = ctx.prev.period
         elif (period is None and pnote is None and ctx.report_period and not in_title
-              and (metric in CORE_METRICS or metric == "other") and not _found_in(_NOT_REPORTED, s, 0, len(s))):
+              and (metric in CORE_METRICS or (metric == "other" and _found_in(_FREIGHT, s, 0, len(s))))
+              and not _found_in(_NOT_REPORTED, s, 0, len(s))):
             # "In January-September 2024, ... Of that amount, 5 million tons were exported": the article's period
             period, pnote = ctx.report_period, "period of the article's reporting range"
         elif period and ".." in period and not period.endswith("..") and not in_title and pnote is None:
