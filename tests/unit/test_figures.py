@@ -530,3 +530,14 @@ def test_reporting_range_is_not_carried_to_shares_of_gdp() -> None:
     body = ("Remittances to Kyrgyzstan fell by 20% in the first quarter of 2024. "
             "Remittances account for 25% of the country's GDP.")
     assert [f.period for f in figs(body)] == ["2024-01..2024-03", None]
+
+
+def test_reporter_of_a_later_clause_is_the_sentence_subject() -> None:
+    out = figs("Mongolia’s imports from Kazakhstan reached $300 million, while exports to Kazakhstan were $40 million.")
+    assert [(f.metric, f.reporter_country, f.partner_country) for f in out] == [
+        ("imports", "MN", "KZ"), ("exports", "MN", "KZ")]
+
+
+def test_main_buyer_is_the_export_partner() -> None:
+    one("China remains the largest buyer of Kyrgyz gold, purchasing 60% of all exports.", metric="exports",
+        reporter_country="KG", partner_country="CN")

@@ -577,6 +577,12 @@ class _Ment:
     weak: bool
 
 
+_BUYER_AFTER = re.compile(
+    r"\s++(?:is|was|remains|remained|became|has\s++become)\s++(?:the\s++|a\s++|its\s++)?(?:[a-z]++\s++){0,2}"
+    r"(?:buyer|importer|market|destination|consumer|purchaser)s?\b"
+)
+
+
 def _mentions(s: str) -> list[_Ment]:
     out: list[_Ment] = []
     for cm in find_countries(s):
@@ -591,6 +597,8 @@ def _mentions(s: str) -> list[_Ment]:
             prep = "through"
         if re.match(r"['’]s\s++(?:\w++\s++)?share\b|\s++(?:accounted|accounts)\s++for\b", post):
             prep = "share"  # "Russia's share of Kyrgyz imports": the counterpart of the flow
+        elif _BUYER_AFTER.match(post):
+            prep = "to"  # "Russia remains the main buyer of Uzbek fruit": the destination of the exports
         elif re.match(r"['’]s\b", post):
             prep = "poss" if prep in ("other", "and", "of") else prep
         elif prep in ("other", "of", "and") and cm.demonym and re.match(r"\s++[a-z]", post):
@@ -638,6 +646,7 @@ def _rp(
         strong = [replace(m, prep=role) if m is own else m for m in strong]
     # "imports from X fell ..., while exports to Y grew ...": stay inside the figure's clause
     lo, hi = _clause(s, c.start, c.end)
+    whole_sentence = strong
     in_clause = [m for m in strong if lo <= m.start < hi]
     if in_clause:
         strong = in_clause
@@ -695,6 +704,10 @@ def _rp(
     else:
         reporter = codes[0]
         partner = codes[1] if len(codes) > 1 else None
+    if metric in ("exports", "imports") and reporter is None:
+        # "A's imports from B reached X, while exports to B were Y": the acting country is the sentence's subject
+        subjects = [m for m in whole_sentence if m.start < lo and m.prep in ("poss", "other") and m.code != partner]
+        reporter = subjects[0].code if subjects else None
     if metric in ("exports", "imports") and own is None and _names_other_side(s, c, ms):
         partner = None  # "495,000 tons to Central Asian countries": its own counterpart is no country
     shared = own is None and partner is not None and _in_country_list(s, strong, partner)
