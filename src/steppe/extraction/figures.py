@@ -578,7 +578,7 @@ class _Ment:
 
 
 _BUYER_AFTER = re.compile(
-    r"\s++(?:is|was|remains|remained|became|has\s++become)\s++(?:the\s++|a\s++|its\s++)?(?:[a-z]++\s++){0,2}"
+    r"(?<!\s)\s++(?:is|was|remains|remained|became|has\s++become)\s++(?:the\s++|a\s++|its\s++)?(?:[a-z]++\s++){0,2}"
     r"(?:buyer|importer|market|destination|consumer|purchaser)s?\b"
 )
 
