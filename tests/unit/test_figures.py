@@ -541,3 +541,13 @@ def test_reporter_of_a_later_clause_is_the_sentence_subject() -> None:
 def test_main_buyer_is_the_export_partner() -> None:
     one("China remains the largest buyer of Kyrgyz gold, purchasing 60% of all exports.", metric="exports",
         reporter_country="KG", partner_country="CN")
+
+
+def test_goods_and_their_value_share_the_destination() -> None:
+    out = figs("Turkmenistan exported 100,000 tonnes of polypropylene worth $100 million to Turkey.")
+    assert [(f.value, f.partner_country) for f in out] == [(1e5, "TR"), (1e8, "TR")]
+
+
+def test_a_country_listed_with_a_region_shares_the_figure() -> None:
+    one("Uzbekistan exported 40,000 tons of apricots to Russia and Europe.", partner_country=None)
+    one("Uzbekistan exported 40,000 tons of apricots to Europe and Russia.", partner_country=None)

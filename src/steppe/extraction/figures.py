@@ -541,14 +541,23 @@ _ACTOR_NOUN = re.compile(
 )
 
 
+_VALUE_LINK = re.compile(r"[^,;]{0,60}?\b(?:worth|valued\s++at|totaling|totalling|amounting\s++to)\s++"
+                         r"(?:(?:over|about|nearly|almost|around|some|more\s++than|approximately)\s++)?")
+
+
 class _Siblings:
     """The figures of one sentence, to ask whether another one lies between a figure and a position."""
 
-    def __init__(self, cands: list[_Cand]) -> None:
+    def __init__(self, cands: list[_Cand], s: str = "") -> None:
         ordered = sorted(cands, key=lambda x: x.start)
         self.starts = [x.start for x in ordered]
         self.ends = [x.end for x in ordered]
-        self.range_of = {x.start: x.range_start for x in cands if x.range_start is not None}
+        # figures of one flow: both ends of a range, or goods and their value ("100 tons worth $5 million")
+        self.flow_of = {x.start: x.range_start for x in cands if x.range_start is not None}
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if a.kind == "quantity" and b.kind == "money" and _VALUE_LINK.fullmatch(s, a.end, b.start):
+                group = self.flow_of.get(a.start, a.start)
+                self.flow_of[a.start] = self.flow_of[b.start] = group
 
     def last_end_before(self, pos: int) -> int:
         """End of the last figure that starts before pos (0 if none)."""
@@ -560,12 +569,13 @@ class _Siblings:
         return bisect.bisect_left(self.starts, hi) > bisect.bisect_left(self.starts, lo)
 
     def between(self, c: _Cand, pos: int) -> bool:
-        """Whether a figure other than c and the other end of c's range starts in [c.end, pos)."""
+        """Whether a figure of another flow than c's starts in [c.end, pos)."""
         lo, hi = bisect.bisect_left(self.starts, c.end), bisect.bisect_left(self.starts, pos)
-        if hi - lo != 1 or c.range_start is None:
+        own = self.flow_of.get(c.start)
+        if hi - lo != 1 or own is None:
             return hi - lo > 0
-        # the only one is the other end of c's own range: one flow with c, not a sibling
-        return self.range_of.get(self.starts[lo]) != c.range_start
+        # the only one is of c's own flow (the other end of its range, or its value): not a sibling
+        return self.flow_of.get(self.starts[lo]) != own
 
 
 @dataclass(slots=True)
@@ -762,11 +772,19 @@ def _holds_figure(s: str, m: _Ment) -> bool:
     return _BRACKET_FIGURE_AFTER.match(s, m.end) is not None
 
 
+_REGIONS = (r"(?:Europe|the\s++EU|the\s++European\s++Union|Asia|Central\s++Asia|the\s++Middle\s++East|Africa|"
+            r"the\s++Gulf|the\s++CIS|other\s++countries|other\s++markets|others)")
+_REGION_LISTED_AFTER = re.compile(rf"(?<!\s)\s*+(?:,\s*+(?:and\s++)?|and\s++|or\s++){_REGIONS}\b")
+_REGION_LISTED_BEFORE = re.compile(rf"\b{_REGIONS}\s*+(?:,\s*+(?:and\s++)?|and\s++|or\s++)(?:the\s++)?$")
+
+
 def _in_country_list(s: str, ms: list[_Ment], code: str) -> bool:
     """Whether a mention of `code` is coordinated with another country ("to Italy, Turkey, and Russia")."""
     for i, m in enumerate(ms):
         if m.code != code:
             continue
+        if _REGION_LISTED_AFTER.match(s, m.end) or _REGION_LISTED_BEFORE.search(s[max(0, m.start - 40) : m.start]):
+            return True  # "to Turkey and Europe": a country and a region share the figure
         for other in (ms[i - 1] if i > 0 else None, ms[i + 1] if i + 1 < len(ms) else None):
             if other is None or other.code == code:
                 continue
@@ -1106,7 +1124,7 @@ def _sentence_figures(
     anaphoric = bool(_ANAPHOR.search(s))
     recent = ctx.prev is not None and sent_idx - ctx.prev_sent_idx <= 2 and not in_title
     out: list[TradeFigure] = []
-    siblings = _Siblings(cands)
+    siblings = _Siblings(cands, s)
     for c in cands:
         metric, explicit = _metric(s, c)
         inherit = recent and ctx.prev is not None and (anaphoric or metric is None)
