@@ -551,3 +551,8 @@ def test_goods_and_their_value_share_the_destination() -> None:
 def test_a_country_listed_with_a_region_shares_the_figure() -> None:
     one("Uzbekistan exported 40,000 tons of apricots to Russia and Europe.", partner_country=None)
     one("Uzbekistan exported 40,000 tons of apricots to Europe and Russia.", partner_country=None)
+
+
+def test_water_flow_and_climate_shares_are_not_figures() -> None:
+    assert figs("Because of climate change, the volume of water flowing into the reservoir could drop by 25% "
+                "and hurt supplies of water for wheat production.") == []

@@ -327,6 +327,8 @@ def _window(s: str, c: _Cand, before: int = 70, after: int = 50) -> str:
 
 _CHANGE = re.compile(r"\b(?:increas\w*+|grow\w*+|growth|rise|rose|risen|decreas\w*+|declin\w*+|drop\w*+|fell)\b",
                      re.I)
+_NATURE = re.compile(r"\b(?:climate|droughts?|rainfall|glaciers?|water\s++(?:flow\w*+|levels?|availability)|"
+                     r"river\s++flow\w*+|snow\w*+|temperatures?)\b", re.I)
 _UNITS_FLOW = re.compile(r"\b(?:produc|export|import|suppl|deliver|ship)", re.I)
 
 
@@ -360,6 +362,8 @@ def _keep(s: str, c: _Cand, in_title: bool, follows_flow: bool = False) -> bool:
     if c.kind in ("money", "quantity") and _found_in(lex.CRIME, s, *near):
         return False
     if c.kind in ("percent", "ratio"):
+        if _found_in(_NATURE, s, *_window_bounds(s, c, 120, 40)):
+            return False  # "water flowing into X could drop by 25% because of climate change": not an economic flow
         if _found_in(lex.TOURISM, s, *(_window_bounds(s, c) if not in_title else (0, len(s)))):
             return False
         if lex.DEMOGRAPHIC_AFTER.match(s, c.end) or _found_in(lex.DEMOGRAPHIC, s, c.start - 50, c.end + 30):
