@@ -4,6 +4,11 @@ Rule-based on purpose: regexes find money, quantity, percent and N-fold spans; w
 sentence decide whether the span sizes an economic flow (precision first) and which metric it is;
 country mentions with their prepositions give reporter and partner. No model is loaded, so the
 extractor runs at thousands of articles per second.
+
+Page text is untrusted, so the work is linear in it: every pattern is free of nested or overlapping
+quantifiers (white-space runs are possessive, a digit run is entered once), a sentence is at most
+MAX_SENTENCE_CHARS long, and what a sentence's figures all need (cues, dates, clause cuts, word-list
+hits) is scanned once per sentence and then looked up by bisection (tests/unit/test_figures_linear.py).
 """
 
 from __future__ import annotations
