@@ -60,7 +60,8 @@ _EVENT_HEADS = frozenset(
 _PLACE_OF_HEADS = frozenset(
     "Valley Lake Sea Gulf Bay Palace Square Island Islands Peninsula Republic Mausoleum Mosque Cathedral".split()
 )
-_HEADS = _ORG_HEADS | _PLACE_HEADS | _EVENT_HEADS
+_ORG_OR_PLACE_HEADS = _ORG_HEADS | _PLACE_HEADS
+_HEADS = _ORG_OR_PLACE_HEADS | _EVENT_HEADS
 _LEGAL_SUFFIXES = frozenset("GmbH LLC LLP JSC Ltd Inc AG PLC SA NV BV Co Corp".split())
 # Titles that end a name on its left: "President Tokayev Foundation" is rare, "Minister Ministry" never.
 _LEFT_STOP_TITLES = frozenset("President Minister Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Professor Prof".split())
@@ -186,8 +187,14 @@ _LANG_CUE_BEFORE = re.compile(
 _LANG_CUE_AFTER = re.compile(r"^(?:[ -](?:language|languages|speakers|speaking|speaker|alphabet|script|"
                              r"translation|version|dialect|-language)\b|-language|-speaking)")
 
-_WORD = r"[A-Z][\w'’.-]*[\w]"
-_CAP = rf"(?:{_WORD}|[A-Z])"
+# A capitalised word: a capital, then word characters, with inner hyphens, apostrophes and dots
+# ("Kassym-Jomart", "O’Hara", "U.S.-Kazakh"). Written so that it matches one way only (every
+# quantifier possessive, punctuation and word runs disjoint): "A-A-A-…" cannot be split in
+# exponentially many ways between one word and a run of words.
+_CAP = r"[A-Z]\w*+(?:[-'’.]++\w++)*+"
+# A run of capitalised words; possessive because every pattern below follows it with a lower-case
+# word or punctuation, which a shorter run could not make match either.
+_CAP_RUN = rf"{_CAP}(?: {_CAP})*+"
 _TOKEN_RE = re.compile(
     r"(?:[A-Z]\.){2,}"  # U.S., U.N.
     r"|[A-Z]\.(?= [A-Z])"  # an initial: Donald J. Trump
@@ -229,6 +236,7 @@ class _Hit:
 
 def _tokenize(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
+    scan = _BackScan(text)
     for m in _TOKEN_RE.finditer(text):
         raw = m.group()
         poss = bool(_POSS_RE.search(raw)) and len(raw) > 2 and raw[0].isalpha() and raw != "People's"
@@ -236,15 +244,31 @@ def _tokenize(text: str) -> list[_Tok]:
         if poss and raw.endswith(("s'", "s’")) and not raw.endswith(("'s", "’s")):
             word = raw[:-1]
         cap = word[:1].isupper()
-        toks.append(_Tok(m.start(), m.start() + len(word), word, poss, cap, _sent_start(text, m.start())))
+        toks.append(_Tok(m.start(), m.start() + len(word), word, poss, cap, scan.sent_start(m.start())))
     return toks
 
 
-def _sent_start(text: str, i: int) -> bool:
-    j = i - 1
-    while j >= 0 and text[j] in " \u00a0\t“\"‘'([«—–-":
-        j -= 1
-    return j < 0 or text[j] in ".!?\n:;…"
+_OPENERS = frozenset(" \u00a0\t“\"‘'([«—–-")  # skipped when looking back for a sentence end
+
+
+class _BackScan:
+    """Whether a token opens a sentence: the last character before it that is no space, quote or
+    bracket ends a sentence. Asked for increasing positions; it remembers how far back it already
+    looked, so a run of ten thousand quotes is walked once, not once per quote."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.asked = 0  # the position asked last
+        self.found = -1  # the last non-opener before it (-1: none)
+
+    def sent_start(self, i: int) -> bool:
+        j = i - 1
+        while j >= self.asked and self.text[j] in _OPENERS:
+            j -= 1
+        if j < self.asked:  # only openers back to the last position asked: the same answer as there
+            j = self.found
+        self.asked, self.found = i, j
+        return j < 0 or self.text[j] in ".!?\n:;…"
 
 
 def _gap_ok(text: str, a: _Tok, b: _Tok) -> bool:
@@ -267,6 +291,45 @@ class _Mask:
 
 
 # --------------------------------------------------------------------------------------------------
+# Bounded matching: the patterns run line by line, over-long lines cut into pieces of at most
+# _MAX_PIECE characters, so that even a pattern that retries a run from each of its words costs
+# O(_MAX_PIECE) per character: linear in the text. Real sentences are far shorter than a piece.
+
+_MAX_PIECE = 600
+_PIECE_END_RE = re.compile(r"(?<=[a-z0-9)”\"’])[.!?;]\s|\s")  # a sentence end, or else a space
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines of `text`, an over-long line cut after its last sentence end (or
+    else space) in the second half of each piece."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):
+        a, end = start, start + len(line)
+        while end - a > _MAX_PIECE:
+            sentence_end = space = 0
+            for m in _PIECE_END_RE.finditer(text, a + _MAX_PIECE // 2, a + _MAX_PIECE):
+                if m.group()[0].isspace():
+                    space = m.end()
+                else:
+                    sentence_end = m.end()
+            cut = sentence_end or space or a + _MAX_PIECE
+            out.append((a, cut))
+            a = cut
+        out.append((a, end))
+        start = end + 1
+    return out
+
+
+def find_bounded(rx: re.Pattern[str], text: str, pieces: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
+    """Every match of `rx` within one piece of `text`; offsets are offsets in `text`."""
+    out: list[re.Match[str]] = []
+    for a, b in pieces if pieces is not None else _pieces(text):
+        out.extend(rx.finditer(text, a, b))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
 # Orgs
 
 
@@ -274,10 +337,16 @@ def _span_text(text: str, a: int, b: int) -> str:
     return " ".join(text[a:b].replace("\u00a0", " ").split())
 
 
+# The longest name looked for around a head word, in tokens on each side ("Ministry of Foreign
+# Affairs of the Republic of Kazakhstan" has 9): a run of a thousand capitalised words is then
+# walked a bounded number of times per head, not once per head from end to end.
+_MAX_NAME_TOKENS = 16
+
+
 def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int, int]:
     """Token range [j, k] of a capitalised name around head token i, with "of/for/and" tails."""
     j = i
-    while j > 0:
+    while j > 0 and i - j < _MAX_NAME_TOKENS:
         p = toks[j - 1]
         if not (p.cap or p.text[:1].isdigit()) or not _gap_ok(text, p, toks[j]) or p.poss:
             break
@@ -289,7 +358,7 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
             break
         j -= 1
     k = i
-    n = len(toks)
+    n = min(len(toks), i + _MAX_NAME_TOKENS + 1)  # tokens from n on are out of reach
     while k + 1 < n:
         nxt = toks[k + 1]
         # after a head only another head or a legal suffix continues the name ("Halyk Bank JSC"),
@@ -317,7 +386,7 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
                         k += 2
                         continue
                     if (k + 3 < n and toks[k + 1].text == "," and toks[k + 2].cap
-                            and _comma_list_ends_with_and(text, toks, k + 2)):
+                            and _comma_list_ends_with_and(toks, k + 2, n)):
                         k += 2
                         continue
                     break
@@ -326,11 +395,12 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
     return j, k
 
 
-def _comma_list_ends_with_and(text: str, toks: list[_Tok], i: int) -> bool:
+def _comma_list_ends_with_and(toks: list[_Tok], i: int, n: int) -> bool:
+    """Whether the capitalised words from token i (before token n) are followed by "and" + a capital."""
     k = i
-    while k + 1 < len(toks) and toks[k + 1].cap:
+    while k + 1 < n and toks[k + 1].cap:
         k += 1
-    return k + 2 < len(toks) and toks[k + 1].text == "and" and toks[k + 2].cap
+    return k + 2 < n and toks[k + 1].text == "and" and toks[k + 2].cap
 
 
 _Kind = Literal["ORG", "PLACE", "EVENT"]
@@ -352,11 +422,11 @@ def _headed_names(text: str, toks: list[_Tok], g: Gazetteer) -> list[tuple[int, 
             if k > j:
                 out.append((j, k, "EVENT"))
             continue
-        if k == j and toks[j].text in (_ORG_HEADS | _PLACE_HEADS) and not toks[j].text.isupper():
+        if k == j and toks[j].text in _ORG_OR_PLACE_HEADS and not toks[j].text.isupper():
             continue  # a bare "Ministry" or "Airport" is a description, not a name
         # The last head decides: "Crocus City Hall" is a place, "Bank of Astana" an org.
-        heads = [toks[x].text for x in range(j, k + 1) if toks[x].text in _ORG_HEADS | _PLACE_HEADS]
-        if toks[k].text in _EVENT_HEADS and toks[k].text not in _ORG_HEADS | _PLACE_HEADS:
+        heads = [toks[x].text for x in range(j, k + 1) if toks[x].text in _ORG_OR_PLACE_HEADS]
+        if toks[k].text in _EVENT_HEADS and toks[k].text not in _ORG_OR_PLACE_HEADS:
             out.append((j, k, "EVENT"))
             continue
         last_head = heads[-1]
@@ -372,38 +442,39 @@ def _headed_names(text: str, toks: list[_Tok], g: Gazetteer) -> list[tuple[int, 
 
 
 _LOWER_OFFICIAL_RE = re.compile(
-    r"(?<=['’]s )(?:ministry|committee|agency|department|service) (?:of|for) [a-z]+(?: (?:and|of|for|the|"
-    r"on)? ?[a-z]+)*?(?= (?:has|have|had|is|was|were|will|would|said|says|reported|announced|stated|noted|"
+    r"(?<=['’]s )(?:ministry|committee|agency|department|service) (?:of|for) [a-z]++(?: [a-z]++)*?"
+    r"(?= (?:has|have|had|is|was|were|will|would|said|says|reported|announced|stated|noted|"
     r"confirmed|which|that|to|in|on|at|with)\b|[,.;:])"
 )
 _COURT_RE = re.compile(
-    r"\b(?:[A-Z][\w-]+ )?(?:(?:inter-?district|district|regional|city|municipal|military|specialized|"
+    r"\b(?:[A-Z][\w-]++ )?(?:(?:inter-?district|district|regional|city|municipal|military|specialized|"
     r"specialised|economic|"
     r"appeals|supreme|constitutional|administrative|criminal|civil|juvenile)[ -])+(?:criminal |civil |"
-    r"economic |administrative )?court (?:of|in) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)*"
+    r"economic |administrative )?court (?:of|in) (?:the )?[A-Z][\w-]*+(?: [A-Z][\w-]*+)*+"
 )
-_MEDIA_DOMAIN_RE = re.compile(r"(?<![\w./])[A-Z][\w-]*\.(?:kz|uz|kg|tj|tm|ru|az|media|news)(?![\w/.])")
-_CAMEL_RE = re.compile(r"(?<![\w-])(?!Mc|Mac)(?:[A-Z][a-z]+[A-Z][\w]*|[A-Z]{2,}[a-z]{2,}\w*)(?![\w-])")
+_MEDIA_DOMAIN_RE = re.compile(r"(?<![\w./-])[A-Z][\w-]*+\.(?:kz|uz|kg|tj|tm|ru|az|media|news)(?![\w/.])")
+_CAMEL_RE = re.compile(r"(?<![\w-])(?!Mc|Mac)(?:[A-Z][a-z]++[A-Z]\w*+|[A-Z]{2,}+[a-z]{2,}+\w*+)(?![\w-])")
 _ROLE_OF_RE = re.compile(
     rf"\b(?:director|founder|co-founder|CEO|chief executive|head|chairman|chairwoman|owner|"
     rf"shareholders?|employees?|staff|spokesperson|spokesman|spokeswoman|subsidiary|branch) of (?:the )?"
-    rf"({_CAP}(?:[ -]{_CAP})*)"
+    rf"({_CAP_RUN})"
 )
 _DESCRIPTOR_RE = re.compile(
     rf"\b(?:company|firm|giant|operator|manufacturer|carrier|publication|outlet|broadcaster|"
     rf"news agency|platform|startup|start-up|holding|subsidiary|conglomerate|producer|developer|"
     rf"retailer|airline|bank|insurer|exchange|website|portal|newspaper|channel|magazine)"
-    rf",? ({_CAP}(?:[ -]{_CAP})*)"
+    rf",? ({_CAP_RUN})"
 )
 _COORD_ORG_RE = re.compile(
-    r"\b((?:[A-Z][a-z]+, )*[A-Z][a-z]+,? and [A-Z][a-z]+) ((?:[A-Z][a-z]+ )*)(" + "|".join(_ORG_PLURAL_HEADS) + r")\b"
+    r"\b((?:[A-Z][a-z]++, (?!and ))*+[A-Z][a-z]++,? and [A-Z][a-z]++) ((?:[A-Z][a-z]+ )*)("
+    + "|".join(_ORG_PLURAL_HEADS) + r")\b"
 )
 _LOWER_ORG_RE = re.compile(
-    rf"\b({_CAP}(?: {_CAP})*) (?:organization|organisation|movement|party|foundation|group|company|"
+    rf"\b({_CAP_RUN}) (?:organization|organisation|movement|party|foundation|group|company|"
     rf"corporation|holding|bank|news agency|agency|charity|fund|association|union|network|airline|"
     rf"think tank|consortium)\b"
 )
-_AKA_RE = re.compile(r"[“\"]?([A-Z][\w-]*(?: [A-Z][\w-]*)*)[,”\"]*,? (?:also known as|aka|a\.k\.a\.) (?:the )?")
+_AKA_RE = re.compile(r"[“\"]?([A-Z][\w-]*+(?: [A-Z][\w-]*+)*+)[,”\"]*+ (?:also known as|aka|a\.k\.a\.) (?:the )?")
 # The capitalised words after a gazetteer org ("OSCE Academy", "UN Security Council"): group 2, the
 # last of them, is checked for an org head.
 _NEXT_CAP_WORDS_RE = re.compile(r" ((?:[A-Z][\w'’-]+ )*)([A-Z][\w'’-]+)")
@@ -413,18 +484,19 @@ _NEXT_CAP_WORDS_RE = re.compile(r" ((?:[A-Z][\w'’-]+ )*)([A-Z][\w'’-]+)")
 # Places
 
 _LIST_PLACE_RE = re.compile(
-    rf"\b((?:{_CAP}(?: {_CAP})*, )*{_CAP}(?: {_CAP})*,? and {_CAP}(?: {_CAP})*) "
+    # the last run may give back its last word: "the Donetsk and Luhansk People's Republics"
+    rf"\b((?:{_CAP_RUN}, (?!and ))*+{_CAP_RUN},? and {_CAP}(?: {_CAP})*) "
     rf"(regions|provinces|oblasts|districts|villages|Oblasts|Regions|Provinces|Districts|People's Republics)\b"
 )
-_LOWER_HEAD_RE = re.compile(rf"\b({_CAP}(?:[ -]{_CAP})*) ({_LOWER_PLACE_HEADS})\b")
+_LOWER_HEAD_RE = re.compile(rf"\b({_CAP_RUN}) ({_LOWER_PLACE_HEADS})\b")
 _CUE_PLACE_RE = re.compile(
     rf"\b(?:city|town|village|settlement|capital|port|region|province|district|republic|resort|"
-    rf"municipality) of ({_CAP}(?:[ -]{_CAP})*)"
+    rf"municipality) of ({_CAP_RUN})"
 )
 _KNOWN_AS_PLACE_RE = re.compile(
     rf"\b(?:location|place|site|area|valley|village|town|city|region|lake|mountain|river|district|gorge|"
     rf"pass|settlement|island|canyon|peak)\b[^.]{{0,60}}?\bknown (?:locally |to (?:the )?[A-Z]\w+ |in "
-    rf"[A-Z]\w+ )?as [\"“]?({_CAP}(?: {_CAP})*)"
+    rf"[A-Z]\w+ )?as [\"“]?({_CAP_RUN})"
 )
 _THE_WEST_RE = re.compile(r"\bthe West\b(?![ -][A-Z])")
 _REGION_ADJ: list[tuple[str, str]] = [
@@ -441,7 +513,7 @@ _REGION_ADJ: list[tuple[str, str]] = [
 _REGION_ADJ_RE = re.compile(
     r"(?<![\w-])(" + "|".join(re.escape(a) for a, _ in _REGION_ADJ) + r")(?=[ -][a-z])"
 )
-_DATELINE_RE = re.compile(r"^([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+)*)(?=,| \(| [–—-])")
+_DATELINE_RE = re.compile(r"^([A-Z][A-Z'’.-]++(?: [A-Z][A-Z'’.-]++)*+)(?=,| \(| [–—-])")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -454,6 +526,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
     text = f"{title}\n\n{body}"
     tlen = len(title)
     toks = _tokenize(text)
+    pieces = _pieces(text)
     mask = _Mask(len(text))
     hits: list[_Hit] = []
 
@@ -476,7 +549,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
             key=_place_key(known[0]) if known else "")
 
     # 2. Coordinated org names: "the Russian and Tajik Interior Ministries" -> two orgs.
-    for m in _COORD_ORG_RE.finditer(text):
+    for m in find_bounded(_COORD_ORG_RE, text, pieces):
         parts = re.split(r",? and |, ", m.group(1))
         if not all(p in g.country_forms for p in parts):
             continue
@@ -488,7 +561,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
             mask.claim(m.start(), m.end())
 
     # 3. Coordinated places: "the Atyrau, Aktobe and Almaty provinces" -> one place each.
-    for m in _LIST_PLACE_RE.finditer(text):
+    for m in find_bounded(_LIST_PLACE_RE, text, pieces):
         parts = [p for p in re.split(r",? and |, ", m.group(1)) if p]
         head = _LOWER_PLACE_PLURALS[m.group(2)]
         if any(p in g.country_forms or p.split()[0] in _NON_NAME - {"East", "West", "North", "South"}
@@ -502,7 +575,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         mask.claim(m.start(), m.end())
 
     # 4. Gazetteer orgs (longest first, case-sensitive), then names built on head words.
-    for m in g.org_re.finditer(text):
+    for m in find_bounded(g.org_re, text, pieces):
         canon, cc = g.org_forms[m.group()]
         nxt = _NEXT_CAP_WORDS_RE.match(text[m.end():m.end() + 60])
         if nxt and nxt.group(2) in _ORG_HEADS:
@@ -530,19 +603,19 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
 
     # 5. Official names written in lower case, and court names.
     for rx in (_LOWER_OFFICIAL_RE, _COURT_RE):
-        for m in rx.finditer(text):
+        for m in find_bounded(rx, text, pieces):
             add(m.start(), m.end(), "ORG", m.group())
 
     # 6. Mixed-case brand-style names (TikTok, UzGasTrade, LUKoil) and names after role/descriptor cues.
-    for m in _MEDIA_DOMAIN_RE.finditer(text):
+    for m in find_bounded(_MEDIA_DOMAIN_RE, text, pieces):
         add(m.start(), m.end(), "ORG", m.group(), weak=True)  # "Vlast.kz", "Kun.uz": outlets, not URLs
-    for m in _CAMEL_RE.finditer(text):
+    for m in find_bounded(_CAMEL_RE, text, pieces):
         w = m.group()
         if _is_geo_name(g, w):
             continue
         add(m.start(), m.end(), "ORG", w, key=_org_key(g, w), weak=True)
     for rx in (_ROLE_OF_RE, _DESCRIPTOR_RE):
-        for m in rx.finditer(text):
+        for m in find_bounded(rx, text, pieces):
             name = _trim_name(m.group(1))
             if not name or _is_geo_name(g, name):
                 continue
@@ -551,7 +624,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
             add(m.start(1), m.start(1) + len(name), "ORG", name, weak=True)
 
     # "the “Khorasan Willayat,” also known as the Islamic State of Khorasan Province": one org.
-    for m in _AKA_RE.finditer(text):
+    for m in find_bounded(_AKA_RE, text, pieces):
         target = next((h for h in hits if h.etype == "ORG" and h.start == m.end()), None)
         if target and mask.free(m.start(1), m.end(1)):
             hits.append(_Hit(m.start(1), m.end(1), "ORG", m.group(1), target.code, target.key,
@@ -559,7 +632,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
             mask.claim(m.start(1), m.end(1))
 
     # "the Tong Jahoni organization", "the Amanat party": a name with a lower-case org noun.
-    for m in _LOWER_ORG_RE.finditer(text):
+    for m in find_bounded(_LOWER_ORG_RE, text, pieces):
         words = m.group(1).split()
         while words and (words[0] in _TITLES or words[0] in g.country_forms or words[0] in _NON_NAME):
             words.pop(0)
@@ -570,7 +643,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         add(off, off + len(base), "ORG", base, weak=True)
 
     # 7. Places: lower-case heads ("Saryagash district"), cues ("village of Koryakovo"), gazetteer.
-    for m in _LOWER_HEAD_RE.finditer(text):
+    for m in find_bounded(_LOWER_HEAD_RE, text, pieces):
         base = m.group(1)
         words = base.split()
         while words and (words[0] in _TITLES or g.country_forms.get(words[0], ("", False))[1]
@@ -583,24 +656,24 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         head = m.group(2)
         name = f"{base} {head}"
         add(off, m.end(), "PLACE", name, _place_code(g, base), key=_place_key(name), weak=True)
-    for m in _CUE_PLACE_RE.finditer(text):
+    for m in find_bounded(_CUE_PLACE_RE, text, pieces):
         name = _trim_name(m.group(1))
         if name and name not in g.country_forms and name.split()[0] not in _NON_NAME:
             add(m.start(1), m.start(1) + len(name), "PLACE", name, _place_code(g, name), key=_place_key(name),
                 weak=True)
-    for m in g.place_re.finditer(text):
+    for m in find_bounded(g.place_re, text, pieces):
         canon, cc, kind = g.place_forms[m.group()]
         # the text's spelling, except acronyms and bare adjectives ("ISS", "Caspian coastal city")
         shown = canon if m.group().isupper() or (kind == "water" and canon.startswith(m.group() + " ")) \
             else m.group()
         add(m.start(), m.end(), "PLACE", shown, cc, key=_place_key(canon))
-    for m in _KNOWN_AS_PLACE_RE.finditer(text):
+    for m in find_bounded(_KNOWN_AS_PLACE_RE, text, pieces):
         name = _trim_name(m.group(1))
         if name and name not in g.country_forms and name not in _NON_NAME:
             add(m.start(1), m.start(1) + len(name), "PLACE", name, _place_code(g, name), weak=True)
-    for m in _THE_WEST_RE.finditer(text):
+    for m in find_bounded(_THE_WEST_RE, text, pieces):
         add(m.start() + 4, m.end(), "PLACE", "West", key="west")
-    for m in _REGION_ADJ_RE.finditer(text):
+    for m in find_bounded(_REGION_ADJ_RE, text, pieces):
         noun = dict(_REGION_ADJ)[m.group(1)]
         add(m.start(), m.end(), "PLACE", noun, key=_place_key(noun))
 
