@@ -3,7 +3,7 @@
 Each labelled article is cut out of its page with the labels' titles (tools/gold.py), run through
 ``extract_entities`` and scored with the rules of tools/matching.py (the same as `make eval`).
 
-    .venv/bin/python tools/score_entities.py [--source seeds corpus steppe] [--half tune|holdout] [-v] [--bench] [--dump]
+    .venv/bin/python tools/score_entities.py [--source seeds corpus steppe] [--half tune|holdout] [-v] [--dump]
 """
 
 from __future__ import annotations

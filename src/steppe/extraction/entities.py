@@ -195,6 +195,10 @@ _CAP = r"[A-Z]\w*+(?:[-'’.]++\w++)*+"
 # A run of capitalised words; possessive because every pattern below follows it with a lower-case
 # word or punctuation, which a shorter run could not make match either.
 _CAP_RUN = rf"{_CAP}(?: {_CAP})*+"
+# Where a run may start: not inside a word ("\b"), nor right after a capital and one of the word's
+# inner marks ("A-A-A-…"). A match from there would end where the match from the word's first
+# capital ends, so skipping those starts changes nothing but the time spent on failures.
+_RUN_START = r"\b(?<![A-Z][-'’.])"
 _TOKEN_RE = re.compile(
     r"(?:[A-Z]\.){2,}"  # U.S., U.N.
     r"|[A-Z]\.(?= [A-Z])"  # an initial: Donald J. Trump
@@ -447,7 +451,7 @@ _LOWER_OFFICIAL_RE = re.compile(
     r"confirmed|which|that|to|in|on|at|with)\b|[,.;:])"
 )
 _COURT_RE = re.compile(
-    r"\b(?:[A-Z][\w-]++ )?(?:(?:inter-?district|district|regional|city|municipal|military|specialized|"
+    r"\b(?<![A-Z]-)(?:[A-Z][\w-]++ )?(?:(?:inter-?district|district|regional|city|municipal|military|specialized|"
     r"specialised|economic|"
     r"appeals|supreme|constitutional|administrative|criminal|civil|juvenile)[ -])+(?:criminal |civil |"
     r"economic |administrative )?court (?:of|in) (?:the )?[A-Z][\w-]*+(?: [A-Z][\w-]*+)*+"
@@ -470,11 +474,13 @@ _COORD_ORG_RE = re.compile(
     + "|".join(_ORG_PLURAL_HEADS) + r")\b"
 )
 _LOWER_ORG_RE = re.compile(
-    rf"\b({_CAP_RUN}) (?:organization|organisation|movement|party|foundation|group|company|"
+    rf"{_RUN_START}({_CAP_RUN}) (?:organization|organisation|movement|party|foundation|group|company|"
     rf"corporation|holding|bank|news agency|agency|charity|fund|association|union|network|airline|"
     rf"think tank|consortium)\b"
 )
-_AKA_RE = re.compile(r"[“\"]?([A-Z][\w-]*+(?: [A-Z][\w-]*+)*+)[,”\"]*+ (?:also known as|aka|a\.k\.a\.) (?:the )?")
+_AKA_RE = re.compile(
+    r"[“\"]?(?<![A-Z])(?<![A-Z]-)([A-Z][\w-]*+(?: [A-Z][\w-]*+)*+)[,”\"]*+ (?:also known as|aka|a\.k\.a\.) (?:the )?"
+)
 # The capitalised words after a gazetteer org ("OSCE Academy", "UN Security Council"): group 2, the
 # last of them, is checked for an org head.
 _NEXT_CAP_WORDS_RE = re.compile(r" ((?:[A-Z][\w'’-]+ )*)([A-Z][\w'’-]+)")
@@ -485,10 +491,10 @@ _NEXT_CAP_WORDS_RE = re.compile(r" ((?:[A-Z][\w'’-]+ )*)([A-Z][\w'’-]+)")
 
 _LIST_PLACE_RE = re.compile(
     # the last run may give back its last word: "the Donetsk and Luhansk People's Republics"
-    rf"\b((?:{_CAP_RUN}, (?!and ))*+{_CAP_RUN},? and {_CAP}(?: {_CAP})*) "
+    rf"{_RUN_START}((?:{_CAP_RUN}, (?!and ))*+{_CAP_RUN},? and {_CAP}(?: {_CAP})*) "
     rf"(regions|provinces|oblasts|districts|villages|Oblasts|Regions|Provinces|Districts|People's Republics)\b"
 )
-_LOWER_HEAD_RE = re.compile(rf"\b({_CAP_RUN}) ({_LOWER_PLACE_HEADS})\b")
+_LOWER_HEAD_RE = re.compile(rf"{_RUN_START}({_CAP_RUN}) ({_LOWER_PLACE_HEADS})\b")
 _CUE_PLACE_RE = re.compile(
     rf"\b(?:city|town|village|settlement|capital|port|region|province|district|republic|resort|"
     rf"municipality) of ({_CAP_RUN})"
@@ -1035,15 +1041,19 @@ def _group(hits: list[_Hit], text: str, tlen: int, g: Gazetteer) -> list[EntityM
             order.append(k)
         e.count += 1
         e.first = min(e.first, h.start)
+        seen = seen_forms.setdefault(k, (set(), set()))  # membership in O(1): an entity may have many forms
         for f in [h.name, *h.aliases]:
-            if f not in e.forms:
+            if f not in seen[0]:
+                seen[0].add(f)
                 e.forms.append(f)
-            if not h.in_title and f not in e.body_forms:
+            if not h.in_title and f not in seen[1]:
+                seen[1].add(f)
                 e.body_forms.append(f)
         e.code = e.code or h.code
 
+    seen_forms: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     persons = [h for h in hits if h.etype == "PERSON"]
-    full = [h for h in persons if len(h.name.split()) >= 2 and not h.in_title]
+    full = _FullNames([h for h in persons if len(h.name.split()) >= 2 and not h.in_title])
     for h in hits:
         if h.etype == "PERSON":
             put(h, _person_key(h, full))
@@ -1067,26 +1077,51 @@ def _group(hits: list[_Hit], text: str, tlen: int, g: Gazetteer) -> list[EntityM
     return [m for _, m in out]
 
 
-def _person_key(h: _Hit, full: list[_Hit]) -> str:
+class _FullNames:
+    """The body's names of two words or more, first mention of each, indexed by their words."""
+
+    def __init__(self, hits: list[_Hit]) -> None:
+        self.by_last: dict[str, _Hit] = {}  # last word -> first name ending so
+        self.by_word: dict[str, list[_Hit]] = {}  # word -> names holding it, in text order
+        named: set[str] = set()
+        for h in sorted(hits, key=lambda x: x.start):
+            if h.name in named:
+                continue
+            named.add(h.name)
+            words = h.name.split()
+            self.by_last.setdefault(words[-1], h)
+            for w in dict.fromkeys(words):
+                self.by_word.setdefault(w, []).append(h)
+
+    def first_with(self, word: str) -> _Hit | None:
+        holders = self.by_word.get(word)
+        return holders[0] if holders else None
+
+    def containing(self, words: list[str]) -> list[_Hit]:
+        """Names holding every word of `words` (looked up by the rarest), in text order."""
+        return min((self.by_word.get(w, []) for w in words), key=len)
+
+
+def _person_key(h: _Hit, full: _FullNames) -> str:
     words = h.name.split()
     if len(words) >= 2:
-        for f in full:  # "Caldwell Dyson" inside "Tracy Caldwell Dyson"
+        for f in full.containing(words):  # "Caldwell Dyson" inside "Tracy Caldwell Dyson"
             if f.name != h.name and f.start < h.start and " ".join(words) in f.name:
                 return _norm(f.name)
         return _norm(h.name)
     w = words[0]
-    for f in full:  # a surname (or a first name used alone) points to its full name
-        fw = f.name.split()
-        if w == fw[-1]:
-            return _norm(f.name)
-    for f in full:
-        if w in f.name.split():
-            return _norm(f.name)
-    return _norm(w)
+    # a surname (or a first name used alone) points to its full name
+    holder = full.by_last.get(w) or full.first_with(w)
+    return _norm(holder.name) if holder else _norm(w)
+
+
+# Orgs compared pair by pair for acronyms and short forms: a news article names a few dozen; past
+# this many (only a flood of text does that) the rest stay as found, so the cost stays linear.
+_MAX_ORGS_COMPARED = 300
 
 
 def _merge_orgs(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]]) -> None:
-    orgs = [k for k in order if k[0] == "ORG" and k in ents]
+    orgs = [k for k in order if k[0] == "ORG" and k in ents][:_MAX_ORGS_COMPARED]
     for a in orgs:
         ea = ents.get(a)
         if ea is None:
@@ -1132,11 +1167,16 @@ def _org_same(a: _Entity, b: _Entity) -> bool:
 
 def _merge_places(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]], g: Gazetteer) -> None:
     places = [k for k in order if k[0] == "PLACE" and k in ents]
+    rank = {k: i for i, k in enumerate(places)}
+    title_only = [k for k in places if not ents[k].body_forms]
     for k in places:
         e = ents.get(k)
         if e is None:
             continue
-        for k2 in places:
+        # the only places that can fold into e: its bare name, if e is a region, and title-only ones
+        bare = ("PLACE", k[1].removesuffix("#region")) if k[1].endswith("#region") else None
+        candidates = sorted({*title_only, *([bare] if bare in rank else [])}, key=rank.__getitem__)
+        for k2 in candidates:
             e2 = ents.get(k2)
             if e2 is None or e2 is e:
                 continue
@@ -1158,7 +1198,7 @@ def _canonical(e: _Entity, g: Gazetteer) -> tuple[str, tuple[str, ...]]:
         name = g.country_name.get(e.key, forms[0])
         return name, tuple(f for f in e.forms if f != name)
     if e.etype == "PERSON":
-        name = max(forms, key=lambda f: (len(f.split()), -forms.index(f)))
+        name = max(forms, key=lambda f: len(f.split()))  # max keeps the first of the longest
     elif e.etype == "ORG":
         longs = [f for f in forms if not f.isupper()]
         name = max(longs, key=len) if longs else forms[0]
