@@ -328,8 +328,9 @@ def _pieces(text: str) -> list[tuple[int, int]]:
 def find_bounded(rx: re.Pattern[str], text: str, pieces: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
     """Every match of `rx` within one piece of `text`; offsets are offsets in `text`."""
     out: list[re.Match[str]] = []
+    runs_only = "tail" in rx.groupindex  # see _COURT_RE
     for a, b in pieces if pieces is not None else _pieces(text):
-        out.extend(rx.finditer(text, a, b))
+        out.extend(m for m in rx.finditer(text, a, b) if not runs_only or m.group("tail") is not None)
     return out
 
 
@@ -450,11 +451,13 @@ _LOWER_OFFICIAL_RE = re.compile(
     r"(?= (?:has|have|had|is|was|were|will|would|said|says|reported|announced|stated|noted|"
     r"confirmed|which|that|to|in|on|at|with)\b|[,.;:])"
 )
+# Patterns with a group named "tail" match without it too: they then consume the run of words they
+# repeat, so the search goes on after the run instead of retrying from each of its words (which
+# costs the square of the run); find_bounded drops those matches.
 _COURT_RE = re.compile(
-    r"\b(?<![A-Z]-)(?:[A-Z][\w-]++ )?(?:(?:inter-?district|district|regional|city|municipal|military|specialized|"
-    r"specialised|economic|"
-    r"appeals|supreme|constitutional|administrative|criminal|civil|juvenile)[ -])+(?:criminal |civil |"
-    r"economic |administrative )?court (?:of|in) (?:the )?[A-Z][\w-]*+(?: [A-Z][\w-]*+)*+"
+    r"(?<![\w-])(?:[A-Z][\w-]++ )?(?:(?:inter-?district|district|regional|city|municipal|military|specialized|"
+    r"specialised|economic|appeals|supreme|constitutional|administrative|criminal|civil|juvenile)[ -])++"
+    r"(?P<tail>court (?:of|in) (?:the )?[A-Z][\w-]*+(?: [A-Z][\w-]*+)*+)?"
 )
 _MEDIA_DOMAIN_RE = re.compile(r"(?<![\w./-])[A-Z][\w-]*+\.(?:kz|uz|kg|tj|tm|ru|az|media|news)(?![\w/.])")
 _CAMEL_RE = re.compile(r"(?<![\w-])(?!Mc|Mac)(?:[A-Z][a-z]++[A-Z]\w*+|[A-Z]{2,}+[a-z]{2,}+\w*+)(?![\w-])")
@@ -469,17 +472,18 @@ _DESCRIPTOR_RE = re.compile(
     rf"retailer|airline|bank|insurer|exchange|website|portal|newspaper|channel|magazine)"
     rf",? ({_CAP_RUN})"
 )
-_COORD_ORG_RE = re.compile(
-    r"\b((?:[A-Z][a-z]++, (?!and ))*+[A-Z][a-z]++,? and [A-Z][a-z]++) ((?:[A-Z][a-z]+ )*)("
-    + "|".join(_ORG_PLURAL_HEADS) + r")\b"
+_COORD_ORG_RE = re.compile(  # 1: the list, 4: words before the head, 5: the head
+    r"\b(?<![A-Z][-'’.])(?=[A-Z])((?:[A-Z][a-z]++, (?!and ))*+(?:[A-Z][a-z]++(?:,? and (?P<and>)[A-Z][a-z]++)?)?)"
+    r"(?(and)(?P<tail> ((?:[A-Z][a-z]+ )*)(" + "|".join(_ORG_PLURAL_HEADS) + r")\b)?)"
 )
 _LOWER_ORG_RE = re.compile(
-    rf"{_RUN_START}({_CAP_RUN}) (?:organization|organisation|movement|party|foundation|group|company|"
+    rf"{_RUN_START}({_CAP_RUN})(?P<tail> (?:organization|organisation|movement|party|foundation|group|company|"
     rf"corporation|holding|bank|news agency|agency|charity|fund|association|union|network|airline|"
-    rf"think tank|consortium)\b"
+    rf"think tank|consortium)\b)?"
 )
 _AKA_RE = re.compile(
-    r"[“\"]?(?<![A-Z])(?<![A-Z]-)([A-Z][\w-]*+(?: [A-Z][\w-]*+)*+)[,”\"]*+ (?:also known as|aka|a\.k\.a\.) (?:the )?"
+    r"[“\"]?(?<![A-Z])(?<![A-Z]-)([A-Z][\w-]*+(?: [A-Z][\w-]*+)*+)"
+    r"(?P<tail>[,”\"]*+ (?:also known as|aka|a\.k\.a\.) (?:the )?)?"
 )
 # The capitalised words after a gazetteer org ("OSCE Academy", "UN Security Council"): group 2, the
 # last of them, is checked for an org head.
@@ -489,12 +493,14 @@ _NEXT_CAP_WORDS_RE = re.compile(r" ((?:[A-Z][\w'’-]+ )*)([A-Z][\w'’-]+)")
 # --------------------------------------------------------------------------------------------------
 # Places
 
-_LIST_PLACE_RE = re.compile(
-    # the last run may give back its last word: "the Donetsk and Luhansk People's Republics"
-    rf"{_RUN_START}((?:{_CAP_RUN}, (?!and ))*+{_CAP_RUN},? and {_CAP}(?: {_CAP})*) "
-    rf"(regions|provinces|oblasts|districts|villages|Oblasts|Regions|Provinces|Districts|People's Republics)\b"
+_LIST_HEADS = r"(?:regions|provinces|oblasts|districts|villages|Oblasts|Regions|Provinces|Districts|People's Republics)"
+_LIST_PLACE_RE = re.compile(  # 1: the list, 4: the head
+    # the last run may give back its last words: "the Donetsk and Luhansk People's Republics"
+    rf"{_RUN_START}(?=[A-Z])((?:{_CAP_RUN}, (?!and ))*+"
+    rf"(?:{_CAP_RUN}(?:,? and (?P<and>){_CAP}(?: {_CAP})*(?= {_LIST_HEADS}\b))?)?)"
+    rf"(?(and)(?P<tail> ({_LIST_HEADS})\b))"
 )
-_LOWER_HEAD_RE = re.compile(rf"{_RUN_START}({_CAP_RUN}) ({_LOWER_PLACE_HEADS})\b")
+_LOWER_HEAD_RE = re.compile(rf"{_RUN_START}({_CAP_RUN})(?P<tail> ({_LOWER_PLACE_HEADS})\b)?")  # head: group 3
 _CUE_PLACE_RE = re.compile(
     rf"\b(?:city|town|village|settlement|capital|port|region|province|district|republic|resort|"
     rf"municipality) of ({_CAP_RUN})"
@@ -559,7 +565,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         parts = re.split(r",? and |, ", m.group(1))
         if not all(p in g.country_forms for p in parts):
             continue
-        mid, head = m.group(2), _ORG_PLURAL_HEADS[m.group(3)]
+        mid, head = m.group(4), _ORG_PLURAL_HEADS[m.group(5)]
         if mask.free(m.start(), m.end()):
             for p in parts:
                 hits.append(_Hit(m.start(), m.end(), "ORG", f"{p} {mid}{head}", None, _norm(f"{p} {mid}{head}"),
@@ -569,7 +575,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
     # 3. Coordinated places: "the Atyrau, Aktobe and Almaty provinces" -> one place each.
     for m in find_bounded(_LIST_PLACE_RE, text, pieces):
         parts = [p for p in re.split(r",? and |, ", m.group(1)) if p]
-        head = _LOWER_PLACE_PLURALS[m.group(2)]
+        head = _LOWER_PLACE_PLURALS[m.group(4)]
         if any(p in g.country_forms or p.split()[0] in _NON_NAME - {"East", "West", "North", "South"}
                for p in parts) or not mask.free(m.start(), m.end()):
             continue
@@ -659,7 +665,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
             continue
         base = " ".join(words)
         off = m.start(1) + m.group(1).rfind(base)
-        head = m.group(2)
+        head = m.group(3)
         name = f"{base} {head}"
         add(off, m.end(), "PLACE", name, _place_code(g, base), key=_place_key(name), weak=True)
     for m in find_bounded(_CUE_PLACE_RE, text, pieces):
@@ -842,7 +848,7 @@ _WORDISH_RE = re.compile(r"[\w-]+")
 _NEXT_AFTER_NAME_RE = re.compile(r"[’']?s?,? ?(?:\((\d+)\)|([a-z]+))?")  # group 1: "(45)", group 2: a word
 _AGE_AFTER_RE = re.compile(r", \d{2},")
 _APPOS_AFTER_RE = re.compile(r", (?:the|a|an|who|head|chief|senior|former|deputy|director|founder)\b")
-_BRACKET_BEFORE_RE = re.compile(r"[A-Z]\w+ \($")
+_BRACKET_BEFORE_RE = re.compile(r"(?<!\w)[A-Z]\w++ \($")
 _PATRONYMICS = frozenset("kyzy uulu uly qizi ugli kizi".split())
 _PARTICLES = frozenset("von van der den de da du di del della la le al el bin ibn ben ul y".split())
 _SURNAME_RE = re.compile(
