@@ -99,12 +99,20 @@ _TITLES = frozenset(
     Hajji Haji Khan Sir Dame Lord Lady Madam Comrade Mister Officer Inspector Prosecutor-General Prosecutor
     Attorney Advocate Lawyer Candidate Nominee Member Chairperson Vice-President Vice-Premier Then
     Then-President Then-Prime Then-Kazakh Late Incumbent Minister-Counsellor Consul Consul-General""".split()
+) | frozenset(
+    # Religious honorifics (Islamic, Christian, Buddhist, Jewish), in the spellings of English-language
+    # news from the region: never part of the name (spec section 4).
+    """Mawlawi Maulvi Moulvi Mawlana Maulana Mowlana Molla Mulla Qari Hafiz Hafez Shaykh Shaikh Ustad Ustaz
+    Ustoz Hazrat Hojatoleslam Hujjat Domla Akhund Allama Maulawi Mujtahid Hajj Hadji Metropolitan
+    Archimandrite Hieromonk Abbot Cardinal Pastor Rabbi Lama Rinpoche Venerable Deacon Priest""".split()
 )
 _STRONG_TITLES = frozenset(
     """President Minister Dr Dr. Mr Mr. Mrs Mrs. Ms Ms. Professor Prof Senator General Colonel Sheikh Imam
     Mullah Mufti Ambassador Chairman Chairwoman Speaker Governor Mayor Akim Judge King Queen Prince Pope
     Patriarch Archbishop MP Secretary Director CEO Chief Commander Premier Chancellor Envoy Emir Sultan
-    Spokesperson Spokesman Spokeswoman Ayatollah Sir Dame Lord Lady Madam Deputy Leader""".split()
+    Spokesperson Spokesman Spokeswoman Ayatollah Sir Dame Lord Lady Madam Deputy Leader Mawlawi Maulvi Moulvi
+    Mawlana Maulana Mowlana Mullah Mulla Qari Hafiz Shaykh Hazrat Hojatoleslam Metropolitan Archimandrite
+    Cardinal Rabbi Lama Rinpoche Pastor""".split()
 )
 # Lower-case role nouns that introduce a name ("activist Hamida Babajanova", "artist Assol").
 _ROLE_NOUNS = frozenset(
@@ -750,10 +758,16 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
         strong = False
         while words and (words[0].text in _TITLES or words[0].text in g.country_forms or words[0].text in
                          g.org_forms or words[0].text in _NON_NAME or words[0].text.rstrip(".") in _TITLES
-                         or _is_descriptor(words[0].text, g)):
+                         or _is_descriptor(words[0].text, g)) and not _given_name_first(words, g):
             titled = titled or words[0].text in _TITLES
             strong = strong or words[0].text in _STRONG_TITLES or words[0].text.rstrip(".") in _STRONG_TITLES
             words.pop(0)
+        # a job title of several words: "Managing Director Bauyrzhan Urynbasarov", "Chief Executive Officer X"
+        cut = _job_title_end(words, g)
+        if cut:
+            titled = True
+            strong = strong or any(w.text in _STRONG_TITLES for w in words[:cut])
+            words = words[cut:]
         titled = titled or any("-" in w.text and any(p.capitalize() in _TITLES for p in w.text.split("-"))
                                for w in [toks[i] for i in run][: len(run) - len(words)])
         while words and (words[-1].text in _NON_NAME or words[-1].text in g.country_forms
@@ -761,8 +775,8 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             words.pop()
         if not words or len(words) > (6 if any(w.text in _PARTICLES for w in words) else 4):
             continue
-        if any(w.text in _NON_NAME or w.text in g.country_forms or w.text in g.org_forms
-               or w.text in g.place_forms or w.text in _HEADS for w in words):
+        if any((w.text in _NON_NAME and not (k == 0 and _given_name_first(words, g))) or w.text in g.country_forms
+               or w.text in g.org_forms or w.text in g.place_forms or w.text in _HEADS for k, w in enumerate(words)):
             continue
         start, end = words[0].start, words[-1].end
         before = text[max(0, start - 40):start]
@@ -777,7 +791,7 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             first, last = words[0].text, words[-1].text
             # "Assol (Asel Sabyrzhankyzy)": a full name in brackets right after a capitalised name
             in_brackets = before.endswith("(") and after.startswith(")") and bool(_BRACKET_BEFORE_RE.search(before))
-            according = before.endswith("according to ") or before.endswith("According to ")
+            according = before.endswith(("according to ", "According to ")) or bool(_BYLINE_RE.search(before))
             strong_ev = (titled or role_before or age_after or appos_after or in_brackets or according
                          or first in g.first_names)
             # a name-like ending or a following "said" is weak evidence: "Berlin Wall", "Golden Horde"
@@ -834,6 +848,33 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
     return kept
 
 
+def _given_name_first(words: list[_Tok], g: Gazetteer) -> bool:
+    """A given name that is also an ordinary capitalised word opens a name: "Islam Karimov"."""
+    if len(words) < 2 or words[0].text not in g.first_names:
+        return False
+    nxt = words[1].text
+    return not (nxt in _NON_NAME or nxt in _TITLES or nxt in g.country_forms or nxt.lower() in g.common_words)
+
+
+def _job_title_end(words: list[_Tok], g: Gazetteer) -> int:
+    """How many leading words form a job title ending in a title word, the others being ordinary English
+    words ("Managing Director", "Executive Vice President"); 0 if none. A name must follow."""
+    end = 0
+    for k, w in enumerate(words[:4]):
+        if w.text in _TITLES:
+            end = k + 1
+        elif not _english_word(w.text, g) or w.text in g.first_names:
+            break
+    return end if end < len(words) else 0
+
+
+def _english_word(word: str, g: Gazetteer) -> bool:
+    """An English word by its WordNet lemma: "Managing" (manage), "Acting", "Elected", "Affairs"."""
+    w = word.lower()
+    stems = (w, w[:-3], w[:-3] + "e", w[:-2], w[:-2] + "e", w[:-1]) if len(w) > 4 else (w,)
+    return any(s in g.common_words or s in g.nouns for s in stems)
+
+
 def _is_descriptor(w: str, g: Gazetteer) -> bool:
     """"Controversial" (an English adjective), "Tajikistan-born", "Secretary-General": not part of a name."""
     if "-" in w and any(p in g.country_forms or p.capitalize() in _TITLES for p in w.split("-")):
@@ -847,6 +888,9 @@ _CUED_AFTER_RE = re.compile(r"[’']?s?,? (?:who|whose|said|says|told|added|note
 _WORDISH_RE = re.compile(r"[\w-]+")
 _NEXT_AFTER_NAME_RE = re.compile(r"[’']?s?,? ?(?:\((\d+)\)|([a-z]+))?")  # group 1: "(45)", group 2: a word
 _AGE_AFTER_RE = re.compile(r", \d{2},")
+# An author or maker named after the work: "written by Fozil Mashrab", "photographed by ..."
+_BYLINE_RE = re.compile(r"\b(?:written|authored|co-authored|compiled|edited|translated|photographed|filmed|"
+                        r"narrated|directed|composed|painted|illustrated|interviewed) by $")
 _APPOS_AFTER_RE = re.compile(r", (?:the|a|an|who|head|chief|senior|former|deputy|director|founder)\b")
 _BRACKET_BEFORE_RE = re.compile(r"(?<!\w)[A-Z]\w++ \($")
 _PATRONYMICS = frozenset("kyzy uulu uly qizi ugli kizi".split())
