@@ -30,12 +30,15 @@ _ORG_HEADS = frozenset(
     Fund Foundation Commission Association Federation Airlines Airways Force Forces Army Navy Guard Police
     Parliament Assembly Senate Office Chamber Exchange Railways Holding Holdings Inc Ltd LLC LLP JSC
     GmbH AG PLC Alliance Coalition Front Network Society College School Administration Directorate
-    Inspectorate Authority Board Secretariat Cabinet Embassy Consulate Programme Program Times News Post
+    Inspectorate Authority Board Secretariat Cabinet Embassy Consulate Times News Post Confederation Councils
     Broadcasting Television Radio Press Journal Gazette Agency Cooperative Consortium Trust Partners
     Media Inspection Prosecutor's Procuracy Commissariat Brigade Battalion Division Regiment Command
     Ombudsman's Mission Akimat Hokimiyat Endowment Institution Observatory Watch Petroleum Resources Mining
-    Motors Telecom Steel Metals Logistics Industries Technologies House""".split()
+    Motors Telecom Steel Metals Logistics Industries Technologies House Government International""".split()
 )
+# Heads that make a name only in a fuller form: "the Kazakh Government" is a description, "Government of
+# Tajikistan" a name; "Almaty International" is a place's short form, "Transparency International" an org.
+_WEAK_ORG_HEADS = frozenset({"Government", "International"})
 _ORG_PLURAL_HEADS = {
     "Ministries": "Ministry", "Committees": "Committee", "Services": "Service", "Agencies": "Agency",
     "Forces": "Force", "Universities": "University", "Parliaments": "Parliament", "Banks": "Bank",
@@ -377,7 +380,8 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
         # after a head only another head or a legal suffix continues the name ("Halyk Bank JSC"),
         # not the next word of the sentence ("Silk Road Samarkand complex")
         if nxt.cap and _gap_ok(text, toks[k], nxt) and (nxt.text in _HEADS or nxt.text in _LEGAL_SUFFIXES
-                                                        or toks[k].text not in _HEADS):
+                                                        or toks[k].text not in _HEADS
+                                                        or nxt.text in g.org_forms and toks[k].text in _ORG_HEADS):
             k += 1
             continue
         if (nxt.text in ("of", "for") or nxt.text == "on" and toks[k].text in _ORG_HEADS) and k + 2 < n \
@@ -431,6 +435,8 @@ def _headed_names(text: str, toks: list[_Tok], g: Gazetteer) -> list[tuple[int, 
         j, k = _expand_name(text, toks, i, g)
         if _span_text(text, toks[j].start, t.end) in g.country_forms:
             continue  # "Russian Federation on ...", "Kyrgyz Republic": a country, not an org
+        if t.text in _WEAK_ORG_HEADS and not _weak_head_names(toks, j, i, k, g):
+            continue
         if is_event and not (is_org or is_place):
             if k > j:
                 out.append((j, k, "EVENT"))
@@ -438,7 +444,8 @@ def _headed_names(text: str, toks: list[_Tok], g: Gazetteer) -> list[tuple[int, 
         if k == j and toks[j].text in _ORG_OR_PLACE_HEADS and not toks[j].text.isupper():
             continue  # a bare "Ministry" or "Airport" is a description, not a name
         # The last head decides: "Crocus City Hall" is a place, "Bank of Astana" an org.
-        heads = [toks[x].text for x in range(j, k + 1) if toks[x].text in _ORG_OR_PLACE_HEADS]
+        heads = [toks[x].text for x in range(j, k + 1)
+                 if toks[x].text in _ORG_OR_PLACE_HEADS and (x == i or toks[x].text not in _WEAK_ORG_HEADS)]
         if toks[k].text in _EVENT_HEADS and toks[k].text not in _ORG_OR_PLACE_HEADS:
             out.append((j, k, "EVENT"))
             continue
@@ -452,6 +459,15 @@ def _headed_names(text: str, toks: list[_Tok], g: Gazetteer) -> list[tuple[int, 
             etype = "PLACE"
         out.append((j, k, etype))
     return out
+
+
+def _weak_head_names(toks: list[_Tok], j: int, i: int, k: int, g: Gazetteer) -> bool:
+    """Whether weak head i names an org in [j, k]: "Government" with an "of" tail, "International"
+    closing a name whose word before it is no place ("Transparency International")."""
+    if toks[i].text == "Government":
+        return k > i
+    before = toks[i - 1].text if j < i else ""
+    return k == i and bool(before) and not _is_geo_name(g, before) and before not in _NON_NAME
 
 
 _LOWER_OFFICIAL_RE = re.compile(
@@ -814,6 +830,8 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             kin = prev_word[0] in _KIN_NOUNS and before.rstrip().endswith(",")
             if (strong or kin or (role_before and not words[0].sent_start)) and w.text not in g.cities:
                 out.append(_Hit(start, end, "PERSON", w.text, None, "", False))
+            elif (verb_after or age_after) and _lone_name(w, g):
+                out.append(_Hit(start, end, "PERSON", w.text, None, "", False))  # "Yakujan said", "Vucic, 54,"
             elif verb_after or age_after or w.poss:
                 out.append(_Hit(start, end, "PERSON", w.text, None, "?", False))  # only if it resolves
     # Title mentions and bare surnames resolve to the body's full names.
@@ -866,6 +884,13 @@ def _job_title_end(words: list[_Tok], g: Gazetteer) -> int:
         elif not _english_word(w.text, g) or w.text in g.first_names:
             break
     return end if end < len(words) else 0
+
+
+def _lone_name(w: _Tok, g: Gazetteer) -> bool:
+    """A single word that can stand for a person on its own: a given name or a surname-shaped word,
+    not an English word, a place or an org."""
+    return ((w.text in g.first_names or _surname_like(w.text)) and not _english_word(w.text, g)
+            and not _is_geo_name(g, w.text) and w.text not in g.org_forms)
 
 
 def _english_word(word: str, g: Gazetteer) -> bool:
