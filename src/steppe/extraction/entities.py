@@ -534,6 +534,11 @@ _KNOWN_AS_PLACE_RE = re.compile(
     rf"pass|settlement|island|canyon|peak)\b[^.]{{0,60}}?\bknown (?:locally |to (?:the )?[A-Z]\w+ |in "
     rf"[A-Z]\w+ )?as [\"“]?({_CAP_RUN})"
 )
+# "in Chiang Mai, Thailand": a place named with its country, as in a dateline (group 2: the country).
+_PLACE_COMMA_COUNTRY_RE = re.compile(
+    rf"(?<!according )\b(?:in|near|at|from|outside|to)\s({_CAP_RUN}), ({_CAP_RUN})"
+    rf"(?=[.,;:)]|\s(?:and|or|where|which|on|in|at|during|last|this|for)\b)"
+)
 _THE_WEST_RE = re.compile(r"\bthe West\b(?![ -][A-Z])")
 _REGION_ADJ: list[tuple[str, str]] = [
     ("Southeastern European", "Southeastern Europe"), ("South-Eastern European", "Southeastern Europe"),
@@ -707,6 +712,10 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         name = _trim_name(m.group(1))
         if name and name not in g.country_forms and name not in _NON_NAME:
             add(m.start(1), m.start(1) + len(name), "PLACE", name, _place_code(g, name), weak=True)
+    for m in find_bounded(_PLACE_COMMA_COUNTRY_RE, text, pieces):
+        name, country = m.group(1), g.country_forms.get(m.group(2))
+        if country and not country[1] and name.split()[0] not in _NON_NAME and not _is_geo_name(g, name):
+            add(m.start(1), m.end(1), "PLACE", name, country[0], key=_place_key(name), weak=True)
     for m in find_bounded(_THE_WEST_RE, text, pieces):
         add(m.start() + 4, m.end(), "PLACE", "West", key="west")
     for m in find_bounded(_REGION_ADJ_RE, text, pieces):
