@@ -511,6 +511,15 @@ _AKA_RE = re.compile(
 )
 # The capitalised words after a gazetteer org ("OSCE Academy", "UN Security Council"): group 2, the
 # last of them, is checked for an org head.
+_PREV_WORD_RE = re.compile(r"(?<!\w)([A-Z]\w*+) $")
+
+
+def _cap_word_before(text: str, i: int) -> str:
+    """The capitalised word and single space right before position i, or ""."""
+    m = _PREV_WORD_RE.search(text, max(0, i - 30), i)
+    return m.group(1) if m else ""
+
+
 _NEXT_CAP_WORDS_RE = re.compile(r" ((?:[A-Z][\w'’-]+ )*)([A-Z][\w'’-]+)")
 
 
@@ -621,6 +630,8 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         nxt = _NEXT_CAP_WORDS_RE.match(text[m.end():m.end() + 60])
         if nxt and nxt.group(2) in _ORG_HEADS:
             continue  # "OSCE Academy", "UN Security Council": the longer name is built below
+        if _cap_word_before(text, m.start()) in _ORG_HEADS:
+            continue  # "State Atomic Energy Corporation Rosatom": likewise
         if mask.free(m.start(), m.end()):
             found = add(m.start(), m.end(), "ORG", m.group(), cc, key=_norm(canon))
             if found and canon == "European Union":
@@ -1019,7 +1030,7 @@ def _countries(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int
     for t in toks:
         w = t.text
         if (not t.cap or len(w) < 5 or not w.isalpha() or w in g.country_forms or w in g.first_names
-                or not mask.free(t.start, t.end) or w in _NON_NAME):
+                or not mask.free(t.start, t.end) or w in _NON_NAME or w in _TITLES):  # "Mawlawi" is no "Malawi"
             continue
         for name, code in g.typo_targets.items():
             if name[0] == w[0] and abs(len(name) - len(w)) <= 1 and Levenshtein.distance(name, w) == 1:
@@ -1242,11 +1253,19 @@ def _org_same(a: _Entity, b: _Entity) -> bool:
                 if acr.replace(".", "") == _acronym(long_) and len(acr) >= 2:
                     return True
                 continue
+            if _name_after_head(fa, fb) or _name_after_head(fb, fa):
+                return True
             ta, tb = set(_norm(fa).split()), set(_norm(fb).split())
             small, big = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
             if len(small) >= 2 and small < big and any(w.capitalize() in _ORG_HEADS for w in small):
                 return True
     return False
+
+
+def _name_after_head(short: str, long_: str) -> bool:
+    """"Rosatom" is the distinctive name in "State Atomic Energy Corporation Rosatom"."""
+    words = long_.split()
+    return " " not in short and len(words) >= 2 and words[-1] == short and words[-2] in _ORG_HEADS
 
 
 def _merge_places(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]], g: Gazetteer) -> None:
