@@ -98,3 +98,10 @@ def test_a_name_followed_by_its_country_is_a_place() -> None:
 def test_a_person_before_a_country_after_according_to_is_not_a_place() -> None:
     body = "According to Urynbasarov, Kazakhstan exported grain mainly to its neighbours."
     assert names(body, "PLACE") == []
+
+
+def test_the_acronym_of_a_survey_or_a_meeting_format_is_no_org() -> None:
+    body = "They ran the Labour and Housing Survey (LHS) again. LHS results came in June."
+    assert names(body, "ORG") == []
+    assert names("Ministers met in the C7+1 format in Astana.", "ORG") == []
+    assert names("The Steppe Grain Bank (SGB) lent more. SGB grew.", "ORG") == ["Steppe Grain Bank"]

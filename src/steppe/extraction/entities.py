@@ -954,6 +954,12 @@ def _surname_like(w: str) -> bool:
 # Cities, acronyms, countries
 
 
+_ACRONYM_DEF_RE = re.compile(r"(?<![\w-])([A-Z][\w-]*+) \(([A-Z][A-Z0-9&-]{1,7})\)")  # 1: last word of the long form
+_NON_ORG_LAST_WORDS = _EVENT_HEADS | frozenset(
+    "Survey Census Index Project Report Plan Scheme Standard Framework Programme Platform Roadmap".split()
+)
+
+
 def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, hits: list[_Hit],
                          person_words: set[str], tlen: int) -> None:
     defined: dict[str, str] = {}  # acronym -> "ORG" / "PLACE" from "Long Form (ACR)"
@@ -964,6 +970,10 @@ def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer,
             h.aliases.append(m.group(1))
             if mask.free(h.end, h.end + m.end()):
                 mask.claim(h.end, h.end + m.end())
+    # "Demographic and Health Survey (DHS)": the acronym of a survey, programme or document is no org
+    for m in _ACRONYM_DEF_RE.finditer(text):
+        if m.group(1) in _NON_ORG_LAST_WORDS and m.group(2) not in defined:
+            defined[m.group(2)] = "OTHER"
     n = len(toks)
     i = 0
     while i < n:
@@ -990,7 +1000,8 @@ def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer,
             continue
         w = t.text
         if (re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}|[A-Z](?:\.[A-Z])+\.?", w) and w not in _ACRONYM_STOP
-                and w not in g.country_forms and w not in g.place_forms and defined.get(w) != "PLACE"):
+                and w not in g.country_forms and w not in g.place_forms and defined.get(w) not in ("PLACE", "OTHER")
+                and not text.startswith("+", t.end)):  # "C5+1" is a meeting format
             if not (t.sent_start and i + 1 < n and toks[i + 1].text.isupper()):  # all-caps dateline
                 hits.append(_Hit(t.start, t.end, "ORG", w, None, w.lower(), t.start < tlen))
                 mask.claim(t.start, t.end)
