@@ -105,3 +105,14 @@ def test_the_acronym_of_a_survey_or_a_meeting_format_is_no_org() -> None:
     assert names(body, "ORG") == []
     assert names("Ministers met in the C7+1 format in Astana.", "ORG") == []
     assert names("The Steppe Grain Bank (SGB) lent more. SGB grew.", "ORG") == ["Steppe Grain Bank"]
+
+
+def test_field_words_of_a_title_are_no_evidence_of_a_person_alone() -> None:
+    assert names("It ranked 64th in the 2024 Health Care Index of a magazine.", "PERSON") == []
+    body = "The deal was signed by Tajik Minister of Transport Azim Ibrohim and others."
+    assert names(body, "PERSON") == ["Azim Ibrohim"]
+
+
+def test_honorific_then_a_given_name_that_is_also_a_word() -> None:
+    body = "Herat Governor Maulana Islam Jar assured the builders of his support."
+    assert names(body, "PERSON") == ["Islam Jar"]

@@ -109,6 +109,14 @@ _TITLES = frozenset(
     Ustoz Hazrat Hojatoleslam Hujjat Domla Akhund Allama Maulawi Mujtahid Hajj Hadji Metropolitan
     Archimandrite Hieromonk Abbot Cardinal Pastor Rabbi Lama Rinpoche Venerable Deacon Priest""".split()
 )
+# Words of a title that name a field or a time, not a role: stripped, but no evidence of a person
+# on their own ("the 2024 Health Care Index").
+_TITLE_MODIFIERS = frozenset(
+    """Foreign Interior Defense Defence Trade Energy Agriculture Economy Economic Finance Justice Health
+    Education Emergency Emergencies Culture Transport Digital Labor Labour Ecology Tourism Sports Industry
+    Investment Investments Water Science Information First Former Acting Executive Senior Junior
+    Presidential Press Then Late Incumbent Supreme Crown""".split()
+)
 _STRONG_TITLES = frozenset(
     """President Minister Dr Dr. Mr Mr. Mrs Mrs. Ms Ms. Professor Prof Senator General Colonel Sheikh Imam
     Mullah Mufti Ambassador Chairman Chairwoman Speaker Governor Mayor Akim Judge King Queen Prince Pope
@@ -790,12 +798,13 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
         if toks[run[0]].start < tlen:
             continue  # title-case headlines are matched to body persons afterwards
         words = [toks[i] for i in run]
-        titled = False
+        # "Minister of Transport Azim Ibrohim": the run opens inside a title
+        titled = _title_of_before(text, words[0].start) and words[0].text in _TITLE_MODIFIERS
         strong = False
         while words and (words[0].text in _TITLES or words[0].text in g.country_forms or words[0].text in
                          g.org_forms or words[0].text in _NON_NAME or words[0].text.rstrip(".") in _TITLES
                          or _is_descriptor(words[0].text, g)) and not _given_name_first(words, g):
-            titled = titled or words[0].text in _TITLES
+            titled = titled or (words[0].text in _TITLES and words[0].text not in _TITLE_MODIFIERS)
             strong = strong or words[0].text in _STRONG_TITLES or words[0].text.rstrip(".") in _STRONG_TITLES
             words.pop(0)
         # a job title of several words: "Managing Director Bauyrzhan Urynbasarov", "Chief Executive Officer X"
@@ -886,12 +895,20 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
     return kept
 
 
+_TITLE_OF_RE = re.compile(r"\b([A-Z]\w++) of (?:the )?$")
+
+
+def _title_of_before(text: str, i: int) -> bool:
+    m = _TITLE_OF_RE.search(text, max(0, i - 40), i)
+    return m is not None and m.group(1) in _STRONG_TITLES
+
+
 def _given_name_first(words: list[_Tok], g: Gazetteer) -> bool:
     """A given name that is also an ordinary capitalised word opens a name: "Islam Karimov"."""
     if len(words) < 2 or words[0].text not in g.first_names:
         return False
     nxt = words[1].text
-    return not (nxt in _NON_NAME or nxt in _TITLES or nxt in g.country_forms or nxt.lower() in g.common_words)
+    return not (nxt in _NON_NAME or nxt in _TITLES or nxt in g.country_forms)
 
 
 def _job_title_end(words: list[_Tok], g: Gazetteer) -> int:
