@@ -116,3 +116,20 @@ def test_field_words_of_a_title_are_no_evidence_of_a_person_alone() -> None:
 def test_honorific_then_a_given_name_that_is_also_a_word() -> None:
     body = "Herat Governor Maulana Islam Jar assured the builders of his support."
     assert names(body, "PERSON") == ["Islam Jar"]
+
+
+def test_an_org_name_stops_before_a_title_or_a_given_name() -> None:
+    body = "The Cabinet of Ministers Chairman Daniyar Amangeldiev signed the decree."
+    assert names(body, "ORG") == ["Cabinet of Ministers"]
+    assert names(body, "PERSON") == ["Daniyar Amangeldiev"]
+
+
+def test_a_possessive_country_is_dropped_from_a_place_name() -> None:
+    assert names("Fighting broke out in Afghanistan's Zarghun province.", "PLACE") == ["Zarghun province"]
+
+
+def test_all_caps_words_are_places_english_words_or_acronyms() -> None:
+    body = "Talks resumed. BISHKEK — Officials said. READ MORE about the OTSK bloc."
+    assert names(body, "PLACE") == ["Bishkek"]
+    assert names(body, "ORG") == ["OTSK"]
+    assert names("Emissions of CO2 and CH4 fell; PM10 levels rose.", "ORG") == []

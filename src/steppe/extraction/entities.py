@@ -197,7 +197,8 @@ _ACRONYM_STOP = frozenset(
     AFN TRY VAT LNG LPG CNG HPP CHP TPP NPP GW MW KW TW GWh MWh KWh TWh IT AI ID PhD MBA TV PR OK NGO
     NGOs SME SMEs FDI EV EVs UAV UAVs ATM ATMs IPO SUV GMT UTC AM BC AD II III IV VI VII VIII IX XI XII
     XX XXI Q1 Q2 Q3 Q4 H1 H2 A I CPI PPP BRI FTA FEZ SEZ EEZ DNA RNA SMS GPS USB PDF FAQ VIP VIPs CIS
-    USSR UAE US UK USA DPRK PRC ROK EU UN OK BCM BCF WKO NKO EKO SKO GBAO NEW RT""".split()
+    USSR UAE US UK USA DPRK PRC ROK EU UN OK BCM BCF WKO NKO EKO SKO GBAO NEW RT
+    CO2 CH4 SO2 NO2 N2O NOx PM2 PM10 O3 H2 FX GB MB KB TB GHz MHz D.C. DC""".split()
 ) - {"EU", "UN", "CIS"}
 _LANG_CUE_BEFORE = re.compile(
     r"(?:\b(?:in|into|from|speak|speaks|speaking|spoke|spoken|fluent|learn|learning|study|studying|teach|"
@@ -387,9 +388,10 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
         nxt = toks[k + 1]
         # after a head only another head or a legal suffix continues the name ("Halyk Bank JSC"),
         # not the next word of the sentence ("Silk Road Samarkand complex")
-        if nxt.cap and _gap_ok(text, toks[k], nxt) and (nxt.text in _HEADS or nxt.text in _LEGAL_SUFFIXES
-                                                        or toks[k].text not in _HEADS
-                                                        or nxt.text in g.org_forms and toks[k].text in _ORG_HEADS):
+        if nxt.cap and _gap_ok(text, toks[k], nxt) and (
+                nxt.text in _HEADS or nxt.text in _LEGAL_SUFFIXES
+                or toks[k].text not in _HEADS and not _person_starts(nxt.text, g)
+                or nxt.text in g.org_forms and toks[k].text in _ORG_HEADS):
             k += 1
             continue
         if (nxt.text in ("of", "for") or nxt.text == "on" and toks[k].text in _ORG_HEADS) and k + 2 < n \
@@ -402,7 +404,8 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
                 k = m
                 # a list inside the tail: "for International Affairs, Defense and Security"
                 while True:
-                    while k + 1 < n and toks[k + 1].cap and _gap_ok(text, toks[k], toks[k + 1]):
+                    while (k + 1 < n and toks[k + 1].cap and _gap_ok(text, toks[k], toks[k + 1])
+                           and not _person_starts(toks[k + 1].text, g)):
                         k += 1
                     if k + 2 < n and toks[k + 1].text == "and" and toks[k + 2].cap and not toks[k + 2].sent_start:
                         # "of Iraq and Syria" goes on; "Fund for Development and Qatar" stops at the country
@@ -418,6 +421,11 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
                 continue
         break
     return j, k
+
+
+def _person_starts(word: str, g: Gazetteer) -> bool:
+    """A title or a given name: an org name's tail stops before it ("Cabinet of Ministers Daniyar ...")."""
+    return word in _STRONG_TITLES or word in g.first_names
 
 
 def _comma_list_ends_with_and(toks: list[_Tok], i: int, n: int) -> bool:
@@ -707,8 +715,9 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         base = m.group(1)
         words = base.split()
         while words and (words[0] in _TITLES or g.country_forms.get(words[0], ("", False))[1]
-                         or words[0] in _NON_NAME and words[0] not in _DIRECTIONS):
-            words.pop(0)  # "the Kazakh city of" / "Russian test site" are not names
+                         or words[0] in _NON_NAME and words[0] not in _DIRECTIONS
+                         or _POSS_RE.search(words[0]) and _POSS_RE.sub("", words[0]) in g.country_forms):
+            words.pop(0)  # "the Kazakh city of" / "Russian test site" / "Afghanistan's Balkh" are not names
         if not words or " ".join(words) in g.country_forms or words[-1] in _DIRECTIONS:
             continue
         base = " ".join(words)
@@ -1016,10 +1025,18 @@ def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer,
         if matched:
             continue
         w = t.text
-        if (re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}|[A-Z](?:\.[A-Z])+\.?", w) and w not in _ACRONYM_STOP
+        caps_place = w.title() if len(w) >= 4 and w.isupper() and w.isalpha() and (
+            w.title() in g.cities or w.title() in g.place_forms) else ""
+        if caps_place and mask.free(t.start, t.end):  # "BISHKEK —" inside a body: a dateline capital, normalised
+            hits.append(_Hit(t.start, t.end, "PLACE", caps_place, _place_code(g, caps_place),
+                             _place_key(caps_place), t.start < tlen))
+            mask.claim(t.start, t.end)
+        elif (re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}|[A-Z](?:\.[A-Z])+\.?", w) and w not in _ACRONYM_STOP
                 and w not in g.country_forms and w not in g.place_forms and defined.get(w) not in ("PLACE", "OTHER")
                 and not text.startswith("+", t.end)):  # "C5+1" is a meeting format
-            if not (t.sent_start and i + 1 < n and toks[i + 1].text.isupper()):  # all-caps dateline
+            if len(w) >= 4 and w.isalpha() and _english_word(w, g):
+                pass  # "MORE", "READ": a shouted English word, no acronym
+            elif not (t.sent_start and i + 1 < n and toks[i + 1].text.isupper()):  # all-caps dateline
                 hits.append(_Hit(t.start, t.end, "ORG", w, None, w.lower(), t.start < tlen))
                 mask.claim(t.start, t.end)
         elif defined.get(w) == "PLACE":
