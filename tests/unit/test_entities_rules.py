@@ -133,3 +133,9 @@ def test_all_caps_words_are_places_english_words_or_acronyms() -> None:
     assert names(body, "PLACE") == ["Bishkek"]
     assert names(body, "ORG") == ["OTSK"]
     assert names("Emissions of CO2 and CH4 fell; PM10 levels rose.", "ORG") == []
+
+
+def test_a_facility_named_after_a_person_keeps_the_title_and_is_no_person() -> None:
+    body = "Marble was delivered for the Imam Termizi complex in Samarkand."
+    assert names(body, "PLACE") == ["Imam Termizi complex", "Samarkand"]
+    assert names(body, "PERSON") == []

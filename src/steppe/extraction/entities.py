@@ -51,7 +51,7 @@ _PLACE_HEADS = frozenset(
     Corridor Highway Road Route Street Avenue Boulevard Mosque Cathedral Church Monument Memorial
     Mausoleum Site Ground Field Mine Port Terminal Checkpoint Island Islands Peninsula Oblast Region
     Province District Krai Territory County Village Bazaar Oasis Glacier Steppe Plateau Basin Delta
-    Shrine Fortress Citadel Railway Pipeline Canyon Necropolis Exclave Enclave""".split()
+    Shrine Fortress Citadel Railway Pipeline Canyon Necropolis Exclave Enclave Complex""".split()
 )
 # Events: names masked so that places inside them are not extracted ("St. Petersburg ... Forum").
 _EVENT_HEADS = frozenset(
@@ -77,7 +77,8 @@ _LOWER_PLACE_HEADS = (
     "hydroelectric power station|dam|reservoir|canal|river|lake|valley|gorge|pass|mountains|border crossing|"
     "checkpoint|gas field|oil field|oilfield|field|mine|deposit|port|seaport|dry port|railway station|"
     "free economic zone|special economic zone|industrial zone|village|settlement|mosque|mausoleum|exclave|"
-    "enclave|square|necropolis|pipeline|gas pipeline|oil pipeline|railway|highway|motorway|ski resort|resort"
+    "enclave|square|necropolis|pipeline|gas pipeline|oil pipeline|railway|highway|motorway|ski resort|resort|"
+    "memorial complex|complex"
 )
 _DIRECTIONS = frozenset("North South East West Northern Southern Eastern Western Central Upper Lower".split())
 _LOWER_PLACE_PLURALS = {
@@ -714,7 +715,8 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
     for m in find_bounded(_LOWER_HEAD_RE, text, pieces):
         base = m.group(1)
         words = base.split()
-        while words and (words[0] in _TITLES or g.country_forms.get(words[0], ("", False))[1]
+        # a title stays: a facility may be named after a person ("Imam Bukhari complex")
+        while words and (g.country_forms.get(words[0], ("", False))[1]
                          or words[0] in _NON_NAME and words[0] not in _DIRECTIONS
                          or _POSS_RE.search(words[0]) and _POSS_RE.sub("", words[0]) in g.country_forms):
             words.pop(0)  # "the Kazakh city of" / "Russian test site" / "Afghanistan's Balkh" are not names
