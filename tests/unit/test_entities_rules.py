@@ -139,3 +139,9 @@ def test_a_facility_named_after_a_person_keeps_the_title_and_is_no_person() -> N
     body = "Marble was delivered for the Imam Termizi complex in Samarkand."
     assert names(body, "PLACE") == ["Imam Termizi complex", "Samarkand"]
     assert names(body, "PERSON") == []
+
+
+def test_an_org_named_with_a_country_name_or_its_abbreviation_is_one_org() -> None:
+    body = "The United States Embassy gave a grant. The US Embassy said it would help."
+    assert names(body, "ORG") == ["United States Embassy"]
+    assert len(names("The Russian Embassy and the Chinese Embassy both replied.", "ORG")) == 2

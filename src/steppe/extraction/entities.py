@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
@@ -1205,7 +1206,7 @@ def _group(hits: list[_Hit], text: str, tlen: int, g: Gazetteer) -> list[EntityM
             put(h, h.key or _place_key(h.name))
         else:
             put(h, h.key)
-    _merge_orgs(ents, order)
+    _merge_orgs(ents, order, g)
     _merge_places(ents, order, g)
 
     out: list[tuple[int, EntityMention]] = []
@@ -1262,7 +1263,7 @@ def _person_key(h: _Hit, full: _FullNames) -> str:
 _MAX_ORGS_COMPARED = 300
 
 
-def _merge_orgs(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]]) -> None:
+def _merge_orgs(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]], g: Gazetteer) -> None:
     orgs = [k for k in order if k[0] == "ORG" and k in ents][:_MAX_ORGS_COMPARED]
     for a in orgs:
         ea = ents.get(a)
@@ -1272,7 +1273,7 @@ def _merge_orgs(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str
             eb = ents.get(b)
             if eb is None or a == b or ea is eb:
                 continue
-            if _org_same(ea, eb):
+            if _org_same(ea, eb, g):
                 # keep the long form, fold the short one in as an alias
                 keep, drop = (ea, eb) if _longest(ea) >= _longest(eb) else (eb, ea)
                 keep.count += drop.count
@@ -1290,9 +1291,11 @@ def _longest(e: _Entity) -> int:
     return max((len(f) for f in e.forms if not f.isupper()), default=0)
 
 
-def _org_same(a: _Entity, b: _Entity) -> bool:
+def _org_same(a: _Entity, b: _Entity, g: Gazetteer) -> bool:
     if set(a.forms) & set(b.forms):
         return True  # "KNB" defined in parentheses after the long form, then used alone
+    if ({_countries_coded(f) for f in a.forms} & {_countries_coded(f) for f in b.forms}) - {""}:
+        return True  # "United States Embassy" = "US Embassy"
     for fa in a.forms:
         for fb in b.forms:
             if fa.isupper() != fb.isupper():
@@ -1307,6 +1310,14 @@ def _org_same(a: _Entity, b: _Entity) -> bool:
             if len(small) >= 2 and small < big and any(w.capitalize() in _ORG_HEADS for w in small):
                 return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _countries_coded(name: str) -> str:
+    """The name with each country form replaced by its code, when it holds one: "#US embassy"."""
+    g = gazetteer()
+    coded = g.country_re.sub(lambda m: "#" + g.country_forms[m.group()][0], name)
+    return _norm(coded) if coded != name else ""  # "": no country in it, nothing to compare
 
 
 def _name_after_head(short: str, long_: str) -> bool:
