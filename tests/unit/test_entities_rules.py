@@ -145,3 +145,9 @@ def test_an_org_named_with_a_country_name_or_its_abbreviation_is_one_org() -> No
     body = "The United States Embassy gave a grant. The US Embassy said it would help."
     assert names(body, "ORG") == ["United States Embassy"]
     assert len(names("The Russian Embassy and the Chinese Embassy both replied.", "ORG")) == 2
+
+
+def test_a_court_name_in_lower_case_without_the_article() -> None:
+    assert names("The inter-district criminal court of Astana sentenced him.", "ORG") == [
+        "inter-district criminal court of Astana"
+    ]

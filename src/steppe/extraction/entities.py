@@ -497,7 +497,8 @@ _LOWER_OFFICIAL_RE = re.compile(
 # repeat, so the search goes on after the run instead of retrying from each of its words (which
 # costs the square of the run); find_bounded drops those matches.
 _COURT_RE = re.compile(
-    r"(?<![\w-])(?:[A-Z][\w-]++ )?(?:(?:inter-?district|district|regional|city|municipal|military|specialized|"
+    r"(?<![\w-])(?:(?!(?:The|A|An|In|At|On|By|From|To) )[A-Z][\w-]++ )?"
+    r"(?:(?:inter-?district|district|regional|city|municipal|military|specialized|"
     r"specialised|economic|appeals|supreme|constitutional|administrative|criminal|civil|juvenile)[ -])++"
     r"(?P<tail>court (?:of|in) (?:the )?[A-Z][\w-]*+(?: [A-Z][\w-]*+)*+)?"
 )
