@@ -151,3 +151,7 @@ def test_a_court_name_in_lower_case_without_the_article() -> None:
     assert names("The inter-district criminal court of Astana sentenced him.", "ORG") == [
         "inter-district criminal court of Astana"
     ]
+
+
+def test_a_name_before_a_lower_case_company_noun_is_an_org() -> None:
+    assert names("Rosatom sold its stake in the Karatobe joint venture last year.", "ORG")[-1] == "Karatobe"

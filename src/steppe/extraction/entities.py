@@ -522,7 +522,7 @@ _COORD_ORG_RE = re.compile(  # 1: the list, 4: words before the head, 5: the hea
 _LOWER_ORG_RE = re.compile(
     rf"{_RUN_START}({_CAP_RUN})(?P<tail> (?:organization|organisation|movement|party|foundation|group|company|"
     rf"corporation|holding|bank|news agency|agency|charity|fund|association|union|network|airline|"
-    rf"think tank|consortium)\b)?"
+    rf"think tank|consortium|joint venture|venture|enterprise|cooperative)\b)?"
 )
 _AKA_RE = re.compile(
     r"[“\"]?(?<![A-Z])(?<![A-Z]-)([A-Z][\w-]*+(?: [A-Z][\w-]*+)*+)"
