@@ -155,3 +155,8 @@ def test_a_court_name_in_lower_case_without_the_article() -> None:
 
 def test_a_name_before_a_lower_case_company_noun_is_an_org() -> None:
     assert names("Rosatom sold its stake in the Karatobe joint venture last year.", "ORG")[-1] == "Karatobe"
+
+
+def test_a_lone_given_name_introduced_as_a_person_is_kept() -> None:
+    assert names("A shepherd named Barnogul found the lost lambs.", "PERSON") == ["Barnogul"]
+    assert names("A village named Kizilsu lies nearby.", "PERSON") == []

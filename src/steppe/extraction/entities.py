@@ -869,7 +869,7 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             full.append(h)
         else:
             w = words[0]
-            kin = prev_word[0] in _KIN_NOUNS and before.rstrip().endswith(",")
+            kin = prev_word[0] in _KIN_NOUNS and before.rstrip().endswith(",") or bool(_NAMED_RE.search(before))
             if (strong or kin or (role_before and not words[0].sent_start)) and w.text not in g.cities:
                 out.append(_Hit(start, end, "PERSON", w.text, None, "", False))
             elif (verb_after or age_after) and _lone_name(w, g):
@@ -963,6 +963,10 @@ _CUED_AFTER_RE = re.compile(r"[’']?s?,? (?:who|whose|said|says|told|added|note
 _WORDISH_RE = re.compile(r"[\w-]+")
 _NEXT_AFTER_NAME_RE = re.compile(r"[’']?s?,? ?(?:\((\d+)\)|([a-z]+))?")  # group 1: "(45)", group 2: a word
 _AGE_AFTER_RE = re.compile(r", \d{2},")
+# "a girl named Yakujan", "her son, nicknamed Bobo": a lone given name introduced as a person's
+_NAMED_RE = re.compile(r"\b(?:man|woman|boy|girl|child|baby|person|son|daughter|wife|husband|brother|sister|"
+                       r"mother|father|resident|student|teacher|farmer|worker|migrant|herder|shepherd|driver),? "
+                       r"(?:(?:was|is) )?(?:named|called|nicknamed) $")
 # An author or maker named after the work: "written by Fozil Mashrab", "photographed by ..."
 _BYLINE_RE = re.compile(r"\b(?:written|authored|co-authored|compiled|edited|translated|photographed|filmed|"
                         r"narrated|directed|composed|painted|illustrated|interviewed) by $")
