@@ -160,3 +160,7 @@ def test_a_name_before_a_lower_case_company_noun_is_an_org() -> None:
 def test_a_lone_given_name_introduced_as_a_person_is_kept() -> None:
     assert names("A shepherd named Barnogul found the lost lambs.", "PERSON") == ["Barnogul"]
     assert names("A village named Kizilsu lies nearby.", "PERSON") == []
+
+
+def test_a_lone_surname_in_apposition_is_kept() -> None:
+    assert names("Talks were led by Qodirzoda, the head of the delegation.", "PERSON") == ["Qodirzoda"]

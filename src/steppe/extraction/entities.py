@@ -872,7 +872,7 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             kin = prev_word[0] in _KIN_NOUNS and before.rstrip().endswith(",") or bool(_NAMED_RE.search(before))
             if (strong or kin or (role_before and not words[0].sent_start)) and w.text not in g.cities:
                 out.append(_Hit(start, end, "PERSON", w.text, None, "", False))
-            elif (verb_after or age_after) and _lone_name(w, g):
+            elif (verb_after or age_after or appos_after) and _lone_name(w, g):
                 out.append(_Hit(start, end, "PERSON", w.text, None, "", False))  # "Yakujan said", "Vucic, 54,"
             elif verb_after or age_after or w.poss:
                 out.append(_Hit(start, end, "PERSON", w.text, None, "?", False))  # only if it resolves
