@@ -164,3 +164,7 @@ def test_a_lone_given_name_introduced_as_a_person_is_kept() -> None:
 
 def test_a_lone_surname_in_apposition_is_kept() -> None:
     assert names("Talks were led by Qodirzoda, the head of the delegation.", "PERSON") == ["Qodirzoda"]
+
+
+def test_unknown_acronyms_that_look_like_words_stay_orgs() -> None:
+    assert names("Grants from MINEX and USAID funded it.", "ORG") == ["MINEX", "USAID"]

@@ -1042,7 +1042,8 @@ def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer,
         elif (re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}|[A-Z](?:\.[A-Z])+\.?", w) and w not in _ACRONYM_STOP
                 and w not in g.country_forms and w not in g.place_forms and defined.get(w) not in ("PLACE", "OTHER")
                 and not text.startswith("+", t.end)):  # "C5+1" is a meeting format
-            if len(w) >= 4 and w.isalpha() and _english_word(w, g):
+            # (WordNet's nouns hold acronyms too: "nato", "opec"; its verbs and adjectives do not)
+            if len(w) >= 4 and w.isalpha() and w.lower() in g.common_words:
                 pass  # "MORE", "READ": a shouted English word, no acronym
             elif not (t.sent_start and i + 1 < n and toks[i + 1].text.isupper()):  # all-caps dateline
                 hits.append(_Hit(t.start, t.end, "ORG", w, None, w.lower(), t.start < tlen))
