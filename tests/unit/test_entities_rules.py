@@ -168,3 +168,9 @@ def test_a_lone_surname_in_apposition_is_kept() -> None:
 
 def test_unknown_acronyms_that_look_like_words_stay_orgs() -> None:
     assert names("Grants from MINEX and USAID funded it.", "ORG") == ["MINEX", "USAID"]
+
+
+def test_no_city_inside_a_country_name_nor_from_a_month_abbreviation() -> None:
+    body = "El Salvador came last. On Nov. 19 officials in Khujand met."
+    assert names(body, "PLACE") == ["Khujand"]
+    assert codes(body) == ["SV"]

@@ -1008,6 +1008,10 @@ def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer,
     for m in _ACRONYM_DEF_RE.finditer(text):
         if m.group(1) in _NON_ORG_LAST_WORDS and m.group(2) not in defined:
             defined[m.group(2)] = "OTHER"
+    # "Salvador" in "El Salvador" is no city: characters inside a country's name
+    in_country = [False] * (len(text) + 1)
+    for m in g.country_re.finditer(text):
+        in_country[m.start():m.end()] = [True] * (m.end() - m.start())
     n = len(toks)
     i = 0
     while i < n:
@@ -1023,7 +1027,8 @@ def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer,
             if not all(s.cap for s in seq) or any(not _gap_ok(text, a, b) for a, b in zip(seq, seq[1:], strict=False)):
                 continue
             name = _span_text(text, seq[0].start, seq[-1].end)
-            if name in g.cities and name not in person_words and mask.free(seq[0].start, seq[-1].end):
+            if (name in g.cities and name not in person_words and mask.free(seq[0].start, seq[-1].end)
+                    and not in_country[seq[0].start]):
                 hits.append(_Hit(seq[0].start, seq[-1].end, "PLACE", name, g.cities[name], _place_key(name),
                                  seq[0].start < tlen))
                 mask.claim(seq[0].start, seq[-1].end)
