@@ -174,3 +174,10 @@ def test_no_city_inside_a_country_name_nor_from_a_month_abbreviation() -> None:
     body = "El Salvador came last. On Nov. 19 officials in Khujand met."
     assert names(body, "PLACE") == ["Khujand"]
     assert codes(body) == ["SV"]
+
+
+def test_venues_and_monuments_are_places_and_no_persons() -> None:
+    body = "Visitors flocked to the Amir Temur Statue and the Savitsky Museum, then met the Valdai Discussion Club."
+    assert names(body, "PLACE") == ["Amir Temur Statue", "Savitsky Museum"]
+    assert names(body, "PERSON") == []
+    assert names(body, "ORG") == ["Valdai Discussion Club"]

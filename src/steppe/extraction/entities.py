@@ -35,7 +35,7 @@ _ORG_HEADS = frozenset(
     Broadcasting Television Radio Press Journal Gazette Agency Cooperative Consortium Trust Partners
     Media Inspection Prosecutor's Procuracy Commissariat Brigade Battalion Division Regiment Command
     Ombudsman's Mission Akimat Hokimiyat Endowment Institution Observatory Watch Petroleum Resources Mining
-    Motors Telecom Steel Metals Logistics Industries Technologies House Government International""".split()
+    Motors Telecom Steel Metals Logistics Industries Technologies House Government International Club""".split()
 )
 # Heads that make a name only in a fuller form: "the Kazakh Government" is a description, "Government of
 # Tajikistan" a name; "Almaty International" is a place's short form, "Transparency International" an org.
@@ -52,7 +52,8 @@ _PLACE_HEADS = frozenset(
     Corridor Highway Road Route Street Avenue Boulevard Mosque Cathedral Church Monument Memorial
     Mausoleum Site Ground Field Mine Port Terminal Checkpoint Island Islands Peninsula Oblast Region
     Province District Krai Territory County Village Bazaar Oasis Glacier Steppe Plateau Basin Delta
-    Shrine Fortress Citadel Railway Pipeline Canyon Necropolis Exclave Enclave Complex""".split()
+    Shrine Fortress Citadel Railway Pipeline Canyon Necropolis Exclave Enclave Complex Museum Theatre Theater
+    Gallery Monastery Temple Tower Cemetery Zoo Hotel Sanctuary Statue Embankment""".split()
 )
 # Events: names masked so that places inside them are not extracted ("St. Petersburg ... Forum").
 _EVENT_HEADS = frozenset(
