@@ -181,3 +181,10 @@ def test_venues_and_monuments_are_places_and_no_persons() -> None:
     assert names(body, "PLACE") == ["Amir Temur Statue", "Savitsky Museum"]
     assert names(body, "PERSON") == []
     assert names(body, "ORG") == ["Valdai Discussion Club"]
+
+
+def test_a_nature_reserve_is_a_place_a_federal_reserve_an_org() -> None:
+    body = "Tigers returned to the Aral Tugai Nature Reserve, the Federal Reserve noted."
+    assert names(body, "PLACE") == ["Aral Tugai Nature Reserve"]
+    assert names(body, "ORG") == ["Federal Reserve"]
+    assert names(body, "PERSON") == []

@@ -32,7 +32,7 @@ _ORG_HEADS = frozenset(
     Parliament Assembly Senate Office Chamber Exchange Railways Holding Holdings Inc Ltd LLC LLP JSC
     GmbH AG PLC Alliance Coalition Front Network Society College School Administration Directorate
     Inspectorate Authority Board Secretariat Cabinet Embassy Consulate Times News Post Confederation Councils
-    Broadcasting Television Radio Press Journal Gazette Agency Cooperative Consortium Trust Partners
+    Broadcasting Television Radio Press Journal Gazette Gazeta Agency Cooperative Consortium Trust Partners
     Media Inspection Prosecutor's Procuracy Commissariat Brigade Battalion Division Regiment Command
     Ombudsman's Mission Akimat Hokimiyat Endowment Institution Observatory Watch Petroleum Resources Mining
     Motors Telecom Steel Metals Logistics Industries Technologies House Government International Club""".split()
@@ -53,7 +53,7 @@ _PLACE_HEADS = frozenset(
     Mausoleum Site Ground Field Mine Port Terminal Checkpoint Island Islands Peninsula Oblast Region
     Province District Krai Territory County Village Bazaar Oasis Glacier Steppe Plateau Basin Delta
     Shrine Fortress Citadel Railway Pipeline Canyon Necropolis Exclave Enclave Complex Museum Theatre Theater
-    Gallery Monastery Temple Tower Cemetery Zoo Hotel Sanctuary Statue Embankment""".split()
+    Gallery Monastery Temple Tower Cemetery Zoo Hotel Sanctuary Statue Embankment Reserve""".split()
 )
 # Events: names masked so that places inside them are not extracted ("St. Petersburg ... Forum").
 _EVENT_HEADS = frozenset(
@@ -72,6 +72,7 @@ _LEGAL_SUFFIXES = frozenset("GmbH LLC LLP JSC Ltd Inc AG PLC SA NV BV Co Corp".s
 _LEFT_STOP_TITLES = frozenset("President Minister Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Professor Prof".split())
 # "Test Center", "Training Ground": sites, although "Center" alone is an org head.
 _SITE_MODIFIERS = frozenset("Test Testing Training Proving Launch Firing Nuclear Intermilitary".split())
+_NATURE_WORDS = frozenset("Nature Natural Biosphere Wildlife Game Forest Marine State National".split())
 _REGION_HEADS = {"region": "region", "province": "region", "oblast": "region", "district": "district"}
 _LOWER_PLACE_HEADS = (
     "region|province|oblast|district|military airport|international airport|airport|air base|airbase|"
@@ -476,6 +477,8 @@ def _headed_names(text: str, toks: list[_Tok], g: Gazetteer) -> list[tuple[int, 
             etype = "ORG"  # "Ministry of Roads" is an org although "Roads" could head a place
         if last_head in ("Center", "Centre") and name_words & _SITE_MODIFIERS:
             etype = "PLACE"
+        if last_head == "Reserve" and not name_words & _NATURE_WORDS:
+            etype = "ORG"  # "Federal Reserve" is a central bank, "Tigrovaya Balka Nature Reserve" a site
         out.append((j, k, etype))
     return out
 
