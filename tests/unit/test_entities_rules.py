@@ -188,3 +188,7 @@ def test_a_nature_reserve_is_a_place_a_federal_reserve_an_org() -> None:
     assert names(body, "PLACE") == ["Aral Tugai Nature Reserve"]
     assert names(body, "ORG") == ["Federal Reserve"]
     assert names(body, "PERSON") == []
+
+
+def test_an_english_word_before_a_given_name_is_not_part_of_the_name() -> None:
+    assert names("Election Results Ravshan Tursunov said the vote was fair.", "PERSON") == ["Ravshan Tursunov"]

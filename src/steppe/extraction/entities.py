@@ -824,6 +824,7 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             titled = titled or (words[0].text in _TITLES and words[0].text not in _TITLE_MODIFIERS)
             strong = strong or words[0].text in _STRONG_TITLES or words[0].text.rstrip(".") in _STRONG_TITLES
             words.pop(0)
+        words = words[_english_lead_end(words, g):]
         # a job title of several words: "Managing Director Bauyrzhan Urynbasarov", "Chief Executive Officer X"
         cut = _job_title_end(words, g)
         if cut:
@@ -918,6 +919,17 @@ _TITLE_OF_RE = re.compile(r"\b([A-Z]\w++) of (?:the )?$")
 def _title_of_before(text: str, i: int) -> bool:
     m = _TITLE_OF_RE.search(text, max(0, i - 40), i)
     return m is not None and m.group(1) in _STRONG_TITLES
+
+
+def _english_lead_end(words: list[_Tok], g: Gazetteer) -> int:
+    """How many leading English words stand before a given name that opens a name of two words or more
+    ("Election Results Ravshan Mamatov"); 0 if none."""
+    for k, w in enumerate(words[:4]):
+        if w.text in g.first_names:
+            return k if k + 1 < len(words) else 0
+        if not _english_word(w.text, g):
+            return 0
+    return 0
 
 
 def _given_name_first(words: list[_Tok], g: Gazetteer) -> bool:
