@@ -7,6 +7,11 @@ split, lists are expanded) are rules anyway.
 
 Outline: tokenise -> orgs and named places with head words -> other places -> persons -> cities and
 acronyms -> countries (everywhere, org names included) -> group mentions into entities.
+
+Every step is linear in the text (tests/unit/test_entities_linear.py): patterns are written to match
+one way only (possessive quantifiers, runs consumed even when the rest fails), they run on lines cut
+into pieces of bounded length, name expansion looks a bounded number of tokens around a head, and
+grouping looks names up in indexes instead of comparing every pair.
 """
 
 from __future__ import annotations
