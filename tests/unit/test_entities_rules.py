@@ -192,3 +192,9 @@ def test_a_nature_reserve_is_a_place_a_federal_reserve_an_org() -> None:
 
 def test_an_english_word_before_a_given_name_is_not_part_of_the_name() -> None:
     assert names("Election Results Ravshan Tursunov said the vote was fair.", "PERSON") == ["Ravshan Tursunov"]
+
+
+def test_a_full_name_given_only_in_the_headline_is_the_persons_name() -> None:
+    body = "Saidqulov said the talks in Riga went well. Saidqulov also met investors."
+    persons = [e for e in extract_entities("Bakhtiyor Saidqulov Visits Riga", body) if e.entity_type == "PERSON"]
+    assert [(p.name, p.aliases) for p in persons] == [("Bakhtiyor Saidqulov", ("Saidqulov",))]

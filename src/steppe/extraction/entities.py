@@ -903,6 +903,16 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             i = j + 1
             continue
         i += 1
+    # A name the body gives alone ("Saidov said") and the headline in full ("Bakhtiyor Saidov Visits Riga").
+    lone = {h.name for h in out if not h.in_title and " " not in h.name}
+    for i in range(1, len(toks)):
+        t, p = toks[i], toks[i - 1]
+        if t.start >= tlen:
+            break
+        if (t.text in lone and t.text not in by_word and p.cap and _gap_ok(text, p, t) and _given_name_like(p.text, g)
+                and mask.free(p.start, t.end)):
+            out.append(_Hit(p.start, t.end, "PERSON", f"{p.text} {t.text}", None, "", True))
+            by_word.setdefault(t.text, out[-1])
     # A stage name followed by the real one, "artist Assol (Asel Sabyrzhankyzy)": one person.
     starts = {h.start: h for h in full}
     for h in out:
@@ -924,6 +934,14 @@ _TITLE_OF_RE = re.compile(r"\b([A-Z]\w++) of (?:the )?$")
 def _title_of_before(text: str, i: int) -> bool:
     m = _TITLE_OF_RE.search(text, max(0, i - 40), i)
     return m is not None and m.group(1) in _STRONG_TITLES
+
+
+def _given_name_like(word: str, g: Gazetteer) -> bool:
+    """A listed given name, or a capitalised word that is nothing else: no English word, title, place or org."""
+    if word in g.first_names:
+        return True
+    return not (word.isupper() or _english_word(word, g) or word in _NON_NAME or word in _TITLES
+                or _is_geo_name(g, word) or word in g.org_forms or word in _HEADS)
 
 
 def _english_lead_end(words: list[_Tok], g: Gazetteer) -> int:
@@ -1228,7 +1246,9 @@ def _group(hits: list[_Hit], text: str, tlen: int, g: Gazetteer) -> list[EntityM
 
     seen_forms: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     persons = [h for h in hits if h.etype == "PERSON"]
-    full = _FullNames([h for h in persons if len(h.name.split()) >= 2 and not h.in_title])
+    several = [h for h in persons if len(h.name.split()) >= 2]
+    # the body's full names first; a headline's only for a name the body never gives in full
+    full = _FullNames([h for h in several if not h.in_title] + [h for h in several if h.in_title])
     for h in hits:
         if h.etype == "PERSON":
             put(h, _person_key(h, full))
@@ -1253,13 +1273,13 @@ def _group(hits: list[_Hit], text: str, tlen: int, g: Gazetteer) -> list[EntityM
 
 
 class _FullNames:
-    """The body's names of two words or more, first mention of each, indexed by their words."""
+    """Names of two words or more, first mention of each in the given order, indexed by their words."""
 
     def __init__(self, hits: list[_Hit]) -> None:
         self.by_last: dict[str, _Hit] = {}  # last word -> first name ending so
         self.by_word: dict[str, list[_Hit]] = {}  # word -> names holding it, in text order
         named: set[str] = set()
-        for h in sorted(hits, key=lambda x: x.start):
+        for h in hits:
             if h.name in named:
                 continue
             named.add(h.name)
@@ -1390,8 +1410,9 @@ def _canonical(e: _Entity, g: Gazetteer) -> tuple[str, tuple[str, ...]]:
     if e.etype == "COUNTRY":
         name = g.country_name.get(e.key, forms[0])
         return name, tuple(f for f in e.forms if f != name)
-    if e.etype == "PERSON":
-        name = max(forms, key=lambda f: len(f.split()))  # max keeps the first of the longest
+    if e.etype == "PERSON":  # the fullest form in the article, title included; a body form first
+        ranked = e.body_forms + [f for f in e.forms if f not in e.body_forms]
+        name = max(ranked, key=lambda f: len(f.split()))  # max keeps the first of the longest
     elif e.etype == "ORG":
         longs = [f for f in forms if not f.isupper()]
         name = max(longs, key=len) if longs else forms[0]
