@@ -184,8 +184,8 @@ def test_venues_and_monuments_are_places_and_no_persons() -> None:
 
 
 def test_a_nature_reserve_is_a_place_a_federal_reserve_an_org() -> None:
-    body = "Tigers returned to the Aral Tugai Nature Reserve, the Federal Reserve noted."
-    assert names(body, "PLACE") == ["Aral Tugai Nature Reserve"]
+    body = "Tigers returned to the Qoraqamish Tugai Nature Reserve, the Federal Reserve noted."
+    assert names(body, "PLACE") == ["Qoraqamish Tugai Nature Reserve"]
     assert names(body, "ORG") == ["Federal Reserve"]
     assert names(body, "PERSON") == []
 
@@ -198,3 +198,9 @@ def test_a_full_name_given_only_in_the_headline_is_the_persons_name() -> None:
     body = "Saidqulov said the talks in Riga went well. Saidqulov also met investors."
     persons = [e for e in extract_entities("Bakhtiyor Saidqulov Visits Riga", body) if e.entity_type == "PERSON"]
     assert [(p.name, p.aliases) for p in persons] == [("Bakhtiyor Saidqulov", ("Saidqulov",))]
+
+
+def test_the_short_form_of_a_place_named_before_is_no_person() -> None:
+    body = "Experts visited the Qoraqamish Tugai Nature Reserve. Qoraqamish Tugai is home to rare deer."
+    assert names(body, "PERSON") == []
+    assert names(body, "PLACE") == ["Qoraqamish Tugai Nature Reserve"]

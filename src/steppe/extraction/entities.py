@@ -764,7 +764,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         add(m.start(), m.end(), "PLACE", noun, key=_place_key(noun))
 
     # 8. Persons from the capitalised runs left over.
-    persons = _persons(text, toks, mask, g, tlen)
+    persons = _persons(text, toks, mask, g, tlen, _short_forms(hits))
     for p in persons:
         hits.append(p)
         mask.claim(p.start, p.end, 2)
@@ -786,7 +786,21 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
 # Persons
 
 
-def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) -> list[_Hit]:
+def _short_forms(hits: list[_Hit]) -> set[str]:
+    """Org and place names without their head words: "Tigrovaya Balka" of "Tigrovaya Balka Nature Reserve"."""
+    out: set[str] = set()
+    for h in hits:
+        words = h.name.split()
+        if h.etype in ("ORG", "PLACE") and words and words[-1] in _HEADS:
+            while words and (words[-1] in _HEADS or words[-1] in _NATURE_WORDS):
+                words.pop()
+            if len(words) >= 2:
+                out.add(" ".join(words))
+    return out
+
+
+def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int,
+             short_forms: frozenset[str] | set[str] = frozenset()) -> list[_Hit]:
     runs: list[list[int]] = []
     cur: list[int] = []
     for i, t in enumerate(toks):
@@ -868,6 +882,8 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
                 w.text in g.cities or w.text.lower() in g.nouns or w.text.lower() in g.common_words
                 for w in words
             )
+            if _span_text(text, start, end) in short_forms:
+                continue  # the short form of an org or place named in the article
             if words[0].sent_start and first.lower() in _LOWER_FUNCTION:
                 continue
             if not (strong_ev or weak_ev):
