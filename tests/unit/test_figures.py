@@ -107,6 +107,11 @@ def test_currency_tables_are_iso4217() -> None:
         ("Tajikistan exported 1.8 billion kWh of electricity to Afghanistan.", "kWh", 1.8e9),
         ("The field produced 300,000 barrels of oil a day.", "barrels", 3e5),
         ("Kyrgyz farmers exported 15,000 head of cattle to Uzbekistan.", "head", 1.5e4),
+        ("Kazakhstan exported 12 million litres of sunflower oil to China.", "L", 1.2e7),
+        ("Georgia imported 4,000 hectolitres of wine from Uzbekistan.", "L", 4e5),
+        ("Uzbekistan will produce cotton on 1 million hectares in 2025.", "ha", 1e6),
+        ("The port of Aktau handled 45,000 TEU of containers bound for China.", "TEU", 4.5e4),
+        ("Kazakhstan shipped 30,000 twenty-foot equivalent units through the corridor.", "TEU", 3e4),
     ],
 )
 def test_quantity_units(body: str, unit: str, value: float) -> None:

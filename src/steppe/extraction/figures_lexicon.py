@@ -70,6 +70,11 @@ UNITS: list[tuple[str, str, float]] = [
     (r"gigawatt[-\s]hours?|GWh", "kWh", 1e6),
     (r"terawatt[-\s]hours?|TWh", "kWh", 1e9),
     (r"barrels|bbl", "barrels", 1.0),
+    (r"litres|liters|litre|liter", "L", 1.0),
+    (r"hectolitres|hectoliters", "L", 100.0),
+    (r"hectares|hectare|ha", "ha", 1.0),
+    # containers counted in twenty-foot equivalents, before the generic "units" below
+    (r"TEUs|TEU|twenty-foot\s++equivalent\s++units", "TEU", 1.0),
     (r"head(?=\s++of\s++(?:cattle|livestock|sheep|horses|goats|camels|pigs|animals|small\s++cattle))",
      "head", 1.0),
     # goods counted in containers or loads ("16 truckloads of marble"); figures.py requires "of" and a flow verb
