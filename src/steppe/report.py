@@ -86,6 +86,14 @@ def _table(rows: list[list[Any]], header: list[str]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _file_list(heading: str, entries: list[dict[str, str]] | None) -> str:
+    """A table of files and why (rejected, ignored, deferred); nothing when there are none."""
+    if not entries:
+        return ""
+    rows = [[e.get("file", ""), e.get("reason", "")] for e in entries]
+    return f"<h3>{html.escape(heading)}</h3>" + _table(rows, ["file", "reason"])
+
+
 def render_index(summary: dict[str, Any], reports: Path) -> str:
     stages = summary["stages"]
     land = stages.get("land", {})
@@ -108,15 +116,13 @@ def render_index(summary: dict[str, Any], reports: Path) -> str:
                 ["byte-identical duplicates", land.get("duplicates", 0)],
                 ["rejected", land.get("rejected", 0)],
                 ["deferred (still being written)", land.get("deferred", 0)],
+                ["ignored (not a *.txt dump)", len(land.get("ignored") or [])],
             ],
             ["files", "count"],
         )
-        + (
-            "<h3>Rejected files</h3>"
-            + _table([[r["file"], r["reason"]] for r in land["rejections"]], ["file", "reason"])
-            if land.get("rejections")
-            else ""
-        ),
+        + _file_list("Rejected files", land.get("rejections"))
+        + _file_list("Ignored files", land.get("ignored"))
+        + _file_list("Deferred files (looked at again next run)", land.get("deferrals")),
         "<h2>Parsing and extraction</h2>"
         + _table(
             [
