@@ -8,10 +8,12 @@ BIN := $(VENV)/bin
 # Contract settings (relative paths are taken from the project folder).
 STEPPE_RAW_DIR ?= data/raw
 STEPPE_WAREHOUSE ?= data/warehouse.duckdb
-STEPPE_REPORTS_DIR ?= data/reports
 export STEPPE_RAW_DIR := $(abspath $(STEPPE_RAW_DIR))
 export STEPPE_WAREHOUSE := $(abspath $(STEPPE_WAREHOUSE))
+# The report lives beside the warehouse it describes (reports/), unless STEPPE_REPORTS_DIR says otherwise.
+ifdef STEPPE_REPORTS_DIR
 export STEPPE_REPORTS_DIR := $(abspath $(STEPPE_REPORTS_DIR))
+endif
 
 # Airflow runs embedded: SQLite metadata under a git-ignored folder, the project's dags/, no network.
 export AIRFLOW_HOME := $(CURDIR)/.airflow

@@ -3,7 +3,7 @@
 Each labelled article is cut out of its page with the labels' titles (tools/gold.py), run through
 ``extract_entities`` and scored with the rules of tools/matching.py (the same as `make eval`).
 
-    .venv/bin/python tools/score_entities.py [--source seeds corpus steppe] [-v] [--bench] [--dump]
+    .venv/bin/python tools/score_entities.py [--source seeds corpus steppe] [--half tune|holdout] [-v] [--dump]
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ TYPES = ("COUNTRY", "PERSON", "ORG", "PLACE")
 KEYS = {"COUNTRY": "countries", "PERSON": "persons", "ORG": "orgs", "PLACE": "places"}
 
 
-def score(sources: tuple[str, ...] = ("seeds",), verbose: bool = False) -> dict[str, dict[str, float]]:
+def score(sources: tuple[str, ...] = ("seeds",), verbose: bool = False,
+          half: str | None = None) -> dict[str, dict[str, float]]:
     tallies = {t: [0, 0, 0] for t in TYPES}
-    for item in labelled_articles(sources):
+    for item in labelled_articles(sources, half=half):
         art = item.gold
         preds: dict[str, list[str]] = {t: [] for t in TYPES}
         for e in extract_entities(item.title, item.body):
@@ -53,9 +54,9 @@ def score(sources: tuple[str, ...] = ("seeds",), verbose: bool = False) -> dict[
     return {t: counts(*tallies[t]) for t in TYPES}
 
 
-def bench(sources: tuple[str, ...], rounds: int = 5) -> None:
+def bench(sources: tuple[str, ...], rounds: int = 5, half: str | None = None) -> None:
     """Words/second of extract_entities vs spaCy en_core_web_sm nlp.pipe on the same articles."""
-    texts = [(a.title, a.body) for a in labelled_articles(sources)]
+    texts = [(a.title, a.body) for a in labelled_articles(sources, half=half)]
     words = sum(len(t.split()) + len(b.split()) for t, b in texts)
     extract_entities(*texts[0])  # warm the lazy resources, as a long-running worker would be
     t0 = time.perf_counter()
@@ -89,18 +90,20 @@ def main() -> None:
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--bench", action="store_true")
     ap.add_argument("--dump", action="store_true", help="print every extracted entity")
+    ap.add_argument("--half", choices=("tune", "holdout"), default=None,
+                    help="only that half of the labelled pages (tools/gold.py); tune on 'tune', check on 'holdout'")
     args = ap.parse_args()
     if args.dump:
-        for item in labelled_articles(tuple(args.source)):
+        for item in labelled_articles(tuple(args.source), half=args.half):
             print("##", item.title)
             for e in extract_entities(item.title, item.body):
                 print(f"   {e.entity_type:7s} {e.name!r} cc={e.country_code} n={e.mention_count} aliases={e.aliases}")
-    res = score(tuple(args.source), args.verbose)
+    res = score(tuple(args.source), args.verbose, args.half)
     for typ, m in res.items():
         print(f"{typ:8s} P={m['p']:.3f} R={m['r']:.3f} F1={m['f1']:.3f} "
               f"(tp={m['tp']} pred={m['pred']} gold={m['gold']})")
     if args.bench:
-        bench(tuple(args.source))
+        bench(tuple(args.source), half=args.half)
 
 
 if __name__ == "__main__":

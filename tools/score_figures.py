@@ -6,7 +6,9 @@ the rule of tools/matching.py (the same as `make eval`): per article, greedy on 
 unit); precision over all predicted figures, recall over labelled figures marked core (and over
 all), and metric + partner accuracy on matched core figures.
 
-    .venv/bin/python tools/score_figures.py [--source seeds corpus steppe] [-v]
+    .venv/bin/python tools/score_figures.py [--source seeds corpus steppe] [--half tune|holdout] [-v]
+
+Tune rules on `--half tune` only; `--half holdout` checks that they generalise (tools/gold.py's fixed split).
 """
 
 from __future__ import annotations
@@ -35,8 +37,12 @@ def _match(p: TradeFigure, g: dict[str, Any]) -> bool:
     return same_figure(p.value, p.unit, float(g["value"]), str(g["unit"]))
 
 
-def score(sources: tuple[str, ...] = ("seeds",), verbose: bool = False) -> dict[str, float]:
-    arts = [(a.gold, a.title, a.body, a.page_date) for a in labelled_articles(sources)]
+def score(
+    sources: tuple[str, ...] = ("seeds",), verbose: bool = False, half: str | None = None
+) -> dict[str, float | None]:
+    arts = [(a.gold, a.title, a.body, a.page_date) for a in labelled_articles(sources, half=half)]
+    if not arts:
+        return {"articles": 0}
     tp = npred = core_tp = core_n = all_n = attr_ok = 0
     extract_trade_figures(arts[0][1], arts[0][2], arts[0][3])  # warm-up: lazy tables are built once
     t0 = time.perf_counter()
@@ -72,9 +78,10 @@ def score(sources: tuple[str, ...] = ("seeds",), verbose: bool = False) -> dict[
                     print(f"  MISS {'core' if g['core'] else 'nc'} {g['text']!r} | {g['sentence'][:100]}")
     return {
         "precision": round(tp / npred, 4) if npred else 0.0,
-        "core_recall": round(core_tp / core_n, 4) if core_n else 0.0,
+        "core_recall": round(core_tp / core_n, 4) if core_n else None,
         "all_recall": round(tp / all_n, 4) if all_n else 0.0,
-        "core_attr_acc": round(attr_ok / core_tp, 4) if core_tp else 0.0,
+        "core_attr_acc": round(attr_ok / core_tp, 4) if core_tp else None,
+        "core_gold": core_n,
         "predicted": npred,
         "gold": all_n,
         "articles": len(arts),
@@ -85,9 +92,10 @@ def score(sources: tuple[str, ...] = ("seeds",), verbose: bool = False) -> dict[
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--source", nargs="+", default=["seeds", "corpus"], help="label sets (data/gold/<source>)")
+    ap.add_argument("--half", choices=["tune", "holdout"], help="only this half of the fixed split (tools/gold.py)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print misses and false positives")
     args = ap.parse_args()
-    print(json.dumps(score(tuple(args.source), args.verbose), indent=1))
+    print(json.dumps(score(tuple(args.source), args.verbose, args.half), indent=1))
 
 
 if __name__ == "__main__":

@@ -39,10 +39,12 @@ def _path(name: str, default: str) -> Path:
 
 
 def load_settings() -> Settings:
+    warehouse = _path("STEPPE_WAREHOUSE", "data/warehouse.duckdb")
     return Settings(
         raw_dir=_path("STEPPE_RAW_DIR", "data/raw"),
-        warehouse=_path("STEPPE_WAREHOUSE", "data/warehouse.duckdb"),
-        reports_dir=_path("STEPPE_REPORTS_DIR", "data/reports"),
+        warehouse=warehouse,
+        # A report follows the warehouse it describes: a side run never touches the default report.
+        reports_dir=_path("STEPPE_REPORTS_DIR", str(warehouse.parent / "reports")),
     )
 
 

@@ -244,6 +244,7 @@ def extract(run_id: str, settings: Settings | None = None) -> StageResult:
 
 def build(run_id: str, settings: Settings | None = None) -> StageResult:
     from steppe.integrations.dbt import dbt_build
+    from steppe.report import DBT_DOCS_PAGE
 
     settings = settings or load_settings()
     with writer_lock(settings):
@@ -252,7 +253,8 @@ def build(run_id: str, settings: Settings | None = None) -> StageResult:
             return dict(SKIPPED)
         if os.environ.get(FAULT_ENV) in ("build", DISK_FULL_FAULT + "build"):
             _arm_dbt_fault(paths.run_dir)
-        return dbt_build(paths.database, settings.state_dir / "dbt").as_dict()
+        docs_page = settings.reports_dir / DBT_DOCS_PAGE
+        return dbt_build(paths.database, settings.state_dir / "dbt", docs_page=docs_page).as_dict()
 
 
 def validate(run_id: str, settings: Settings | None = None, results: StageResult | None = None) -> StageResult:

@@ -2,7 +2,9 @@
 
 Page text (titles, bodies, entity names, file names) is untrusted: everything shown is escaped,
 and every HTML page Steppe writes or links carries a Content-Security-Policy that runs no script
-and loads nothing from elsewhere (with_csp), so a payload that slipped through stays inert.
+and loads nothing from elsewhere (with_csp), so a payload that slipped through stays inert. One
+exception: dbt's docs page (DBT_DOCS_PAGE), which needs its own inline script and shows no page
+text, only the dbt project's models and column docs (steppe.integrations.dbt.write_docs_page).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from steppe.config import Settings
 from steppe.runs import RunPaths, write_json
 
 MARTS = ("articles", "fx_daily", "entities", "article_entities", "trade_figures")
+DBT_DOCS_PAGE = "dbt_docs.html"  # dbt's static docs site, in the reports folder
 
 # No script, no frames, no forms, nothing from the network: our pages need none, and GX's pages
 # read fine without theirs. Styles from the reports folder (and inline: GX writes style attributes).
@@ -86,6 +89,14 @@ def _table(rows: list[list[Any]], header: list[str]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _file_list(heading: str, entries: list[dict[str, str]] | None) -> str:
+    """A table of files and why (rejected, ignored, deferred); nothing when there are none."""
+    if not entries:
+        return ""
+    rows = [[e.get("file", ""), e.get("reason", "")] for e in entries]
+    return f"<h3>{html.escape(heading)}</h3>" + _table(rows, ["file", "reason"])
+
+
 def render_index(summary: dict[str, Any], reports: Path) -> str:
     stages = summary["stages"]
     land = stages.get("land", {})
@@ -108,15 +119,13 @@ def render_index(summary: dict[str, Any], reports: Path) -> str:
                 ["byte-identical duplicates", land.get("duplicates", 0)],
                 ["rejected", land.get("rejected", 0)],
                 ["deferred (still being written)", land.get("deferred", 0)],
+                ["ignored (not a *.txt dump)", len(land.get("ignored") or [])],
             ],
             ["files", "count"],
         )
-        + (
-            "<h3>Rejected files</h3>"
-            + _table([[r["file"], r["reason"]] for r in land["rejections"]], ["file", "reason"])
-            if land.get("rejections")
-            else ""
-        ),
+        + _file_list("Rejected files", land.get("rejections"))
+        + _file_list("Ignored files", land.get("ignored"))
+        + _file_list("Deferred files (looked at again next run)", land.get("deferrals")),
         "<h2>Parsing and extraction</h2>"
         + _table(
             [
@@ -136,6 +145,12 @@ def render_index(summary: dict[str, Any], reports: Path) -> str:
             [[build.get("models", 0), "full refresh" if build.get("full_refresh") else "incremental",
               build.get("tests_passed", 0), build.get("tests_failed", 0)]],
             ["models", "build", "tests passed", "tests failed"],
+        )
+        + (
+            f'<p>Models and columns, described: <a href="{DBT_DOCS_PAGE}">dbt docs</a> '
+            "(dbt's own page: it runs its script, and shows no page text).</p>"
+            if build.get("docs_page")
+            else ""
         ),
         "<h2>Great Expectations checks</h2>"
         f"<p>{quality.get('checks_passed', 0)} passed, {quality.get('checks_failed', 0)} failed "

@@ -47,6 +47,6 @@ def test_units_follow_their_kind() -> None:
     assert "KZT" in contract.units_of("money") and "t" not in contract.units_of("money")
     assert contract.units_of("percent") == ("percent",) and contract.units_of("ratio") == ("fold",)
     assert contract.units_of("parsecs") == ()
-    assert {"t", "bcm", "m3", "MW", "kWh", "barrels", "head", "units"} == set(contract.quantity_units)
+    assert {"t", "bcm", "m3", "MW", "kWh", "barrels", "head", "units", "L", "ha", "TEU"} == set(contract.quantity_units)
     assert "other" in contract.metrics and set(contract.entity_types) == {"COUNTRY", "PERSON", "ORG", "PLACE"}
     assert 0 < contract.quarantine_max_share < 1 and contract.quarantine_min_rows > 0

@@ -107,6 +107,11 @@ def test_currency_tables_are_iso4217() -> None:
         ("Tajikistan exported 1.8 billion kWh of electricity to Afghanistan.", "kWh", 1.8e9),
         ("The field produced 300,000 barrels of oil a day.", "barrels", 3e5),
         ("Kyrgyz farmers exported 15,000 head of cattle to Uzbekistan.", "head", 1.5e4),
+        ("Kazakhstan exported 12 million litres of sunflower oil to China.", "L", 1.2e7),
+        ("Georgia imported 4,000 hectolitres of wine from Uzbekistan.", "L", 4e5),
+        ("Uzbekistan will produce cotton on 1 million hectares in 2025.", "ha", 1e6),
+        ("The port of Aktau handled 45,000 TEU of containers bound for China.", "TEU", 4.5e4),
+        ("Kazakhstan shipped 30,000 twenty-foot equivalent units through the corridor.", "TEU", 3e4),
     ],
 )
 def test_quantity_units(body: str, unit: str, value: float) -> None:
@@ -352,3 +357,207 @@ def test_both_ends_of_a_range_share_the_partner_named_after_it() -> None:
     assert [(f.value, f.reporter_country, f.partner_country) for f in out] == [
         (1.2e6, "TJ", "AF"), (1.5e6, "TJ", "AF")
     ]
+
+
+# --- rules for real-text patterns (sentences written for these tests) -------------------------
+
+
+def test_hyphenated_scale_word() -> None:
+    out = figs("The state fund will grow by 40-million somoni (US$3.7-million) next year.")
+    assert [(f.value, f.unit) for f in out] == [(4e7, "TJS"), (3.7e6, "USD")]
+
+
+def test_bracketed_figures_take_the_country_before_them() -> None:
+    out = figs("Uzbekistan exported cotton mainly to Central Asian states (80,000 tons), Russia (50,000 tons), "
+               "and Iran (12,000 tons).")
+    assert [(f.value, f.reporter_country, f.partner_country) for f in out] == [
+        (8e4, "UZ", None), (5e4, "UZ", "RU"), (1.2e4, "UZ", "IR")]
+
+
+def test_country_bracketed_with_one_figure_is_not_the_next_ones() -> None:
+    out = figs("Uzbekistan resumed cotton supplies to Iran (20,000 tons), and 90,000 tons of cotton were "
+               "exported to Poland, Latvia, and Germany.")
+    assert [(f.value, f.metric, f.partner_country) for f in out] == [(2e4, "exports", "IR"), (9e4, "exports", None)]
+
+
+def test_shared_destinations_give_no_partner() -> None:
+    one("Kyrgyzstan exported 30,000 tons of beans to Turkey and Bulgaria.", partner_country=None)
+
+
+def test_opening_phrase_is_its_own_clause() -> None:
+    one("With trade between Georgia and Armenia growing fast, officials believe Armenia’s Shirak region alone "
+        "could hold $200 million in trade with Georgia.", metric="trade_turnover",
+        reporter_country="AM", partner_country="GE")
+
+
+def test_passive_verb_after_the_figures_is_their_metric() -> None:
+    out = figs("The railway carried 8 million tons of cargo in 2023. Of that amount, 3 million tons of coal "
+               "and 1 million tons of ore were exported.")
+    assert [(f.value, f.metric) for f in out] == [(8e6, "other"), (3e6, "exports"), (1e6, "exports")]
+
+
+def test_goods_counted_in_loads_and_boxes_are_units() -> None:
+    out = figs("Iran has delivered 12 truckloads of granite to Turkmenistan. The second shipment holds 200 boxes "
+               "of tiles.")
+    assert [(f.value, f.unit, f.metric, f.partner_country) for f in out] == [
+        (12.0, "units", "exports", "TM"), (200.0, "units", "exports", "TM")]
+    assert figs("Some 300 boxes were stacked at the warehouse.") == []
+
+
+def test_last_number_of_a_list_shares_its_unit() -> None:
+    out = figs("In 2023, 210,000 tons of rice were exported to Tajikistan, 150,000 tons to Russia, and 90,000 to Iran.")
+    assert [(f.value, f.unit, f.partner_country) for f in out] == [
+        (2.1e5, "t", "TJ"), (1.5e5, "t", "RU"), (9e4, "t", "IR")]
+    # a lone figure before a bare number, or a year, gives nothing
+    assert [f.value for f in figs("Exports reached 210,000 tons of rice, and 2,500 in another count.")] == [2.1e5]
+
+
+def test_bilateral_trade_without_names_is_the_article_pair_home_first() -> None:
+    out = extract_trade_figures(
+        "Uzbekistan Hosts Korean Business Delegation",
+        "Korea and Uzbekistan held talks in Tashkent.\n\nThe two countries aim to keep bilateral trade worth $3 billion.",
+        DAY,
+    )
+    assert [(f.metric, f.reporter_country, f.partner_country) for f in out] == [("trade_turnover", "UZ", "KR")]
+
+
+def test_freight_of_a_two_country_article_is_with_the_other_country() -> None:
+    out = extract_trade_figures(
+        "Kyrgyzstan and China Expand Rail Links",
+        "Officials met in Bishkek.\n\nLast year, freight carried by rail grew by 25%. "
+        "Kyrgyzstan and China now aim for a further twofold increase.",
+        DAY,
+    )
+    assert [(f.value, f.metric, f.reporter_country, f.partner_country) for f in out] == [
+        (25.0, "other", "KG", "CN"), (2.0, "other", "KG", "CN")]
+
+
+def test_totals_of_a_two_country_article_stay_open() -> None:
+    out = extract_trade_figures("Kazakhstan and China Sign Grain Deal", "Its grain exports reached $2 billion.", DAY)
+    assert [(f.metric, f.partner_country) for f in out] == [("exports", None)]
+
+
+def test_change_without_a_preceding_flow_needs_an_economic_word() -> None:
+    assert figs("The team hopes for a further threefold increase in fans.") == []
+
+
+def test_own_destination_that_is_no_country_gives_no_partner() -> None:
+    out = figs("Kazakhstan exported 300,000 tons of flour to Afghanistan and 200,000 tons to Central Asian markets.")
+    assert [(f.value, f.partner_country) for f in out] == [(3e5, "AF"), (2e5, None)]
+    out = figs("Kazakhstan’s grain exports to China surged 3.5-fold to 2 million tons.")
+    assert [(f.value, f.partner_country) for f in out] == [(3.5, "CN"), (2e6, "CN")]
+
+
+def test_a_later_figure_of_the_same_flow_keeps_its_countries() -> None:
+    out = figs("Iran has shipped 20 truckloads of cement to Turkmenistan. The cement arrived by road. "
+               "Officials from the two sides met. The first shipment comprises 500 bags of cement.")
+    assert [(f.value, f.reporter_country, f.partner_country) for f in out] == [(20.0, "IR", "TM"), (500.0, "IR", "TM")]
+
+
+def test_energy_shortfall_is_other() -> None:
+    out = figs("Officials said Uzbekistan would be short some 3.1 billion kilowatt hours of electricity in 2026, "
+               "a 20% increase in the country’s power deficit compared to 2025.")
+    assert [(f.value, f.unit, f.metric, f.period) for f in out] == [
+        (3.1e9, "kWh", "other", "2026"), (20.0, "percent", "other", "2026")]
+
+
+def test_listed_destinations_keep_the_list_preposition() -> None:
+    out = figs("Uzbekistan shipped cotton to Latvia, Poland, and Germany. In total, 50,000 tons were exported.")
+    assert [(f.value, f.reporter_country, f.partner_country) for f in out] == [(5e4, "UZ", None)]
+
+
+def test_spaced_hyphen_is_a_dash_not_a_range() -> None:
+    out = figs("The average wheat price in Tajikistan was $242 per ton - 1.5 times higher than in Kazakhstan.")
+    assert [(f.value, f.unit) for f in out] == [(242.0, "USD"), (1.5, "fold")]
+
+
+# --- periods from real-text patterns ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "period"),
+    [
+        ("In the second quarter of 2023, cotton exports reached $120 million.", "2023-04..2023-06"),
+        ("Cotton exports reached $120 million in Q4 2022.", "2022-10..2022-12"),
+        ("In the first three quarters of 2024, wheat exports reached 2 million tons.", "2024-01..2024-09"),
+        ("Since 2019, Tajikistan has attracted $2 billion in investment.", "2019.."),
+        ("Between mid-2020 and early 2021, exports of copper reached $400 million.", "2020..2021"),
+        ("Copper exports reached $400 million in July-August.", "XXXX-07..XXXX-08"),
+    ],
+)
+def test_period_forms(body: str, period: str) -> None:
+    one(body, period=period)
+
+
+def test_month_range_without_year_takes_the_reporting_year() -> None:
+    body = ("In January-June 2022, the railway carried 3 million tons of grain. From January to June, "
+            "700,000 tons of flour were exported to China.")
+    out = figs(body, page_date=dt.date(2023, 3, 1))
+    assert [f.period for f in out] == ["2022-01..2022-06", "2022-01..2022-06"]
+
+
+def test_undated_flow_after_a_reporting_range_shares_it_but_plans_do_not() -> None:
+    body = ("In January-March 2023, Tajikistan exported 90,000 tons of aluminium. "
+            "Tajikistan exported 20,000 tons of it to Turkey. "
+            "Tajikistan plans to export 50,000 tons more to Iran.")
+    out = figs(body)
+    assert [f.period for f in out] == ["2023-01..2023-03", "2023-01..2023-03", None]
+
+
+def test_usual_level_has_no_period_but_the_next_figure_does() -> None:
+    out = figs("Gas consumption had previously grown by 2% a year, but in 2021 consumption surged by 7%.")
+    assert [f.period for f in out] == [None, "2021"]
+
+
+def test_each_figure_of_a_yearly_list_takes_its_own_year() -> None:
+    out = figs("The fund’s budget grew from 300 million somoni in 2020 and 350 million somoni in 2021.")
+    assert [f.period for f in out] == ["2020", "2021"]
+
+
+def test_next_year_counts_from_years_reported_not_targets() -> None:
+    body = ("The fund held 400 million somoni in 2022. It will receive 50 million somoni more next year, "
+            "bringing the total held by 2024 to 450 million somoni.")
+    out = figs(body, page_date=dt.date(2025, 6, 1))
+    assert [f.period for f in out] == ["2022", "2024", "2024"]
+
+
+def test_money_received_is_not_imports() -> None:
+    one("The university will receive $4 million for new laboratories.", metric="other")
+    one("Tajikistan received $40 million worth of wheat from Kazakhstan.", metric="imports", partner_country="KZ")
+
+
+def test_demonym_before_an_acting_firm_is_the_reporter() -> None:
+    one("The Uzbek airline plans to purchase 10 aircraft worth $1.2 billion.", metric="imports", reporter_country="UZ",
+        partner_country=None)
+
+
+def test_reporting_range_is_not_carried_to_shares_of_gdp() -> None:
+    body = ("Remittances to Kyrgyzstan fell by 20% in the first quarter of 2024. "
+            "Remittances account for 25% of the country's GDP.")
+    assert [f.period for f in figs(body)] == ["2024-01..2024-03", None]
+
+
+def test_reporter_of_a_later_clause_is_the_sentence_subject() -> None:
+    out = figs("Mongolia’s imports from Kazakhstan reached $300 million, while exports to Kazakhstan were $40 million.")
+    assert [(f.metric, f.reporter_country, f.partner_country) for f in out] == [
+        ("imports", "MN", "KZ"), ("exports", "MN", "KZ")]
+
+
+def test_main_buyer_is_the_export_partner() -> None:
+    one("China remains the largest buyer of Kyrgyz gold, purchasing 60% of all exports.", metric="exports",
+        reporter_country="KG", partner_country="CN")
+
+
+def test_goods_and_their_value_share_the_destination() -> None:
+    out = figs("Turkmenistan exported 100,000 tonnes of polypropylene worth $100 million to Turkey.")
+    assert [(f.value, f.partner_country) for f in out] == [(1e5, "TR"), (1e8, "TR")]
+
+
+def test_a_country_listed_with_a_region_shares_the_figure() -> None:
+    one("Uzbekistan exported 40,000 tons of apricots to Russia and Europe.", partner_country=None)
+    one("Uzbekistan exported 40,000 tons of apricots to Europe and Russia.", partner_country=None)
+
+
+def test_water_flow_and_climate_shares_are_not_figures() -> None:
+    assert figs("Because of climate change, the volume of water flowing into the reservoir could drop by 25% "
+                "and hurt supplies of water for wheat production.") == []

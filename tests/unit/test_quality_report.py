@@ -200,3 +200,17 @@ def test_pages_of_every_age_get_the_policy_when_asked(tmp_path: Path) -> None:
     assert make_offline(tmp_path, since=old.stat().st_mtime + 10) == 0  # left alone: older than since
     assert make_offline(tmp_path, since=0.0) == 1
     assert CSP_META in old.read_text()
+
+
+def test_ignored_and_deferred_files_are_listed_by_name_with_their_reason(tmp_path: Path) -> None:
+    summary: dict[str, Any] = {
+        "run_id": "r1", "status": "published", "finished_at": "now", "warehouse": "w", "raw_dir": "raw",
+        "stages": {"land": {
+            "ignored": [{"file": "x.html", "reason": "not a *.txt dump"}, {"file": "<b>sub</b>", "reason": "a folder"}],
+            "deferrals": [{"file": "late.txt", "reason": "modified 0.5 s ago"}],
+        }},
+    }
+    page = render_index(summary, tmp_path)
+    assert "<h3>Ignored files</h3>" in page and "x.html" in page and "not a *.txt dump" in page
+    assert "&lt;b&gt;sub&lt;/b&gt;" in page and "<b>sub</b>" not in page
+    assert "late.txt" in page and "Deferred files" in page

@@ -1,5 +1,9 @@
 -- Entity mentions of each deduplicated article, resolved to one canonical entity across articles:
--- a short form ("CSTO", "Tokayev") joins the fuller entity it unambiguously belongs to.
+-- a variant or a lone surname ("Tokayev") joins the fuller entity it unambiguously belongs to, and two
+-- full names that share an acronym ("Committee for National Security", "National Security Committee",
+-- both KNB) are one entity. An acronym an article uses on its own ("TCA", "CSTO") stays as the article
+-- gives it: folding it into a long form seen elsewhere would name the entity by words the article
+-- never wrote (the long form is kept as its alias where an article gives both).
 with
 
 mentions as (
@@ -38,10 +42,21 @@ alias_targets as (
         entities.entity_type,
         lower(alias.alias) as alias_lower,
         min(entities.local_key) as target_key,
-        count(distinct entities.local_key) as candidates
+        count(distinct entities.local_key) as candidates,
+        bool_or({{ is_acronym('alias.alias') }}) as alias_is_acronym
     from local_entities as entities, unnest(entities.aliases) as alias(alias)
     where entities.entity_type <> 'COUNTRY'
     group by 1, 2
+),
+
+shared_alias_targets as (
+    -- Full names that list the same alias: each joins the one whose key sorts first.
+    select
+        entities.entity_type,
+        lower(entities.entity_name) as alias_lower,
+        min(entities.local_key) over (partition by entities.entity_type, lower(alias.alias)) as target_key
+    from local_entities as entities, unnest(entities.aliases) as alias(alias)
+    where entities.entity_type in ('ORG', 'PLACE') and not {{ is_acronym('entities.entity_name') }}
 ),
 
 surname_targets as (
@@ -57,11 +72,19 @@ surname_targets as (
 ),
 
 targets as (
-    select entity_type, alias_lower, target_key from alias_targets where candidates = 1
-    union all
-    select entity_type, alias_lower, target_key from surname_targets
-    where candidates = 1
-        and (entity_type, alias_lower) not in (select (entity_type, alias_lower) from alias_targets)
+    -- One target per form: an alias of one entity first, then a shared alias, then a surname.
+    select entity_type, alias_lower, target_key
+    from (
+        select entity_type, alias_lower, target_key, 1 as priority from alias_targets
+        where candidates = 1 and not alias_is_acronym
+        union all
+        select entity_type, alias_lower, target_key, 2 as priority from shared_alias_targets
+        union all
+        select entity_type, alias_lower, target_key, 3 as priority from surname_targets
+        where candidates = 1
+            and (entity_type, alias_lower) not in (select (entity_type, alias_lower) from alias_targets)
+    )
+    qualify row_number() over (partition by entity_type, alias_lower order by priority, target_key) = 1
 ),
 
 resolved_keys as (

@@ -1,12 +1,17 @@
 -- One row per distinct article. Incremental: only the articles int_articles__deduplicated
 -- changed are rewritten. Title and body are compared through content_hash (their sha256).
+-- article_entities and trade_figures reference it by foreign keys: their rows are deleted before
+-- an article is (macros/release_foreign_key_references.sql); both are rebuilt whole after it.
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='article_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_vanished_articles(ref('int_articles__deduplicated')) }}",
+        pre_hook=[
+            {"sql": "{{ release_foreign_key_references() }}", "transaction": false},
+            "{{ delete_vanished_articles(ref('int_articles__deduplicated')) }}",
+        ],
     )
 }}
 

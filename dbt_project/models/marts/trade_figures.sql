@@ -25,6 +25,31 @@ converted as (
         and figures.first_seen_date >= fx.rate_date
 ),
 
+restated as (
+    -- A figure that another one of the same article already gives: a headline repeating the body, or
+    -- a later body sentence restating a figure (a range end, a recap). Same value, unit and metric, and
+    -- no partner or period that tells them apart. Every occurrence stays (the contract); analysts sum
+    -- the rows where is_restatement is false.
+    select
+        this.article_id,
+        this.position,
+        count(other.position) > 0 as is_restatement
+    from converted as this
+    left join converted as other
+        on other.article_id = this.article_id
+        and other.position <> this.position
+        and other.value = this.value
+        and other.unit = this.unit
+        and other.metric = this.metric
+        and coalesce(other.partner_country = this.partner_country, true)
+        and coalesce(other.period = this.period, true)
+        and (
+            (this.in_title and not other.in_title)
+            or (this.in_title = other.in_title and other.position < this.position)
+        )
+    group by this.article_id, this.position
+),
+
 final as (
     select
         left(md5(article_id || ':' || cast(position as varchar)), 16) as figure_id,
@@ -46,8 +71,10 @@ final as (
         case when kind = 'money' and unit <> 'USD' then fx_rate_date end as fx_rate_date,
         in_title,
         note,
-        cast(position as integer) as position
+        cast(position as integer) as position,
+        restated.is_restatement
     from converted
+    inner join restated using (article_id, position)
 )
 
 select * from final

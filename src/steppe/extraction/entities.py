@@ -7,12 +7,18 @@ split, lists are expanded) are rules anyway.
 
 Outline: tokenise -> orgs and named places with head words -> other places -> persons -> cities and
 acronyms -> countries (everywhere, org names included) -> group mentions into entities.
+
+Every step is linear in the text (tests/unit/test_entities_linear.py): patterns are written to match
+one way only (possessive quantifiers, runs consumed even when the rest fails), they run on lines cut
+into pieces of bounded length, name expansion looks a bounded number of tokens around a head, and
+grouping looks names up in indexes instead of comparing every pair.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
@@ -30,12 +36,15 @@ _ORG_HEADS = frozenset(
     Fund Foundation Commission Association Federation Airlines Airways Force Forces Army Navy Guard Police
     Parliament Assembly Senate Office Chamber Exchange Railways Holding Holdings Inc Ltd LLC LLP JSC
     GmbH AG PLC Alliance Coalition Front Network Society College School Administration Directorate
-    Inspectorate Authority Board Secretariat Cabinet Embassy Consulate Programme Program Times News Post
-    Broadcasting Television Radio Press Journal Gazette Agency Cooperative Consortium Trust Partners
+    Inspectorate Authority Board Secretariat Cabinet Embassy Consulate Times News Post Confederation Councils
+    Broadcasting Television Radio Press Journal Gazette Gazeta Agency Cooperative Consortium Trust Partners
     Media Inspection Prosecutor's Procuracy Commissariat Brigade Battalion Division Regiment Command
     Ombudsman's Mission Akimat Hokimiyat Endowment Institution Observatory Watch Petroleum Resources Mining
-    Motors Telecom Steel Metals Logistics Industries Technologies House""".split()
+    Motors Telecom Steel Metals Logistics Industries Technologies House Government International Club""".split()
 )
+# Heads that make a name only in a fuller form: "the Kazakh Government" is a description, "Government of
+# Tajikistan" a name; "Almaty International" is a place's short form, "Transparency International" an org.
+_WEAK_ORG_HEADS = frozenset({"Government", "International"})
 _ORG_PLURAL_HEADS = {
     "Ministries": "Ministry", "Committees": "Committee", "Services": "Service", "Agencies": "Agency",
     "Forces": "Force", "Universities": "University", "Parliaments": "Parliament", "Banks": "Bank",
@@ -48,7 +57,8 @@ _PLACE_HEADS = frozenset(
     Corridor Highway Road Route Street Avenue Boulevard Mosque Cathedral Church Monument Memorial
     Mausoleum Site Ground Field Mine Port Terminal Checkpoint Island Islands Peninsula Oblast Region
     Province District Krai Territory County Village Bazaar Oasis Glacier Steppe Plateau Basin Delta
-    Shrine Fortress Citadel Railway Pipeline Canyon Necropolis Exclave Enclave""".split()
+    Shrine Fortress Citadel Railway Pipeline Canyon Necropolis Exclave Enclave Complex Museum Theatre Theater
+    Gallery Monastery Temple Tower Cemetery Zoo Hotel Sanctuary Statue Embankment Reserve""".split()
 )
 # Events: names masked so that places inside them are not extracted ("St. Petersburg ... Forum").
 _EVENT_HEADS = frozenset(
@@ -60,12 +70,14 @@ _EVENT_HEADS = frozenset(
 _PLACE_OF_HEADS = frozenset(
     "Valley Lake Sea Gulf Bay Palace Square Island Islands Peninsula Republic Mausoleum Mosque Cathedral".split()
 )
-_HEADS = _ORG_HEADS | _PLACE_HEADS | _EVENT_HEADS
+_ORG_OR_PLACE_HEADS = _ORG_HEADS | _PLACE_HEADS
+_HEADS = _ORG_OR_PLACE_HEADS | _EVENT_HEADS
 _LEGAL_SUFFIXES = frozenset("GmbH LLC LLP JSC Ltd Inc AG PLC SA NV BV Co Corp".split())
 # Titles that end a name on its left: "President Tokayev Foundation" is rare, "Minister Ministry" never.
 _LEFT_STOP_TITLES = frozenset("President Minister Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Professor Prof".split())
 # "Test Center", "Training Ground": sites, although "Center" alone is an org head.
 _SITE_MODIFIERS = frozenset("Test Testing Training Proving Launch Firing Nuclear Intermilitary".split())
+_NATURE_WORDS = frozenset("Nature Natural Biosphere Wildlife Game Forest Marine State National".split())
 _REGION_HEADS = {"region": "region", "province": "region", "oblast": "region", "district": "district"}
 _LOWER_PLACE_HEADS = (
     "region|province|oblast|district|military airport|international airport|airport|air base|airbase|"
@@ -73,7 +85,8 @@ _LOWER_PLACE_HEADS = (
     "hydroelectric power station|dam|reservoir|canal|river|lake|valley|gorge|pass|mountains|border crossing|"
     "checkpoint|gas field|oil field|oilfield|field|mine|deposit|port|seaport|dry port|railway station|"
     "free economic zone|special economic zone|industrial zone|village|settlement|mosque|mausoleum|exclave|"
-    "enclave|square|necropolis|pipeline|gas pipeline|oil pipeline|railway|highway|motorway|ski resort|resort"
+    "enclave|square|necropolis|pipeline|gas pipeline|oil pipeline|railway|highway|motorway|ski resort|resort|"
+    "memorial complex|complex"
 )
 _DIRECTIONS = frozenset("North South East West Northern Southern Eastern Western Central Upper Lower".split())
 _LOWER_PLACE_PLURALS = {
@@ -98,12 +111,28 @@ _TITLES = frozenset(
     Hajji Haji Khan Sir Dame Lord Lady Madam Comrade Mister Officer Inspector Prosecutor-General Prosecutor
     Attorney Advocate Lawyer Candidate Nominee Member Chairperson Vice-President Vice-Premier Then
     Then-President Then-Prime Then-Kazakh Late Incumbent Minister-Counsellor Consul Consul-General""".split()
+) | frozenset(
+    # Religious honorifics (Islamic, Christian, Buddhist, Jewish), in the spellings of English-language
+    # news from the region: never part of the name (spec section 4).
+    """Mawlawi Maulvi Moulvi Mawlana Maulana Mowlana Molla Mulla Qari Hafiz Hafez Shaykh Shaikh Ustad Ustaz
+    Ustoz Hazrat Hojatoleslam Hujjat Domla Akhund Allama Maulawi Mujtahid Hajj Hadji Metropolitan
+    Archimandrite Hieromonk Abbot Cardinal Pastor Rabbi Lama Rinpoche Venerable Deacon Priest""".split()
+)
+# Words of a title that name a field or a time, not a role: stripped, but no evidence of a person
+# on their own ("the 2024 Health Care Index").
+_TITLE_MODIFIERS = frozenset(
+    """Foreign Interior Defense Defence Trade Energy Agriculture Economy Economic Finance Justice Health
+    Education Emergency Emergencies Culture Transport Digital Labor Labour Ecology Tourism Sports Industry
+    Investment Investments Water Science Information First Former Acting Executive Senior Junior
+    Presidential Press Then Late Incumbent Supreme Crown""".split()
 )
 _STRONG_TITLES = frozenset(
     """President Minister Dr Dr. Mr Mr. Mrs Mrs. Ms Ms. Professor Prof Senator General Colonel Sheikh Imam
     Mullah Mufti Ambassador Chairman Chairwoman Speaker Governor Mayor Akim Judge King Queen Prince Pope
     Patriarch Archbishop MP Secretary Director CEO Chief Commander Premier Chancellor Envoy Emir Sultan
-    Spokesperson Spokesman Spokeswoman Ayatollah Sir Dame Lord Lady Madam Deputy Leader""".split()
+    Spokesperson Spokesman Spokeswoman Ayatollah Sir Dame Lord Lady Madam Deputy Leader Mawlawi Maulvi Moulvi
+    Mawlana Maulana Mowlana Mullah Mulla Qari Hafiz Shaykh Hazrat Hojatoleslam Metropolitan Archimandrite
+    Cardinal Rabbi Lama Rinpoche Pastor""".split()
 )
 # Lower-case role nouns that introduce a name ("activist Hamida Babajanova", "artist Assol").
 _ROLE_NOUNS = frozenset(
@@ -177,7 +206,8 @@ _ACRONYM_STOP = frozenset(
     AFN TRY VAT LNG LPG CNG HPP CHP TPP NPP GW MW KW TW GWh MWh KWh TWh IT AI ID PhD MBA TV PR OK NGO
     NGOs SME SMEs FDI EV EVs UAV UAVs ATM ATMs IPO SUV GMT UTC AM BC AD II III IV VI VII VIII IX XI XII
     XX XXI Q1 Q2 Q3 Q4 H1 H2 A I CPI PPP BRI FTA FEZ SEZ EEZ DNA RNA SMS GPS USB PDF FAQ VIP VIPs CIS
-    USSR UAE US UK USA DPRK PRC ROK EU UN OK BCM BCF WKO NKO EKO SKO GBAO NEW RT""".split()
+    USSR UAE US UK USA DPRK PRC ROK EU UN OK BCM BCF WKO NKO EKO SKO GBAO NEW RT
+    CO2 CH4 SO2 NO2 N2O NOx PM2 PM10 O3 H2 FX GB MB KB TB GHz MHz D.C. DC""".split()
 ) - {"EU", "UN", "CIS"}
 _LANG_CUE_BEFORE = re.compile(
     r"(?:\b(?:in|into|from|speak|speaks|speaking|spoke|spoken|fluent|learn|learning|study|studying|teach|"
@@ -186,8 +216,18 @@ _LANG_CUE_BEFORE = re.compile(
 _LANG_CUE_AFTER = re.compile(r"^(?:[ -](?:language|languages|speakers|speaking|speaker|alphabet|script|"
                              r"translation|version|dialect|-language)\b|-language|-speaking)")
 
-_WORD = r"[A-Z][\w'’.-]*[\w]"
-_CAP = rf"(?:{_WORD}|[A-Z])"
+# A capitalised word: a capital, then word characters, with inner hyphens, apostrophes and dots
+# ("Kassym-Jomart", "O’Hara", "U.S.-Kazakh"). Written so that it matches one way only (every
+# quantifier possessive, punctuation and word runs disjoint): "A-A-A-…" cannot be split in
+# exponentially many ways between one word and a run of words.
+_CAP = r"[A-Z]\w*+(?:[-'’.]++\w++)*+"
+# A run of capitalised words; possessive because every pattern below follows it with a lower-case
+# word or punctuation, which a shorter run could not make match either.
+_CAP_RUN = rf"{_CAP}(?: {_CAP})*+"
+# Where a run may start: not inside a word ("\b"), nor right after a capital and one of the word's
+# inner marks ("A-A-A-…"). A match from there would end where the match from the word's first
+# capital ends, so skipping those starts changes nothing but the time spent on failures.
+_RUN_START = r"\b(?<![A-Z][-'’.])"
 _TOKEN_RE = re.compile(
     r"(?:[A-Z]\.){2,}"  # U.S., U.N.
     r"|[A-Z]\.(?= [A-Z])"  # an initial: Donald J. Trump
@@ -229,6 +269,7 @@ class _Hit:
 
 def _tokenize(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
+    scan = _BackScan(text)
     for m in _TOKEN_RE.finditer(text):
         raw = m.group()
         poss = bool(_POSS_RE.search(raw)) and len(raw) > 2 and raw[0].isalpha() and raw != "People's"
@@ -236,15 +277,31 @@ def _tokenize(text: str) -> list[_Tok]:
         if poss and raw.endswith(("s'", "s’")) and not raw.endswith(("'s", "’s")):
             word = raw[:-1]
         cap = word[:1].isupper()
-        toks.append(_Tok(m.start(), m.start() + len(word), word, poss, cap, _sent_start(text, m.start())))
+        toks.append(_Tok(m.start(), m.start() + len(word), word, poss, cap, scan.sent_start(m.start())))
     return toks
 
 
-def _sent_start(text: str, i: int) -> bool:
-    j = i - 1
-    while j >= 0 and text[j] in " \u00a0\t“\"‘'([«—–-":
-        j -= 1
-    return j < 0 or text[j] in ".!?\n:;…"
+_OPENERS = frozenset(" \u00a0\t“\"‘'([«—–-")  # skipped when looking back for a sentence end
+
+
+class _BackScan:
+    """Whether a token opens a sentence: the last character before it that is no space, quote or
+    bracket ends a sentence. Asked for increasing positions; it remembers how far back it already
+    looked, so a run of ten thousand quotes is walked once, not once per quote."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.asked = 0  # the position asked last
+        self.found = -1  # the last non-opener before it (-1: none)
+
+    def sent_start(self, i: int) -> bool:
+        j = i - 1
+        while j >= self.asked and self.text[j] in _OPENERS:
+            j -= 1
+        if j < self.asked:  # only openers back to the last position asked: the same answer as there
+            j = self.found
+        self.asked, self.found = i, j
+        return j < 0 or self.text[j] in ".!?\n:;…"
 
 
 def _gap_ok(text: str, a: _Tok, b: _Tok) -> bool:
@@ -267,6 +324,46 @@ class _Mask:
 
 
 # --------------------------------------------------------------------------------------------------
+# Bounded matching: the patterns run line by line, over-long lines cut into pieces of at most
+# _MAX_PIECE characters, so that even a pattern that retries a run from each of its words costs
+# O(_MAX_PIECE) per character: linear in the text. Real sentences are far shorter than a piece.
+
+_MAX_PIECE = 600
+_PIECE_END_RE = re.compile(r"(?<=[a-z0-9)”\"’])[.!?;]\s|\s")  # a sentence end, or else a space
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines of `text`, an over-long line cut after its last sentence end (or
+    else space) in the second half of each piece."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):
+        a, end = start, start + len(line)
+        while end - a > _MAX_PIECE:
+            sentence_end = space = 0
+            for m in _PIECE_END_RE.finditer(text, a + _MAX_PIECE // 2, a + _MAX_PIECE):
+                if m.group()[0].isspace():
+                    space = m.end()
+                else:
+                    sentence_end = m.end()
+            cut = sentence_end or space or a + _MAX_PIECE
+            out.append((a, cut))
+            a = cut
+        out.append((a, end))
+        start = end + 1
+    return out
+
+
+def find_bounded(rx: re.Pattern[str], text: str, pieces: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
+    """Every match of `rx` within one piece of `text`; offsets are offsets in `text`."""
+    out: list[re.Match[str]] = []
+    runs_only = "tail" in rx.groupindex  # see _COURT_RE
+    for a, b in pieces if pieces is not None else _pieces(text):
+        out.extend(m for m in rx.finditer(text, a, b) if not runs_only or m.group("tail") is not None)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
 # Orgs
 
 
@@ -274,10 +371,16 @@ def _span_text(text: str, a: int, b: int) -> str:
     return " ".join(text[a:b].replace("\u00a0", " ").split())
 
 
+# The longest name looked for around a head word, in tokens on each side ("Ministry of Foreign
+# Affairs of the Republic of Kazakhstan" has 9): a run of a thousand capitalised words is then
+# walked a bounded number of times per head, not once per head from end to end.
+_MAX_NAME_TOKENS = 16
+
+
 def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int, int]:
     """Token range [j, k] of a capitalised name around head token i, with "of/for/and" tails."""
     j = i
-    while j > 0:
+    while j > 0 and i - j < _MAX_NAME_TOKENS:
         p = toks[j - 1]
         if not (p.cap or p.text[:1].isdigit()) or not _gap_ok(text, p, toks[j]) or p.poss:
             break
@@ -289,13 +392,15 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
             break
         j -= 1
     k = i
-    n = len(toks)
+    n = min(len(toks), i + _MAX_NAME_TOKENS + 1)  # tokens from n on are out of reach
     while k + 1 < n:
         nxt = toks[k + 1]
         # after a head only another head or a legal suffix continues the name ("Halyk Bank JSC"),
         # not the next word of the sentence ("Silk Road Samarkand complex")
-        if nxt.cap and _gap_ok(text, toks[k], nxt) and (nxt.text in _HEADS or nxt.text in _LEGAL_SUFFIXES
-                                                        or toks[k].text not in _HEADS):
+        if nxt.cap and _gap_ok(text, toks[k], nxt) and (
+                nxt.text in _HEADS or nxt.text in _LEGAL_SUFFIXES
+                or toks[k].text not in _HEADS and not _person_starts(nxt.text, g)
+                or nxt.text in g.org_forms and toks[k].text in _ORG_HEADS):
             k += 1
             continue
         if (nxt.text in ("of", "for") or nxt.text == "on" and toks[k].text in _ORG_HEADS) and k + 2 < n \
@@ -308,7 +413,8 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
                 k = m
                 # a list inside the tail: "for International Affairs, Defense and Security"
                 while True:
-                    while k + 1 < n and toks[k + 1].cap and _gap_ok(text, toks[k], toks[k + 1]):
+                    while (k + 1 < n and toks[k + 1].cap and _gap_ok(text, toks[k], toks[k + 1])
+                           and not _person_starts(toks[k + 1].text, g)):
                         k += 1
                     if k + 2 < n and toks[k + 1].text == "and" and toks[k + 2].cap and not toks[k + 2].sent_start:
                         # "of Iraq and Syria" goes on; "Fund for Development and Qatar" stops at the country
@@ -317,7 +423,7 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
                         k += 2
                         continue
                     if (k + 3 < n and toks[k + 1].text == "," and toks[k + 2].cap
-                            and _comma_list_ends_with_and(text, toks, k + 2)):
+                            and _comma_list_ends_with_and(toks, k + 2, n)):
                         k += 2
                         continue
                     break
@@ -326,11 +432,17 @@ def _expand_name(text: str, toks: list[_Tok], i: int, g: Gazetteer) -> tuple[int
     return j, k
 
 
-def _comma_list_ends_with_and(text: str, toks: list[_Tok], i: int) -> bool:
+def _person_starts(word: str, g: Gazetteer) -> bool:
+    """A title or a given name: an org name's tail stops before it ("Cabinet of Ministers Daniyar ...")."""
+    return word in _STRONG_TITLES or word in g.first_names
+
+
+def _comma_list_ends_with_and(toks: list[_Tok], i: int, n: int) -> bool:
+    """Whether the capitalised words from token i (before token n) are followed by "and" + a capital."""
     k = i
-    while k + 1 < len(toks) and toks[k + 1].cap:
+    while k + 1 < n and toks[k + 1].cap:
         k += 1
-    return k + 2 < len(toks) and toks[k + 1].text == "and" and toks[k + 2].cap
+    return k + 2 < n and toks[k + 1].text == "and" and toks[k + 2].cap
 
 
 _Kind = Literal["ORG", "PLACE", "EVENT"]
@@ -348,15 +460,18 @@ def _headed_names(text: str, toks: list[_Tok], g: Gazetteer) -> list[tuple[int, 
         j, k = _expand_name(text, toks, i, g)
         if _span_text(text, toks[j].start, t.end) in g.country_forms:
             continue  # "Russian Federation on ...", "Kyrgyz Republic": a country, not an org
+        if t.text in _WEAK_ORG_HEADS and not _weak_head_names(toks, j, i, k, g):
+            continue
         if is_event and not (is_org or is_place):
             if k > j:
                 out.append((j, k, "EVENT"))
             continue
-        if k == j and toks[j].text in (_ORG_HEADS | _PLACE_HEADS) and not toks[j].text.isupper():
+        if k == j and toks[j].text in _ORG_OR_PLACE_HEADS and not toks[j].text.isupper():
             continue  # a bare "Ministry" or "Airport" is a description, not a name
         # The last head decides: "Crocus City Hall" is a place, "Bank of Astana" an org.
-        heads = [toks[x].text for x in range(j, k + 1) if toks[x].text in _ORG_HEADS | _PLACE_HEADS]
-        if toks[k].text in _EVENT_HEADS and toks[k].text not in _ORG_HEADS | _PLACE_HEADS:
+        heads = [toks[x].text for x in range(j, k + 1)
+                 if toks[x].text in _ORG_OR_PLACE_HEADS and (x == i or toks[x].text not in _WEAK_ORG_HEADS)]
+        if toks[k].text in _EVENT_HEADS and toks[k].text not in _ORG_OR_PLACE_HEADS:
             out.append((j, k, "EVENT"))
             continue
         last_head = heads[-1]
@@ -367,64 +482,99 @@ def _headed_names(text: str, toks: list[_Tok], g: Gazetteer) -> list[tuple[int, 
             etype = "ORG"  # "Ministry of Roads" is an org although "Roads" could head a place
         if last_head in ("Center", "Centre") and name_words & _SITE_MODIFIERS:
             etype = "PLACE"
+        if last_head == "Reserve" and not name_words & _NATURE_WORDS:
+            etype = "ORG"  # "Federal Reserve" is a central bank, "Tigrovaya Balka Nature Reserve" a site
         out.append((j, k, etype))
     return out
 
 
+def _weak_head_names(toks: list[_Tok], j: int, i: int, k: int, g: Gazetteer) -> bool:
+    """Whether weak head i names an org in [j, k]: "Government" with an "of" tail, "International"
+    closing a name whose word before it is no place ("Transparency International")."""
+    if toks[i].text == "Government":
+        return k > i
+    before = toks[i - 1].text if j < i else ""
+    return k == i and bool(before) and not _is_geo_name(g, before) and before not in _NON_NAME
+
+
 _LOWER_OFFICIAL_RE = re.compile(
-    r"(?<=['’]s )(?:ministry|committee|agency|department|service) (?:of|for) [a-z]+(?: (?:and|of|for|the|"
-    r"on)? ?[a-z]+)*?(?= (?:has|have|had|is|was|were|will|would|said|says|reported|announced|stated|noted|"
+    r"(?<=['’]s )(?:ministry|committee|agency|department|service) (?:of|for) [a-z]++(?: [a-z]++)*?"
+    r"(?= (?:has|have|had|is|was|were|will|would|said|says|reported|announced|stated|noted|"
     r"confirmed|which|that|to|in|on|at|with)\b|[,.;:])"
 )
+# Patterns with a group named "tail" match without it too: they then consume the run of words they
+# repeat, so the search goes on after the run instead of retrying from each of its words (which
+# costs the square of the run); find_bounded drops those matches.
 _COURT_RE = re.compile(
-    r"\b(?:[A-Z][\w-]+ )?(?:(?:inter-?district|district|regional|city|municipal|military|specialized|"
-    r"specialised|economic|"
-    r"appeals|supreme|constitutional|administrative|criminal|civil|juvenile)[ -])+(?:criminal |civil |"
-    r"economic |administrative )?court (?:of|in) (?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)*"
+    r"(?<![\w-])(?:(?!(?:The|A|An|In|At|On|By|From|To) )[A-Z][\w-]++ )?"
+    r"(?:(?:inter-?district|district|regional|city|municipal|military|specialized|"
+    r"specialised|economic|appeals|supreme|constitutional|administrative|criminal|civil|juvenile)[ -])++"
+    r"(?P<tail>court (?:of|in) (?:the )?[A-Z][\w-]*+(?: [A-Z][\w-]*+)*+)?"
 )
-_MEDIA_DOMAIN_RE = re.compile(r"(?<![\w./])[A-Z][\w-]*\.(?:kz|uz|kg|tj|tm|ru|az|media|news)(?![\w/.])")
-_CAMEL_RE = re.compile(r"(?<![\w-])(?!Mc|Mac)(?:[A-Z][a-z]+[A-Z][\w]*|[A-Z]{2,}[a-z]{2,}\w*)(?![\w-])")
+_MEDIA_DOMAIN_RE = re.compile(r"(?<![\w./-])[A-Z][\w-]*+\.(?:kz|uz|kg|tj|tm|ru|az|media|news)(?![\w/.])")
+_CAMEL_RE = re.compile(r"(?<![\w-])(?!Mc|Mac)(?:[A-Z][a-z]++[A-Z]\w*+|[A-Z]{2,}+[a-z]{2,}+\w*+)(?![\w-])")
 _ROLE_OF_RE = re.compile(
     rf"\b(?:director|founder|co-founder|CEO|chief executive|head|chairman|chairwoman|owner|"
     rf"shareholders?|employees?|staff|spokesperson|spokesman|spokeswoman|subsidiary|branch) of (?:the )?"
-    rf"({_CAP}(?:[ -]{_CAP})*)"
+    rf"({_CAP_RUN})"
 )
 _DESCRIPTOR_RE = re.compile(
     rf"\b(?:company|firm|giant|operator|manufacturer|carrier|publication|outlet|broadcaster|"
     rf"news agency|platform|startup|start-up|holding|subsidiary|conglomerate|producer|developer|"
     rf"retailer|airline|bank|insurer|exchange|website|portal|newspaper|channel|magazine)"
-    rf",? ({_CAP}(?:[ -]{_CAP})*)"
+    rf",? ({_CAP_RUN})"
 )
-_COORD_ORG_RE = re.compile(
-    r"\b((?:[A-Z][a-z]+, )*[A-Z][a-z]+,? and [A-Z][a-z]+) ((?:[A-Z][a-z]+ )*)(" + "|".join(_ORG_PLURAL_HEADS) + r")\b"
+_COORD_ORG_RE = re.compile(  # 1: the list, 4: words before the head, 5: the head
+    r"\b(?<![A-Z][-'’.])(?=[A-Z])((?:[A-Z][a-z]++, (?!and ))*+(?:[A-Z][a-z]++(?:,? and (?P<and>)[A-Z][a-z]++)?)?)"
+    r"(?(and)(?P<tail> ((?:[A-Z][a-z]+ )*)(" + "|".join(_ORG_PLURAL_HEADS) + r")\b)?)"
 )
 _LOWER_ORG_RE = re.compile(
-    rf"\b({_CAP}(?: {_CAP})*) (?:organization|organisation|movement|party|foundation|group|company|"
+    rf"{_RUN_START}({_CAP_RUN})(?P<tail> (?:organization|organisation|movement|party|foundation|group|company|"
     rf"corporation|holding|bank|news agency|agency|charity|fund|association|union|network|airline|"
-    rf"think tank|consortium)\b"
+    rf"think tank|consortium|joint venture|venture|enterprise|cooperative)\b)?"
 )
-_AKA_RE = re.compile(r"[“\"]?([A-Z][\w-]*(?: [A-Z][\w-]*)*)[,”\"]*,? (?:also known as|aka|a\.k\.a\.) (?:the )?")
+_AKA_RE = re.compile(
+    r"[“\"]?(?<![A-Z])(?<![A-Z]-)([A-Z][\w-]*+(?: [A-Z][\w-]*+)*+)"
+    r"(?P<tail>[,”\"]*+ (?:also known as|aka|a\.k\.a\.) (?:the )?)?"
+)
 # The capitalised words after a gazetteer org ("OSCE Academy", "UN Security Council"): group 2, the
 # last of them, is checked for an org head.
+_PREV_WORD_RE = re.compile(r"(?<!\w)([A-Z]\w*+) $")
+
+
+def _cap_word_before(text: str, i: int) -> str:
+    """The capitalised word and single space right before position i, or ""."""
+    m = _PREV_WORD_RE.search(text, max(0, i - 30), i)
+    return m.group(1) if m else ""
+
+
 _NEXT_CAP_WORDS_RE = re.compile(r" ((?:[A-Z][\w'’-]+ )*)([A-Z][\w'’-]+)")
 
 
 # --------------------------------------------------------------------------------------------------
 # Places
 
-_LIST_PLACE_RE = re.compile(
-    rf"\b((?:{_CAP}(?: {_CAP})*, )*{_CAP}(?: {_CAP})*,? and {_CAP}(?: {_CAP})*) "
-    rf"(regions|provinces|oblasts|districts|villages|Oblasts|Regions|Provinces|Districts|People's Republics)\b"
+_LIST_HEADS = r"(?:regions|provinces|oblasts|districts|villages|Oblasts|Regions|Provinces|Districts|People's Republics)"
+_LIST_PLACE_RE = re.compile(  # 1: the list, 4: the head
+    # the last run may give back its last words: "the Donetsk and Luhansk People's Republics"
+    rf"{_RUN_START}(?=[A-Z])((?:{_CAP_RUN}, (?!and ))*+"
+    rf"(?:{_CAP_RUN}(?:,? and (?P<and>){_CAP}(?: {_CAP})*(?= {_LIST_HEADS}\b))?)?)"
+    rf"(?(and)(?P<tail> ({_LIST_HEADS})\b))"
 )
-_LOWER_HEAD_RE = re.compile(rf"\b({_CAP}(?:[ -]{_CAP})*) ({_LOWER_PLACE_HEADS})\b")
+_LOWER_HEAD_RE = re.compile(rf"{_RUN_START}({_CAP_RUN})(?P<tail> ({_LOWER_PLACE_HEADS})\b)?")  # head: group 3
 _CUE_PLACE_RE = re.compile(
     rf"\b(?:city|town|village|settlement|capital|port|region|province|district|republic|resort|"
-    rf"municipality) of ({_CAP}(?:[ -]{_CAP})*)"
+    rf"municipality) of ({_CAP_RUN})"
 )
 _KNOWN_AS_PLACE_RE = re.compile(
     rf"\b(?:location|place|site|area|valley|village|town|city|region|lake|mountain|river|district|gorge|"
     rf"pass|settlement|island|canyon|peak)\b[^.]{{0,60}}?\bknown (?:locally |to (?:the )?[A-Z]\w+ |in "
-    rf"[A-Z]\w+ )?as [\"“]?({_CAP}(?: {_CAP})*)"
+    rf"[A-Z]\w+ )?as [\"“]?({_CAP_RUN})"
+)
+# "in Chiang Mai, Thailand": a place named with its country, as in a dateline (group 2: the country).
+_PLACE_COMMA_COUNTRY_RE = re.compile(
+    rf"(?<!according )\b(?:in|near|at|from|outside|to)\s({_CAP_RUN}), ({_CAP_RUN})"
+    rf"(?=[.,;:)]|\s(?:and|or|where|which|on|in|at|during|last|this|for)\b)"
 )
 _THE_WEST_RE = re.compile(r"\bthe West\b(?![ -][A-Z])")
 _REGION_ADJ: list[tuple[str, str]] = [
@@ -441,7 +591,7 @@ _REGION_ADJ: list[tuple[str, str]] = [
 _REGION_ADJ_RE = re.compile(
     r"(?<![\w-])(" + "|".join(re.escape(a) for a, _ in _REGION_ADJ) + r")(?=[ -][a-z])"
 )
-_DATELINE_RE = re.compile(r"^([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+)*)(?=,| \(| [–—-])")
+_DATELINE_RE = re.compile(r"^([A-Z][A-Z'’.-]++(?: [A-Z][A-Z'’.-]++)*+)(?=,| \(| [–—-])")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -454,6 +604,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
     text = f"{title}\n\n{body}"
     tlen = len(title)
     toks = _tokenize(text)
+    pieces = _pieces(text)
     mask = _Mask(len(text))
     hits: list[_Hit] = []
 
@@ -476,11 +627,11 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
             key=_place_key(known[0]) if known else "")
 
     # 2. Coordinated org names: "the Russian and Tajik Interior Ministries" -> two orgs.
-    for m in _COORD_ORG_RE.finditer(text):
+    for m in find_bounded(_COORD_ORG_RE, text, pieces):
         parts = re.split(r",? and |, ", m.group(1))
         if not all(p in g.country_forms for p in parts):
             continue
-        mid, head = m.group(2), _ORG_PLURAL_HEADS[m.group(3)]
+        mid, head = m.group(4), _ORG_PLURAL_HEADS[m.group(5)]
         if mask.free(m.start(), m.end()):
             for p in parts:
                 hits.append(_Hit(m.start(), m.end(), "ORG", f"{p} {mid}{head}", None, _norm(f"{p} {mid}{head}"),
@@ -488,9 +639,9 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
             mask.claim(m.start(), m.end())
 
     # 3. Coordinated places: "the Atyrau, Aktobe and Almaty provinces" -> one place each.
-    for m in _LIST_PLACE_RE.finditer(text):
+    for m in find_bounded(_LIST_PLACE_RE, text, pieces):
         parts = [p for p in re.split(r",? and |, ", m.group(1)) if p]
-        head = _LOWER_PLACE_PLURALS[m.group(2)]
+        head = _LOWER_PLACE_PLURALS[m.group(4)]
         if any(p in g.country_forms or p.split()[0] in _NON_NAME - {"East", "West", "North", "South"}
                for p in parts) or not mask.free(m.start(), m.end()):
             continue
@@ -502,11 +653,13 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         mask.claim(m.start(), m.end())
 
     # 4. Gazetteer orgs (longest first, case-sensitive), then names built on head words.
-    for m in g.org_re.finditer(text):
+    for m in find_bounded(g.org_re, text, pieces):
         canon, cc = g.org_forms[m.group()]
         nxt = _NEXT_CAP_WORDS_RE.match(text[m.end():m.end() + 60])
         if nxt and nxt.group(2) in _ORG_HEADS:
             continue  # "OSCE Academy", "UN Security Council": the longer name is built below
+        if _cap_word_before(text, m.start()) in _ORG_HEADS:
+            continue  # "State Atomic Energy Corporation Rosatom": likewise
         if mask.free(m.start(), m.end()):
             found = add(m.start(), m.end(), "ORG", m.group(), cc, key=_norm(canon))
             if found and canon == "European Union":
@@ -530,19 +683,19 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
 
     # 5. Official names written in lower case, and court names.
     for rx in (_LOWER_OFFICIAL_RE, _COURT_RE):
-        for m in rx.finditer(text):
+        for m in find_bounded(rx, text, pieces):
             add(m.start(), m.end(), "ORG", m.group())
 
     # 6. Mixed-case brand-style names (TikTok, UzGasTrade, LUKoil) and names after role/descriptor cues.
-    for m in _MEDIA_DOMAIN_RE.finditer(text):
+    for m in find_bounded(_MEDIA_DOMAIN_RE, text, pieces):
         add(m.start(), m.end(), "ORG", m.group(), weak=True)  # "Vlast.kz", "Kun.uz": outlets, not URLs
-    for m in _CAMEL_RE.finditer(text):
+    for m in find_bounded(_CAMEL_RE, text, pieces):
         w = m.group()
         if _is_geo_name(g, w):
             continue
         add(m.start(), m.end(), "ORG", w, key=_org_key(g, w), weak=True)
     for rx in (_ROLE_OF_RE, _DESCRIPTOR_RE):
-        for m in rx.finditer(text):
+        for m in find_bounded(rx, text, pieces):
             name = _trim_name(m.group(1))
             if not name or _is_geo_name(g, name):
                 continue
@@ -551,7 +704,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
             add(m.start(1), m.start(1) + len(name), "ORG", name, weak=True)
 
     # "the “Khorasan Willayat,” also known as the Islamic State of Khorasan Province": one org.
-    for m in _AKA_RE.finditer(text):
+    for m in find_bounded(_AKA_RE, text, pieces):
         target = next((h for h in hits if h.etype == "ORG" and h.start == m.end()), None)
         if target and mask.free(m.start(1), m.end(1)):
             hits.append(_Hit(m.start(1), m.end(1), "ORG", m.group(1), target.code, target.key,
@@ -559,7 +712,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
             mask.claim(m.start(1), m.end(1))
 
     # "the Tong Jahoni organization", "the Amanat party": a name with a lower-case org noun.
-    for m in _LOWER_ORG_RE.finditer(text):
+    for m in find_bounded(_LOWER_ORG_RE, text, pieces):
         words = m.group(1).split()
         while words and (words[0] in _TITLES or words[0] in g.country_forms or words[0] in _NON_NAME):
             words.pop(0)
@@ -570,42 +723,48 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
         add(off, off + len(base), "ORG", base, weak=True)
 
     # 7. Places: lower-case heads ("Saryagash district"), cues ("village of Koryakovo"), gazetteer.
-    for m in _LOWER_HEAD_RE.finditer(text):
+    for m in find_bounded(_LOWER_HEAD_RE, text, pieces):
         base = m.group(1)
         words = base.split()
-        while words and (words[0] in _TITLES or g.country_forms.get(words[0], ("", False))[1]
-                         or words[0] in _NON_NAME and words[0] not in _DIRECTIONS):
-            words.pop(0)  # "the Kazakh city of" / "Russian test site" are not names
+        # a title stays: a facility may be named after a person ("Imam Bukhari complex")
+        while words and (g.country_forms.get(words[0], ("", False))[1]
+                         or words[0] in _NON_NAME and words[0] not in _DIRECTIONS
+                         or _POSS_RE.search(words[0]) and _POSS_RE.sub("", words[0]) in g.country_forms):
+            words.pop(0)  # "the Kazakh city of" / "Russian test site" / "Afghanistan's Balkh" are not names
         if not words or " ".join(words) in g.country_forms or words[-1] in _DIRECTIONS:
             continue
         base = " ".join(words)
         off = m.start(1) + m.group(1).rfind(base)
-        head = m.group(2)
+        head = m.group(3)
         name = f"{base} {head}"
         add(off, m.end(), "PLACE", name, _place_code(g, base), key=_place_key(name), weak=True)
-    for m in _CUE_PLACE_RE.finditer(text):
+    for m in find_bounded(_CUE_PLACE_RE, text, pieces):
         name = _trim_name(m.group(1))
         if name and name not in g.country_forms and name.split()[0] not in _NON_NAME:
             add(m.start(1), m.start(1) + len(name), "PLACE", name, _place_code(g, name), key=_place_key(name),
                 weak=True)
-    for m in g.place_re.finditer(text):
+    for m in find_bounded(g.place_re, text, pieces):
         canon, cc, kind = g.place_forms[m.group()]
         # the text's spelling, except acronyms and bare adjectives ("ISS", "Caspian coastal city")
         shown = canon if m.group().isupper() or (kind == "water" and canon.startswith(m.group() + " ")) \
             else m.group()
         add(m.start(), m.end(), "PLACE", shown, cc, key=_place_key(canon))
-    for m in _KNOWN_AS_PLACE_RE.finditer(text):
+    for m in find_bounded(_KNOWN_AS_PLACE_RE, text, pieces):
         name = _trim_name(m.group(1))
         if name and name not in g.country_forms and name not in _NON_NAME:
             add(m.start(1), m.start(1) + len(name), "PLACE", name, _place_code(g, name), weak=True)
-    for m in _THE_WEST_RE.finditer(text):
+    for m in find_bounded(_PLACE_COMMA_COUNTRY_RE, text, pieces):
+        name, country = m.group(1), g.country_forms.get(m.group(2))
+        if country and not country[1] and name.split()[0] not in _NON_NAME and not _is_geo_name(g, name):
+            add(m.start(1), m.end(1), "PLACE", name, country[0], key=_place_key(name), weak=True)
+    for m in find_bounded(_THE_WEST_RE, text, pieces):
         add(m.start() + 4, m.end(), "PLACE", "West", key="west")
-    for m in _REGION_ADJ_RE.finditer(text):
+    for m in find_bounded(_REGION_ADJ_RE, text, pieces):
         noun = dict(_REGION_ADJ)[m.group(1)]
         add(m.start(), m.end(), "PLACE", noun, key=_place_key(noun))
 
     # 8. Persons from the capitalised runs left over.
-    persons = _persons(text, toks, mask, g, tlen)
+    persons = _persons(text, toks, mask, g, tlen, _short_forms(hits))
     for p in persons:
         hits.append(p)
         mask.claim(p.start, p.end, 2)
@@ -627,7 +786,21 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
 # Persons
 
 
-def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) -> list[_Hit]:
+def _short_forms(hits: list[_Hit]) -> set[str]:
+    """Org and place names without their head words: "Tigrovaya Balka" of "Tigrovaya Balka Nature Reserve"."""
+    out: set[str] = set()
+    for h in hits:
+        words = h.name.split()
+        if h.etype in ("ORG", "PLACE") and words and words[-1] in _HEADS:
+            while words and (words[-1] in _HEADS or words[-1] in _NATURE_WORDS):
+                words.pop()
+            if len(words) >= 2:
+                out.add(" ".join(words))
+    return out
+
+
+def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int,
+             short_forms: frozenset[str] | set[str] = frozenset()) -> list[_Hit]:
     runs: list[list[int]] = []
     cur: list[int] = []
     for i, t in enumerate(toks):
@@ -661,14 +834,22 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
         if toks[run[0]].start < tlen:
             continue  # title-case headlines are matched to body persons afterwards
         words = [toks[i] for i in run]
-        titled = False
+        # "Minister of Transport Azim Ibrohim": the run opens inside a title
+        titled = _title_of_before(text, words[0].start) and words[0].text in _TITLE_MODIFIERS
         strong = False
         while words and (words[0].text in _TITLES or words[0].text in g.country_forms or words[0].text in
                          g.org_forms or words[0].text in _NON_NAME or words[0].text.rstrip(".") in _TITLES
-                         or _is_descriptor(words[0].text, g)):
-            titled = titled or words[0].text in _TITLES
+                         or _is_descriptor(words[0].text, g)) and not _given_name_first(words, g):
+            titled = titled or (words[0].text in _TITLES and words[0].text not in _TITLE_MODIFIERS)
             strong = strong or words[0].text in _STRONG_TITLES or words[0].text.rstrip(".") in _STRONG_TITLES
             words.pop(0)
+        words = words[_english_lead_end(words, g):]
+        # a job title of several words: "Managing Director Bauyrzhan Urynbasarov", "Chief Executive Officer X"
+        cut = _job_title_end(words, g)
+        if cut:
+            titled = True
+            strong = strong or any(w.text in _STRONG_TITLES for w in words[:cut])
+            words = words[cut:]
         titled = titled or any("-" in w.text and any(p.capitalize() in _TITLES for p in w.text.split("-"))
                                for w in [toks[i] for i in run][: len(run) - len(words)])
         while words and (words[-1].text in _NON_NAME or words[-1].text in g.country_forms
@@ -676,8 +857,8 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             words.pop()
         if not words or len(words) > (6 if any(w.text in _PARTICLES for w in words) else 4):
             continue
-        if any(w.text in _NON_NAME or w.text in g.country_forms or w.text in g.org_forms
-               or w.text in g.place_forms or w.text in _HEADS for w in words):
+        if any((w.text in _NON_NAME and not (k == 0 and _given_name_first(words, g))) or w.text in g.country_forms
+               or w.text in g.org_forms or w.text in g.place_forms or w.text in _HEADS for k, w in enumerate(words)):
             continue
         start, end = words[0].start, words[-1].end
         before = text[max(0, start - 40):start]
@@ -692,7 +873,7 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             first, last = words[0].text, words[-1].text
             # "Assol (Asel Sabyrzhankyzy)": a full name in brackets right after a capitalised name
             in_brackets = before.endswith("(") and after.startswith(")") and bool(_BRACKET_BEFORE_RE.search(before))
-            according = before.endswith("according to ") or before.endswith("According to ")
+            according = before.endswith(("according to ", "According to ")) or bool(_BYLINE_RE.search(before))
             strong_ev = (titled or role_before or age_after or appos_after or in_brackets or according
                          or first in g.first_names)
             # a name-like ending or a following "said" is weak evidence: "Berlin Wall", "Golden Horde"
@@ -701,6 +882,8 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
                 w.text in g.cities or w.text.lower() in g.nouns or w.text.lower() in g.common_words
                 for w in words
             )
+            if _span_text(text, start, end) in short_forms:
+                continue  # the short form of an org or place named in the article
             if words[0].sent_start and first.lower() in _LOWER_FUNCTION:
                 continue
             if not (strong_ev or weak_ev):
@@ -712,9 +895,11 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             full.append(h)
         else:
             w = words[0]
-            kin = prev_word[0] in _KIN_NOUNS and before.rstrip().endswith(",")
+            kin = prev_word[0] in _KIN_NOUNS and before.rstrip().endswith(",") or bool(_NAMED_RE.search(before))
             if (strong or kin or (role_before and not words[0].sent_start)) and w.text not in g.cities:
                 out.append(_Hit(start, end, "PERSON", w.text, None, "", False))
+            elif (verb_after or age_after or appos_after) and _lone_name(w, g):
+                out.append(_Hit(start, end, "PERSON", w.text, None, "", False))  # "Yakujan said", "Vucic, 54,"
             elif verb_after or age_after or w.poss:
                 out.append(_Hit(start, end, "PERSON", w.text, None, "?", False))  # only if it resolves
     # Title mentions and bare surnames resolve to the body's full names.
@@ -734,6 +919,16 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
             i = j + 1
             continue
         i += 1
+    # A name the body gives alone ("Saidov said") and the headline in full ("Bakhtiyor Saidov Visits Riga").
+    lone = {h.name for h in out if not h.in_title and " " not in h.name}
+    for i in range(1, len(toks)):
+        t, p = toks[i], toks[i - 1]
+        if t.start >= tlen:
+            break
+        if (t.text in lone and t.text not in by_word and p.cap and _gap_ok(text, p, t) and _given_name_like(p.text, g)
+                and mask.free(p.start, t.end)):
+            out.append(_Hit(p.start, t.end, "PERSON", f"{p.text} {t.text}", None, "", True))
+            by_word.setdefault(t.text, out[-1])
     # A stage name followed by the real one, "artist Assol (Asel Sabyrzhankyzy)": one person.
     starts = {h.start: h for h in full}
     for h in out:
@@ -749,6 +944,67 @@ def _persons(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int) 
     return kept
 
 
+_TITLE_OF_RE = re.compile(r"\b([A-Z]\w++) of (?:the )?$")
+
+
+def _title_of_before(text: str, i: int) -> bool:
+    m = _TITLE_OF_RE.search(text, max(0, i - 40), i)
+    return m is not None and m.group(1) in _STRONG_TITLES
+
+
+def _given_name_like(word: str, g: Gazetteer) -> bool:
+    """A listed given name, or a capitalised word that is nothing else: no English word, title, place or org."""
+    if word in g.first_names:
+        return True
+    return not (word.isupper() or _english_word(word, g) or word in _NON_NAME or word in _TITLES
+                or _is_geo_name(g, word) or word in g.org_forms or word in _HEADS)
+
+
+def _english_lead_end(words: list[_Tok], g: Gazetteer) -> int:
+    """How many leading English words stand before a given name that opens a name of two words or more
+    ("Election Results Ravshan Mamatov"); 0 if none."""
+    for k, w in enumerate(words[:4]):
+        if w.text in g.first_names:
+            return k if k + 1 < len(words) else 0
+        if not _english_word(w.text, g):
+            return 0
+    return 0
+
+
+def _given_name_first(words: list[_Tok], g: Gazetteer) -> bool:
+    """A given name that is also an ordinary capitalised word opens a name: "Islam Karimov"."""
+    if len(words) < 2 or words[0].text not in g.first_names:
+        return False
+    nxt = words[1].text
+    return not (nxt in _NON_NAME or nxt in _TITLES or nxt in g.country_forms)
+
+
+def _job_title_end(words: list[_Tok], g: Gazetteer) -> int:
+    """How many leading words form a job title ending in a title word, the others being ordinary English
+    words ("Managing Director", "Executive Vice President"); 0 if none. A name must follow."""
+    end = 0
+    for k, w in enumerate(words[:4]):
+        if w.text in _TITLES:
+            end = k + 1
+        elif not _english_word(w.text, g) or w.text in g.first_names:
+            break
+    return end if end < len(words) else 0
+
+
+def _lone_name(w: _Tok, g: Gazetteer) -> bool:
+    """A single word that can stand for a person on its own: a given name or a surname-shaped word,
+    not an English word, a place or an org."""
+    return ((w.text in g.first_names or _surname_like(w.text)) and not _english_word(w.text, g)
+            and not _is_geo_name(g, w.text) and w.text not in g.org_forms)
+
+
+def _english_word(word: str, g: Gazetteer) -> bool:
+    """An English word by its WordNet lemma: "Managing" (manage), "Acting", "Elected", "Affairs"."""
+    w = word.lower()
+    stems = (w, w[:-3], w[:-3] + "e", w[:-2], w[:-2] + "e", w[:-1]) if len(w) > 4 else (w,)
+    return any(s in g.common_words or s in g.nouns for s in stems)
+
+
 def _is_descriptor(w: str, g: Gazetteer) -> bool:
     """"Controversial" (an English adjective), "Tajikistan-born", "Secretary-General": not part of a name."""
     if "-" in w and any(p in g.country_forms or p.capitalize() in _TITLES for p in w.split("-")):
@@ -762,8 +1018,15 @@ _CUED_AFTER_RE = re.compile(r"[’']?s?,? (?:who|whose|said|says|told|added|note
 _WORDISH_RE = re.compile(r"[\w-]+")
 _NEXT_AFTER_NAME_RE = re.compile(r"[’']?s?,? ?(?:\((\d+)\)|([a-z]+))?")  # group 1: "(45)", group 2: a word
 _AGE_AFTER_RE = re.compile(r", \d{2},")
+# "a girl named Yakujan", "her son, nicknamed Bobo": a lone given name introduced as a person's
+_NAMED_RE = re.compile(r"\b(?:man|woman|boy|girl|child|baby|person|son|daughter|wife|husband|brother|sister|"
+                       r"mother|father|resident|student|teacher|farmer|worker|migrant|herder|shepherd|driver),? "
+                       r"(?:(?:was|is) )?(?:named|called|nicknamed) $")
+# An author or maker named after the work: "written by Fozil Mashrab", "photographed by ..."
+_BYLINE_RE = re.compile(r"\b(?:written|authored|co-authored|compiled|edited|translated|photographed|filmed|"
+                        r"narrated|directed|composed|painted|illustrated|interviewed) by $")
 _APPOS_AFTER_RE = re.compile(r", (?:the|a|an|who|head|chief|senior|former|deputy|director|founder)\b")
-_BRACKET_BEFORE_RE = re.compile(r"[A-Z]\w+ \($")
+_BRACKET_BEFORE_RE = re.compile(r"(?<!\w)[A-Z]\w++ \($")
 _PATRONYMICS = frozenset("kyzy uulu uly qizi ugli kizi".split())
 _PARTICLES = frozenset("von van der den de da du di del della la le al el bin ibn ben ul y".split())
 _SURNAME_RE = re.compile(
@@ -780,6 +1043,12 @@ def _surname_like(w: str) -> bool:
 # Cities, acronyms, countries
 
 
+_ACRONYM_DEF_RE = re.compile(r"(?<![\w-])([A-Z][\w-]*+) \(([A-Z][A-Z0-9&-]{1,7})\)")  # 1: last word of the long form
+_NON_ORG_LAST_WORDS = _EVENT_HEADS | frozenset(
+    "Survey Census Index Project Report Plan Scheme Standard Framework Programme Platform Roadmap".split()
+)
+
+
 def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, hits: list[_Hit],
                          person_words: set[str], tlen: int) -> None:
     defined: dict[str, str] = {}  # acronym -> "ORG" / "PLACE" from "Long Form (ACR)"
@@ -790,6 +1059,14 @@ def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer,
             h.aliases.append(m.group(1))
             if mask.free(h.end, h.end + m.end()):
                 mask.claim(h.end, h.end + m.end())
+    # "Demographic and Health Survey (DHS)": the acronym of a survey, programme or document is no org
+    for m in _ACRONYM_DEF_RE.finditer(text):
+        if m.group(1) in _NON_ORG_LAST_WORDS and m.group(2) not in defined:
+            defined[m.group(2)] = "OTHER"
+    # "Salvador" in "El Salvador" is no city: characters inside a country's name
+    in_country = [False] * (len(text) + 1)
+    for m in g.country_re.finditer(text):
+        in_country[m.start():m.end()] = [True] * (m.end() - m.start())
     n = len(toks)
     i = 0
     while i < n:
@@ -805,7 +1082,8 @@ def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer,
             if not all(s.cap for s in seq) or any(not _gap_ok(text, a, b) for a, b in zip(seq, seq[1:], strict=False)):
                 continue
             name = _span_text(text, seq[0].start, seq[-1].end)
-            if name in g.cities and name not in person_words and mask.free(seq[0].start, seq[-1].end):
+            if (name in g.cities and name not in person_words and mask.free(seq[0].start, seq[-1].end)
+                    and not in_country[seq[0].start]):
                 hits.append(_Hit(seq[0].start, seq[-1].end, "PLACE", name, g.cities[name], _place_key(name),
                                  seq[0].start < tlen))
                 mask.claim(seq[0].start, seq[-1].end)
@@ -815,9 +1093,19 @@ def _cities_and_acronyms(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer,
         if matched:
             continue
         w = t.text
-        if (re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}|[A-Z](?:\.[A-Z])+\.?", w) and w not in _ACRONYM_STOP
-                and w not in g.country_forms and w not in g.place_forms and defined.get(w) != "PLACE"):
-            if not (t.sent_start and i + 1 < n and toks[i + 1].text.isupper()):  # all-caps dateline
+        caps_place = w.title() if len(w) >= 4 and w.isupper() and w.isalpha() and (
+            w.title() in g.cities or w.title() in g.place_forms) else ""
+        if caps_place and mask.free(t.start, t.end):  # "BISHKEK —" inside a body: a dateline capital, normalised
+            hits.append(_Hit(t.start, t.end, "PLACE", caps_place, _place_code(g, caps_place),
+                             _place_key(caps_place), t.start < tlen))
+            mask.claim(t.start, t.end)
+        elif (re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}|[A-Z](?:\.[A-Z])+\.?", w) and w not in _ACRONYM_STOP
+                and w not in g.country_forms and w not in g.place_forms and defined.get(w) not in ("PLACE", "OTHER")
+                and not text.startswith("+", t.end)):  # "C5+1" is a meeting format
+            # (WordNet's nouns hold acronyms too: "nato", "opec"; its verbs and adjectives do not)
+            if len(w) >= 4 and w.isalpha() and w.lower() in g.common_words:
+                pass  # "MORE", "READ": a shouted English word, no acronym
+            elif not (t.sent_start and i + 1 < n and toks[i + 1].text.isupper()):  # all-caps dateline
                 hits.append(_Hit(t.start, t.end, "ORG", w, None, w.lower(), t.start < tlen))
                 mask.claim(t.start, t.end)
         elif defined.get(w) == "PLACE":
@@ -856,7 +1144,7 @@ def _countries(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int
     for t in toks:
         w = t.text
         if (not t.cap or len(w) < 5 or not w.isalpha() or w in g.country_forms or w in g.first_names
-                or not mask.free(t.start, t.end) or w in _NON_NAME):
+                or not mask.free(t.start, t.end) or w in _NON_NAME or w in _TITLES):  # "Mawlawi" is no "Malawi"
             continue
         for name, code in g.typo_targets.items():
             if name[0] == w[0] and abs(len(name) - len(w)) <= 1 and Levenshtein.distance(name, w) == 1:
@@ -962,15 +1250,21 @@ def _group(hits: list[_Hit], text: str, tlen: int, g: Gazetteer) -> list[EntityM
             order.append(k)
         e.count += 1
         e.first = min(e.first, h.start)
+        seen = seen_forms.setdefault(k, (set(), set()))  # membership in O(1): an entity may have many forms
         for f in [h.name, *h.aliases]:
-            if f not in e.forms:
+            if f not in seen[0]:
+                seen[0].add(f)
                 e.forms.append(f)
-            if not h.in_title and f not in e.body_forms:
+            if not h.in_title and f not in seen[1]:
+                seen[1].add(f)
                 e.body_forms.append(f)
         e.code = e.code or h.code
 
+    seen_forms: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     persons = [h for h in hits if h.etype == "PERSON"]
-    full = [h for h in persons if len(h.name.split()) >= 2 and not h.in_title]
+    several = [h for h in persons if len(h.name.split()) >= 2]
+    # the body's full names first; a headline's only for a name the body never gives in full
+    full = _FullNames([h for h in several if not h.in_title] + [h for h in several if h.in_title])
     for h in hits:
         if h.etype == "PERSON":
             put(h, _person_key(h, full))
@@ -980,7 +1274,7 @@ def _group(hits: list[_Hit], text: str, tlen: int, g: Gazetteer) -> list[EntityM
             put(h, h.key or _place_key(h.name))
         else:
             put(h, h.key)
-    _merge_orgs(ents, order)
+    _merge_orgs(ents, order, g)
     _merge_places(ents, order, g)
 
     out: list[tuple[int, EntityMention]] = []
@@ -994,26 +1288,51 @@ def _group(hits: list[_Hit], text: str, tlen: int, g: Gazetteer) -> list[EntityM
     return [m for _, m in out]
 
 
-def _person_key(h: _Hit, full: list[_Hit]) -> str:
+class _FullNames:
+    """Names of two words or more, first mention of each in the given order, indexed by their words."""
+
+    def __init__(self, hits: list[_Hit]) -> None:
+        self.by_last: dict[str, _Hit] = {}  # last word -> first name ending so
+        self.by_word: dict[str, list[_Hit]] = {}  # word -> names holding it, in text order
+        named: set[str] = set()
+        for h in hits:
+            if h.name in named:
+                continue
+            named.add(h.name)
+            words = h.name.split()
+            self.by_last.setdefault(words[-1], h)
+            for w in dict.fromkeys(words):
+                self.by_word.setdefault(w, []).append(h)
+
+    def first_with(self, word: str) -> _Hit | None:
+        holders = self.by_word.get(word)
+        return holders[0] if holders else None
+
+    def containing(self, words: list[str]) -> list[_Hit]:
+        """Names holding every word of `words` (looked up by the rarest), in text order."""
+        return min((self.by_word.get(w, []) for w in words), key=len)
+
+
+def _person_key(h: _Hit, full: _FullNames) -> str:
     words = h.name.split()
     if len(words) >= 2:
-        for f in full:  # "Caldwell Dyson" inside "Tracy Caldwell Dyson"
+        for f in full.containing(words):  # "Caldwell Dyson" inside "Tracy Caldwell Dyson"
             if f.name != h.name and f.start < h.start and " ".join(words) in f.name:
                 return _norm(f.name)
         return _norm(h.name)
     w = words[0]
-    for f in full:  # a surname (or a first name used alone) points to its full name
-        fw = f.name.split()
-        if w == fw[-1]:
-            return _norm(f.name)
-    for f in full:
-        if w in f.name.split():
-            return _norm(f.name)
-    return _norm(w)
+    # a surname (or a first name used alone) points to its full name
+    holder = full.by_last.get(w) or full.first_with(w)
+    return _norm(holder.name) if holder else _norm(w)
 
 
-def _merge_orgs(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]]) -> None:
-    orgs = [k for k in order if k[0] == "ORG" and k in ents]
+# Orgs compared pair by pair for acronyms and short forms: a news article names a few dozen; past
+# this many (only a flood of text does that) the rest stay as found, so the cost stays linear.
+_MAX_ORGS_COMPARED = 300
+
+
+def _merge_orgs(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]], g: Gazetteer) -> None:
+    orgs = [k for k in order if k[0] == "ORG" and k in ents][:_MAX_ORGS_COMPARED]
     for a in orgs:
         ea = ents.get(a)
         if ea is None:
@@ -1022,7 +1341,7 @@ def _merge_orgs(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str
             eb = ents.get(b)
             if eb is None or a == b or ea is eb:
                 continue
-            if _org_same(ea, eb):
+            if _org_same(ea, eb, g):
                 # keep the long form, fold the short one in as an alias
                 keep, drop = (ea, eb) if _longest(ea) >= _longest(eb) else (eb, ea)
                 keep.count += drop.count
@@ -1040,9 +1359,11 @@ def _longest(e: _Entity) -> int:
     return max((len(f) for f in e.forms if not f.isupper()), default=0)
 
 
-def _org_same(a: _Entity, b: _Entity) -> bool:
+def _org_same(a: _Entity, b: _Entity, g: Gazetteer) -> bool:
     if set(a.forms) & set(b.forms):
         return True  # "KNB" defined in parentheses after the long form, then used alone
+    if ({_countries_coded(f) for f in a.forms} & {_countries_coded(f) for f in b.forms}) - {""}:
+        return True  # "United States Embassy" = "US Embassy"
     for fa in a.forms:
         for fb in b.forms:
             if fa.isupper() != fb.isupper():
@@ -1050,6 +1371,8 @@ def _org_same(a: _Entity, b: _Entity) -> bool:
                 if acr.replace(".", "") == _acronym(long_) and len(acr) >= 2:
                     return True
                 continue
+            if _name_after_head(fa, fb) or _name_after_head(fb, fa):
+                return True
             ta, tb = set(_norm(fa).split()), set(_norm(fb).split())
             small, big = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
             if len(small) >= 2 and small < big and any(w.capitalize() in _ORG_HEADS for w in small):
@@ -1057,13 +1380,32 @@ def _org_same(a: _Entity, b: _Entity) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
+def _countries_coded(name: str) -> str:
+    """The name with each country form replaced by its code, when it holds one: "#US embassy"."""
+    g = gazetteer()
+    coded = g.country_re.sub(lambda m: "#" + g.country_forms[m.group()][0], name)
+    return _norm(coded) if coded != name else ""  # "": no country in it, nothing to compare
+
+
+def _name_after_head(short: str, long_: str) -> bool:
+    """"Rosatom" is the distinctive name in "State Atomic Energy Corporation Rosatom"."""
+    words = long_.split()
+    return " " not in short and len(words) >= 2 and words[-1] == short and words[-2] in _ORG_HEADS
+
+
 def _merge_places(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]], g: Gazetteer) -> None:
     places = [k for k in order if k[0] == "PLACE" and k in ents]
+    rank = {k: i for i, k in enumerate(places)}
+    title_only = [k for k in places if not ents[k].body_forms]
     for k in places:
         e = ents.get(k)
         if e is None:
             continue
-        for k2 in places:
+        # the only places that can fold into e: its bare name, if e is a region, and title-only ones
+        bare = ("PLACE", k[1].removesuffix("#region")) if k[1].endswith("#region") else None
+        candidates = sorted({*title_only, *([bare] if bare in rank else [])}, key=rank.__getitem__)
+        for k2 in candidates:
             e2 = ents.get(k2)
             if e2 is None or e2 is e:
                 continue
@@ -1084,8 +1426,9 @@ def _canonical(e: _Entity, g: Gazetteer) -> tuple[str, tuple[str, ...]]:
     if e.etype == "COUNTRY":
         name = g.country_name.get(e.key, forms[0])
         return name, tuple(f for f in e.forms if f != name)
-    if e.etype == "PERSON":
-        name = max(forms, key=lambda f: (len(f.split()), -forms.index(f)))
+    if e.etype == "PERSON":  # the fullest form in the article, title included; a body form first
+        ranked = e.body_forms + [f for f in e.forms if f not in e.body_forms]
+        name = max(ranked, key=lambda f: len(f.split()))  # max keeps the first of the longest
     elif e.etype == "ORG":
         longs = [f for f in forms if not f.isupper()]
         name = max(longs, key=len) if longs else forms[0]

@@ -51,8 +51,8 @@ def _lookup() -> tuple[re.Pattern[str], dict[str, tuple[str, bool, bool]]]:
 
 # "US$", "Chinese yuan", "Kazakh tenge": a currency adjective, not a country mention.
 _CURRENCY_AFTER = re.compile(
-    r"\s*\$|\s+(?:dollars?|yuan|renminbi|rubles?|roubles?|tenge|soms?|sums?|soums?|manats?|somonis?|"
-    r"francs?|pounds?|lira|liras|rupees?|yen|won|euros?|dirhams?|rials?|afghanis?)\b"
+    r"(?<!\s)(?:\s*+\$|\s++(?:dollars?|yuan|renminbi|rubles?|roubles?|tenge|soms?|sums?|soums?|manats?|somonis?|"
+    r"francs?|pounds?|lira|liras|rupees?|yen|won|euros?|dirhams?|rials?|afghanis?)\b)"
 )
 
 

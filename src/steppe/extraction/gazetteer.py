@@ -25,7 +25,7 @@ _AMBIGUOUS_CITIES = frozenset(
     Warren Columbia Buffalo Santa Bolat Marat Ali Omar Aden Bath Derby Sandy Kent Jordan Georgia Chad
     Israel Gary Laval Nancy Pau Lille Hilla Kut Ede Leer Zug Sur Tyre Ukhta Golden Victory Union
     President Police Pipe Said Mary Bay Nova Mercedes Vitoria Rio Arab Maria Madison""".split()
-)
+) | frozenset("Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split())  # month abbreviations ("Nov. 19")
 
 
 @dataclass(frozen=True, slots=True)

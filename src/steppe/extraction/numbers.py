@@ -27,12 +27,16 @@ SCALES: dict[str, float] = {
 
 _WORD_ATOM = "|".join(sorted([*_ONES, *_TENS], key=len, reverse=True))
 # "twenty-five", "one hundred", "a half", "half a", "one and a half", "a" (as in "a billion")
+# Every run of white space is possessive (\s++): it is always followed by a word, so giving
+# characters back could never help a match, and a long run is then scanned once, not once per split.
 WORD_NUMBER = (
-    rf"(?:(?:{_WORD_ATOM})(?:[-\s](?:{_WORD_ATOM}))?(?:\s+hundred(?:\s+(?:and\s+)?(?:{_WORD_ATOM}))?)?"
-    r"(?:\s+and\s+a\s+half)?|half\s+an?|a\s+half|an?(?=\s+(?:thousand|million|billion|trillion)\b))"
+    rf"(?:(?:{_WORD_ATOM})(?:[-\s](?:{_WORD_ATOM}))?(?:\s++hundred(?:\s++(?:and\s++)?(?:{_WORD_ATOM}))?)?"
+    r"(?:\s++and\s++a\s++half)?|half\s++an?|a\s++half|an?(?=\s++(?:thousand|million|billion|trillion)\b))"
 )
-# 1,234,567.89 | 1234.5 | .5 is not used in news copy, so it is not accepted
-DIGIT_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# 1,234,567.89 | 1234.5 | .5 is not used in news copy, so it is not accepted.
+# Linear on long digit runs: a number starts only where no digit or comma precedes it (not inside
+# "1111…" or "1,1,1…"), and the atomic group never re-splits the digits it took.
+DIGIT_NUMBER = r"(?<![\d,])(?>\d{1,3}(?:,\d{3})++(?!\d)(?:\.\d++)?|\d++(?:\.\d++)?)"
 NUMBER = rf"(?:{DIGIT_NUMBER}|\b(?i:{WORD_NUMBER})\b)"
 # Scale words spelled out or abbreviated; the one-letter forms must be glued to the digits
 # ("$500m", "$2bn") so that "5 m" (metres) or "b" in prose never scale a number.

@@ -36,7 +36,7 @@ from typing import Any
 import duckdb
 
 from steppe.config import PROJECT_ROOT, load_settings
-from steppe.report import CSP_META, with_csp
+from steppe.report import CSP_META, DBT_DOCS_PAGE, with_csp
 
 GX_PROJECT_DIR = PROJECT_ROOT / "expectations"
 DATASOURCE = "steppe_warehouse"
@@ -329,7 +329,7 @@ def make_offline(site_dir: Path, since: float = 0.0) -> int:
     css.write_text(OFFLINE_CSS)
     rewritten = 0
     for page in site_dir.rglob("*.html"):
-        if page.stat().st_mtime < since:
+        if page.stat().st_mtime < since or page == site_dir / DBT_DOCS_PAGE:  # dbt's page needs its script
             continue
         html = page.read_text(encoding="utf-8")
         cleaned = _REMOTE_ASSET_RE.sub("", html)
