@@ -175,7 +175,7 @@ class Warehouse:
         cols = ("figure_text", "value", "unit", "metric", "reporter_country", "partner_country", "period")
         rows = self.con.execute(  # the column names are this function's own constants
             f"select {', '.join(cols)} from marts.trade_figures where article_id = ? and value is not null "  # noqa: S608
-            "order by figure_id", [article_id]).fetchall()
+            "order by position", [article_id]).fetchall()
         return [dict(zip(cols, row, strict=True)) for row in rows]
 
     def fx(self, date: dt.date, currency: str) -> list[tuple[Any, ...]]:

@@ -380,12 +380,23 @@ def _reconcile(settings: Settings, paths: RunPaths, stages: StageResult) -> Stag
         shutil.copyfile(settings.warehouse, snapshot)
         try:
             with connect(paths.database) as con:
-                con.execute("attach ? as published (read_only)", [str(snapshot)])
+                # ATTACH takes no bound parameter: the path (our own run folder) is quoted as a literal.
+                literal = str(snapshot).replace("'", "''")
+                con.execute(f"attach '{literal}' as published (read_only)")
                 try:
                     with _transaction(con):
                         taken["dumps_taken"] = _count(con.execute(
                             "insert into raw.dumps by name select * from published.raw.dumps p "
                             "where p.sha256 not in (select sha256 from raw.dumps)"))
+                        # Each file's versions decide which dumps are current: both runs' histories count.
+                        con.execute(
+                            "insert into raw.file_versions by name select * from published.raw.file_versions p "
+                            "where not exists (select 1 from raw.file_versions v where v.file_name = p.file_name "
+                            "and v.dump_id = p.dump_id and v.seen_at = p.seen_at)")
+                        con.execute(
+                            "insert into audit.ignored_files by name select * from published.audit.ignored_files p "
+                            "where not exists (select 1 from audit.ignored_files i where i.file_name = p.file_name "
+                            "and i.reason = p.reason)")
                         taken["rejections_taken"] = _count(con.execute(
                             "insert into audit.rejected_dumps by name select * from published.audit.rejected_dumps p "
                             "where not exists (select 1 from audit.rejected_dumps r where r.file_name = p.file_name "

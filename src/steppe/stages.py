@@ -24,8 +24,11 @@ from steppe.landing import insert_rows
 from steppe.parsing import PARSER_VERSION, ParsedPage, ParseIssue, parse_page, warm_up
 
 
-def content_hash(title: str, body: str) -> str:
-    return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
+def content_hash(title: str, body: str, captions: tuple[str, ...] | list[str] = ()) -> str:
+    """What the extractors read of an article; captions count only when there are some, so the
+    hash of an article without captions is what it always was."""
+    text = f"{title}\n\n{body}" + ("".join(f"\n\n[caption] {c}" for c in captions))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 _KEY_SPACE = re.compile(r"[\t\n\f\r ]+")  # ASCII white space only: the key must never change
@@ -117,7 +120,8 @@ def _parse_batch(
                     "inline_subheadings": list(article.inline_subheadings),
                     "is_truncated": article.is_truncated,
                     "dateline": article.dateline,
-                    "content_hash": content_hash(article.title, article.body),
+                    "captions": list(article.captions),
+                    "content_hash": content_hash(article.title, article.body, article.captions),
                     "word_count": article.word_count,
                 }
             )
@@ -168,7 +172,8 @@ class ExtractReport:
 PARALLEL_MIN_ARTICLES = 200
 EXTRACT_CHUNK = 100
 
-Todo = tuple[str, str, str, "dt.date | None"]
+# (content hash, title, body, page date, photo captions shown with the article)
+Todo = tuple[str, str, str, "dt.date | None", "list[str] | tuple[str, ...]"]
 # (content hash, entity rows, figure rows, issue): issue is None, or why the article has no rows.
 Extracted = tuple[str, list[dict[str, object]], list[dict[str, object]], "str | None"]
 
@@ -181,11 +186,12 @@ def extract_article(item: Todo) -> Extracted:
     from steppe.extraction.entities import extract_entities
     from steppe.extraction.figures import extract_trade_figures
 
-    chash, title, body, page_date = item
+    chash, title, body, page_date, captions = item
     _warm_extractors()
     try:
         with time_budget(page_budget_seconds()) as deadline:
-            entities = extract_entities(title, body)
+            # What a caption names belongs to its story (spec: title, caption, body); its figures do not.
+            entities = extract_entities(title, "\n\n".join([*captions, body]))
             deadline.check()
             trade_figures = extract_trade_figures(title, body, page_date)
             deadline.check()
@@ -242,12 +248,13 @@ def extract_new_articles(con: duckdb.DuckDBPyConnection) -> ExtractReport:
                or e.page_date is distinct from c.page_date
         ),
         texts as (  -- text is read only for what is to be extracted: a run costs its new articles
-            select content_hash, any_value(title) as title, any_value(body) as body
+            select content_hash, any_value(title) as title, any_value(body) as body,
+                any_value(coalesce(captions, [])) as captions
             from raw.page_articles
             where content_hash in (select content_hash from todo)
             group by content_hash
         )
-        select todo.content_hash, texts.title, texts.body, todo.page_date
+        select todo.content_hash, texts.title, texts.body, todo.page_date, texts.captions
         from todo join texts using (content_hash)
         order by todo.content_hash
         """,
@@ -261,8 +268,8 @@ def extract_new_articles(con: duckdb.DuckDBPyConnection) -> ExtractReport:
     done: list[dict[str, object]] = []
     mentions: list[dict[str, object]] = []
     figures: list[dict[str, object]] = []
-    words = sum(len(title.split()) + len(body.split()) for _, title, body, _ in todo)
-    for (chash, article_mentions, article_figures, issue), (_, _, _, page_date) in zip(
+    words = sum(len(title.split()) + len(body.split()) for _, title, body, _, _ in todo)
+    for (chash, article_mentions, article_figures, issue), (_, _, _, page_date, _) in zip(
         _extract_all(todo), todo, strict=True
     ):
         mentions += article_mentions

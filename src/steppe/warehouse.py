@@ -110,11 +110,13 @@ create table if not exists raw.page_articles (
     article_id         varchar,            -- stable article key from the title (steppe.stages.article_key)
     content_hash       varchar not null,   -- sha256 of title and body: one extraction per content
     word_count         integer,            -- words in the body (str.split), counted once here
+    captions           varchar[],          -- photo captions shown with it: entities, not body
     primary key (dump_id, position)
 );
 -- Warehouses made before word_count or article_id existed get the column; their pages are
 -- parsed again (the parser version changed with them).
 alter table raw.page_articles add column if not exists word_count integer;
+alter table raw.page_articles add column if not exists captions varchar[];
 alter table raw.page_articles add column if not exists article_id varchar;
 
 create table if not exists raw.parse_issues (

@@ -204,3 +204,14 @@ def test_the_short_form_of_a_place_named_before_is_no_person() -> None:
     body = "Experts visited the Qoraqamish Tugai Nature Reserve. Qoraqamish Tugai is home to rare deer."
     assert names(body, "PERSON") == []
     assert names(body, "PLACE") == ["Qoraqamish Tugai Nature Reserve"]
+
+
+def test_a_currency_sign_is_no_country_and_post_soviet_is_the_soviet_union() -> None:
+    from steppe.extraction.entities import extract_entities
+
+    codes = [e.country_code for e in extract_entities("Fund to Exceed US$50 Million", "It will exceed US$50 million.")
+             if e.entity_type == "COUNTRY"]
+    assert codes == []
+    codes = [e.country_code for e in extract_entities("Payments", "A first in the post-Soviet space.")
+             if e.entity_type == "COUNTRY"]
+    assert codes == ["SU"]

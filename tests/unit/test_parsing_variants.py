@@ -302,3 +302,18 @@ def test_lines_of_punctuation_alone_parse_without_error() -> None:
     """Found by tests/hostile: a lone "." once made the title-with-full-stop rule index an empty string."""
     assert parse_page(".\n\n:").articles == ()
     assert titles(blocks(".", "…", "Kazakh Exports Grow", "Exports grew.")) == ["Kazakh Exports Grow"]
+
+
+def test_a_photo_caption_belongs_to_the_story_below_it_not_to_its_body() -> None:
+    page = parse_page(
+        "Ministers meet in Dushanbe\n\nDUSHANBE (TCA) — The ministers met on Monday.\n\nContinue reading\n\n"
+        "Finance Minister Jane Roe and Ambassador John Doe sign a loan agreement (Finance Ministry photo)\n\n"
+        "Bank lends 20 million euros to Tajikistan\n\nDUSHANBE (TCA) — The loan was signed on Friday.\n"
+    )
+    first, second = page.articles
+    assert first.captions == ()
+    assert second.title == "Bank lends 20 million euros to Tajikistan"
+    assert second.captions == (
+        "Finance Minister Jane Roe and Ambassador John Doe sign a loan agreement (Finance Ministry photo)",
+    )
+    assert "Jane Roe" not in second.body and "Jane Roe" not in first.body

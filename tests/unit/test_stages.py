@@ -17,7 +17,8 @@ def seed_articles() -> list[stages.Todo]:
     out: list[stages.Todo] = []
     for path in sorted(BUNDLED_RAW.glob("*.txt")):
         page = parse_page(path.read_text(encoding="utf-8"))
-        out += [(stages.content_hash(a.title, a.body), a.title, a.body, page.page_date) for a in page.articles]
+        out += [(stages.content_hash(a.title, a.body, a.captions), a.title, a.body, page.page_date, a.captions)
+                for a in page.articles]
     return out
 
 
@@ -99,7 +100,7 @@ def test_an_article_over_its_time_budget_gets_no_rows_and_a_reason(
         f"Kazakhstan exported {n} million tons of grain to China and Uzbekistan in 2024." for n in range(3000)
     )
     monkeypatch.setenv("STEPPE_PAGE_BUDGET_SECONDS", "0.01")
-    chash, mentions, figures, issue = stages.extract_article(("h1", "Kazakh Grain Exports", long_body, None))
+    chash, mentions, figures, issue = stages.extract_article(("h1", "Kazakh Grain Exports", long_body, None, ()))
     assert (chash, mentions, figures) == ("h1", [], [])
     assert issue is not None and issue.startswith("over_time_budget") and "0.01 s" in issue
     raw = tmp_path / "raw"
@@ -115,3 +116,13 @@ def test_an_article_over_its_time_budget_gets_no_rows_and_a_reason(
         [(recorded,)] = con.execute("select issue from raw.article_extractions").fetchall()
         assert recorded.startswith("over_time_budget")
         assert stages.extract_new_articles(con).articles == 0  # recorded as done for this extractor version
+
+
+def test_a_captions_entities_are_extracted_with_its_story_and_change_its_content_hash() -> None:
+    caption = "Economy Minister Jane Roe signs the agreement (Economy Ministry photo)"
+    body = "BISHKEK (TCA) — The agreement was signed in Bishkek on Friday."
+    _, mentions, figures, issue = stages.extract_article(("h1", "Loan Agreement Signed", body, None, (caption,)))
+    assert issue is None
+    assert ("PERSON", "Jane Roe") in {(m["entity_type"], m["name"]) for m in mentions}
+    assert stages.content_hash("T", body) != stages.content_hash("T", body, (caption,))
+    assert stages.content_hash("T", body, ()) == stages.content_hash("T", body)

@@ -124,3 +124,5 @@ final as (
 )
 
 select * from final
+-- Rows in page order: a reader that scans the table meets each article's figures as written.
+order by article_id, position

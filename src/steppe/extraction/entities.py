@@ -1128,13 +1128,13 @@ def _countries(text: str, toks: list[_Tok], mask: _Mask, g: Gazetteer, tlen: int
             continue
         if form in ("Sino", "Russo", "Franco") and not text.startswith("-", m.end()):
             continue
-        if form == "Soviet" and text[max(0, m.start() - 5):m.start()].lower().endswith("post-"):
-            continue
         if form == "American" and re.search(r"(?:Latin|South|North|Central|Native|African)[ -]$",
                                             text[max(0, m.start() - 8):m.start()]):
             continue
         if form in ("US", "USA", "UK") and text[max(0, m.start() - 1):m.start()] == "-":
             continue
+        if text.startswith("$", m.end()):
+            continue  # "US$50 million": a currency sign, not a mention of the country
         if form == "Indian" and text.startswith(" Ocean", m.end()):
             continue
         out.append(_Hit(m.start(), m.end(), "COUNTRY", g.country_name.get(code, form), code, code,

@@ -18,7 +18,7 @@ from steppe.parsing.model import Article, FxQuote, Listing, ParsedPage, ParseIss
 __all__ = ["Article", "FxQuote", "Listing", "ParsedPage", "ParseIssue", "parse_page", "PARSER_VERSION", "warm_up"]
 
 # Bump when parsing output changes: stored pages parsed by an older version are parsed again.
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 
 
 def warm_up() -> None:

@@ -213,6 +213,7 @@ class _Line:
     blank_before: bool
     opens_article: bool = False  # an end marker (Continue reading, a byline below it) frames it as a headline
     closes_article: bool = False  # followed by "Continue reading", "Read more ..." or the like
+    captions: tuple[str, ...] = ()  # photo captions right before it: they belong to its story
 
 
 @dataclass
@@ -221,6 +222,7 @@ class _Draft:
     parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, is_subheading)
     last_line: int = -1  # index of its last content line
     closed: bool = False  # an end marker follows its last line: the excerpt ends there by design
+    captions: list[str] = field(default_factory=list)
     has_paragraph: bool = False  # kept as parts are added: asking the parts on every line is quadratic
 
     def add(self, text: str, *, is_subheading: bool) -> None:
@@ -237,13 +239,18 @@ def _content_lines(lines: Iterable[str]) -> list[_Line]:
     out: list[_Line] = []
     blank_before = True
     end_seen = False
+    captions: list[str] = []  # captions waiting for the line they stand above
     for raw in lines:
         budget.check()
         text = clean_line(raw)
         if not text:
             blank_before = True
             continue
-        if is_furniture(text) or is_caption(text):
+        if is_caption(text) and not is_furniture(text):
+            captions.append(text)
+            blank_before = True
+            continue
+        if is_furniture(text):
             if ends_article(text):
                 end_seen = True
                 if out:
@@ -256,7 +263,9 @@ def _content_lines(lines: Iterable[str]) -> list[_Line]:
         text, has_link = split_trailing_link(text)
         if not text:
             continue
-        out.append(_Line(text=text, blank_before=blank_before, opens_article=end_seen, closes_article=has_link))
+        out.append(_Line(text=text, blank_before=blank_before, opens_article=end_seen, closes_article=has_link,
+                         captions=tuple(captions)))
+        captions = []
         blank_before = False
         end_seen = has_link
     return _without_author_boxes(out)
@@ -435,15 +444,17 @@ def segment_articles(lines: Iterable[str], *, is_page_end: bool = True, excerpts
     for i, line in enumerate(content):
         budget.check()
         if _is_headline(content, i, current, excerpts=excerpts):
-            current = _Draft(title=line.text)
+            current = _Draft(title=line.text, captions=list(line.captions))
             drafts.append(current)
         elif current is None or line.opens_article:
             current = None  # text before any headline (a cut-off page start) or after a closed one: no article
             continue
         elif _is_subheading(line, current) and i + 1 < len(content):
             current.add(line.text, is_subheading=True)
+            current.captions.extend(line.captions)
         else:
             current.add(line.text, is_subheading=False)
+            current.captions.extend(line.captions)
         if current is not None:
             current.last_line = i
             current.closed = line.closes_article
@@ -490,6 +501,7 @@ def _finish(draft: _Draft, *, breaks_off_at_page_end: bool) -> Article:
         is_truncated=truncated,
         inline_subheadings=inline,
         dateline=dateline_of(paragraphs[0]),
+        captions=tuple(draft.captions),
     )
 
 

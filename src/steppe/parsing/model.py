@@ -35,6 +35,9 @@ class Article:
     is_truncated: bool
     inline_subheadings: tuple[str, ...] = ()
     dateline: str | None = None  # "BISHKEK (TCA) —" style opening of the first paragraph
+    # Photo captions shown with the story (above its headline or between its paragraphs): neither title
+    # nor body, but what they name is the story's (entities are extracted from them too).
+    captions: tuple[str, ...] = ()
 
     @property
     def word_count(self) -> int:
