@@ -152,6 +152,7 @@ def _freshness_section(summary: dict[str, Any]) -> str:
 # "Data asset: None" for dataframe batches. The newest page of each suite is fixed as it is linked.
 _SUITE_LINK_RE = re.compile(r'<a href="(?:\.\./)*+expectations/[^"<>]*+" >([^<>]*+)</a>')
 _NO_ASSET = "Data asset: None"
+_FAVICON_RE = re.compile(r'<link rel="shortcut icon" href="[^"<>]*+"[^<>]*+>')  # GX links an icon it never copies
 
 
 def label_validation_pages(reports: Path) -> int:
@@ -161,6 +162,7 @@ def label_validation_pages(reports: Path) -> int:
         page = reports / relative
         text = page.read_text(encoding="utf-8")
         labelled = _SUITE_LINK_RE.sub(r"<b>\1</b>", text).replace(_NO_ASSET, f"Data asset: {html.escape(suite)}")
+        labelled = _FAVICON_RE.sub("", labelled)
         if labelled != text:
             page.write_text(labelled, encoding="utf-8")
             fixed += 1
