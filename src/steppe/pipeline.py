@@ -290,7 +290,12 @@ def validate(run_id: str, settings: Settings | None = None, results: StageResult
 
 
 def publish(run_id: str, settings: Settings | None = None, results: StageResult | None = None) -> StageResult:
-    """Publish the checked working copy; reconciles first if another run published meanwhile."""
+    """Publish the checked working copy; reconciles first if another run published meanwhile.
+
+    Only a copy whose data changed replaces the published file (_publication); otherwise the run
+    ends as unchanged ("unchanged": True): still status "published" (its result is what readers
+    see), the published file untouched, the working copy removed.
+    """
     from steppe.report import mart_row_counts, write_run_report
 
     settings = settings or load_settings()
