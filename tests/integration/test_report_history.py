@@ -56,6 +56,7 @@ def test_the_history_lists_each_run_escaped_with_its_outcome(tmp_path: Path) -> 
 
 def test_a_failed_check_names_what_it_expected_and_the_rows_by_their_keys() -> None:
     assert _expected({"column": "has_conflict", "batch_id": "b", "value_set": [False]}) == "value_set=[False]"
+    assert _expected({"column": "page_date"}, "expect_column_values_to_not_be_null") == "values to not be null"
     frame = pd.DataFrame({"rate_date": pd.to_datetime(["2025-12-08", "2025-12-09"]), "currency": ["KZT", "UZS"],
                           "has_conflict": [False, True]})
     result = {"unexpected_count": 1, "partial_unexpected_list": [True], "partial_unexpected_index_list": [1]}

@@ -238,7 +238,7 @@ def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
                             severity=_severity(config.meta),
                             success=bool(outcome.success),
                             observed=_observed(outcome.result),
-                            expected=_expected(config.kwargs),
+                            expected=_expected(config.kwargs, config.type),
                             offending=_offending(outcome.result, frame, keys),
                         )
                     )
@@ -315,10 +315,11 @@ _NOT_EXPECTED = {"column", "batch_id", "result_format", "catch_exceptions", "inc
 OFFENDING_ROWS = 3
 
 
-def _expected(kwargs: dict[str, Any]) -> str:
-    """The expectation's arguments but its column and bookkeeping: what a passing batch would show."""
+def _expected(kwargs: dict[str, Any], kind: str = "") -> str:
+    """The expectation's arguments but its column and bookkeeping: what a passing batch would show
+    (its type in words when it takes none, e.g. "values to not be null")."""
     shown = ", ".join(f"{k}={v}" for k, v in sorted(kwargs.items()) if k not in _NOT_EXPECTED and v is not None)
-    return shown[:300]
+    return shown[:300] or kind.removeprefix("expect_column_").removeprefix("expect_").replace("_", " ")
 
 
 def _key_value(value: Any) -> str:
