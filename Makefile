@@ -29,13 +29,14 @@ export SCARF_ANALYTICS := false
 export GX_ANALYTICS_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test test-fast lint lock secrets expectations bench eval clean
+.PHONY: help install run ui test test-fast lint lock secrets expectations bench eval clean
 
 help:
 	@echo "make run    install, then run the Airflow DAG once over STEPPE_RAW_DIR and print a summary"
 	@echo "make test   install, then run the whole test suite"
 	@echo "make bench  benchmark the pipeline (see README)"
 	@echo "make eval   build a warehouse from the corpus and seeds, score it against the hand labels"
+	@echo "make ui     the Airflow UI on http://localhost:8080 (airflow standalone; Ctrl-C stops it)"
 	@echo "make lint   ruff (with security rules), mypy, secrets scan, ReDoS scan"
 	@echo "make lock   recompile the hashed locks (requirements.txt, requirements-dev.txt) from the .in files"
 	@echo "make secrets  write a .env of random secrets for docker compose (never overwrites one)"
@@ -66,6 +67,12 @@ run: install $(AIRFLOW_HOME)/.migrated
 	$(BIN)/airflow dags test steppe_pipeline > $$log 2>&1; status=$$?; \
 	if $(BIN)/steppe summary --since $$started && [ $$status -eq 0 ]; then exit 0; fi; \
 	echo "The run failed; Airflow's log: $$log"; exit 1
+
+# The Airflow UI with this project's DAGs and settings. standalone starts its parts as `airflow ...`
+# commands found on PATH, so .venv/bin goes first. The login is printed at start (and kept in
+# $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated).
+ui: install $(AIRFLOW_HOME)/.migrated
+	PATH="$(BIN):$$PATH" $(BIN)/airflow standalone
 
 test: install $(AIRFLOW_HOME)/.migrated
 	$(BIN)/pytest

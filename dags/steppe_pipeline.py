@@ -15,28 +15,80 @@ machine fault (disk full, permission denied, read-only file system, a writer loc
 long) fails the run at once, without retries, with one line naming the path and what to do;
 any failure is recorded in the report and `last_run.json`, and the run's working copy removed.
 Every task stops after `STEPPE_TASK_TIMEOUT_SECONDS` (default 1800).
+
+`publish` replaces the warehouse only when its data changed; it then emits an event of the Asset
+`steppe_warehouse` (URI `file://` + the warehouse's path), which DAGs can be scheduled on (see
+`steppe_warehouse_consumer`). A run that found nothing new skips `publish`: no event, the file
+stays as it was. A task that fails for good also runs the command in the Airflow Variable
+`steppe_alert_command`, if set (the message on its standard input).
+
+The DAG starts paused: unpause it in the UI or with `airflow dags unpause steppe_pipeline`.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import shlex
+import subprocess
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import Asset, dag, task
 
 TASK_TIMEOUT = timedelta(seconds=float(os.environ.get("STEPPE_TASK_TIMEOUT_SECONDS") or 1800))
+ALERT_VARIABLE = "steppe_alert_command"  # an operator's command run when a task fails for good
+ALERT_TIMEOUT_SECONDS = 60
+log = logging.getLogger(__name__)
+
+
+def warehouse_asset() -> Asset:
+    """The published warehouse as an Airflow Asset: file:// and STEPPE_WAREHOUSE made absolute, as
+    steppe.config does (not imported here: parsing the DAG must stay light)."""
+    path = Path(os.environ.get("STEPPE_WAREHOUSE") or "data/warehouse.duckdb")
+    path = path if path.is_absolute() else (Path.cwd() / path).resolve()
+    return Asset(name="steppe_warehouse", uri=path.as_uri())
+
+
+WAREHOUSE = warehouse_asset()
+
+
+def _notify(context: Any, error: BaseException) -> None:
+    """Run the command of the Variable steppe_alert_command, if set, with the failure on its stdin.
+
+    No shell: the command is split like a shell would, and the message (which may quote file names
+    from the raw folder) goes to stdin and STEPPE_ALERT_* variables only. Never raises: a broken
+    notifier must not hide the failure it reports.
+    """
+    from airflow.sdk import Variable
+
+    try:
+        command = Variable.get(ALERT_VARIABLE, default=None)
+        if not command:
+            return
+        ti = context["ti"]
+        message = f"Steppe: task {ti.task_id} of run {ti.run_id} ({ti.dag_id}) failed: {error}"
+        env = {**os.environ, "STEPPE_ALERT_DAG": str(ti.dag_id), "STEPPE_ALERT_TASK": str(ti.task_id),
+               "STEPPE_ALERT_RUN": str(ti.run_id), "STEPPE_ALERT_MESSAGE": message}
+        done = subprocess.run(shlex.split(command), input=message, text=True, env=env,  # noqa: S603  the operator's command
+                              capture_output=True, timeout=ALERT_TIMEOUT_SECONDS, check=False)
+        if done.returncode:
+            log.warning("%s exited %s: %s", ALERT_VARIABLE, done.returncode, done.stderr[-500:])
+    except Exception:  # the notifier is best effort
+        log.exception("%s could not be run", ALERT_VARIABLE)
 
 
 def _record_failed_task(context: Any) -> None:
-    """on_failure_callback (no retries left): the run's report and ledger say it failed."""
+    """on_failure_callback (no retries left): notify, and the run's report and ledger say it failed."""
     from airflow.sdk.exceptions import AirflowFailException
 
     from steppe import pipeline
 
     error = context.get("exception") or RuntimeError(f"task {context['ti'].task_id} failed")
+    _notify(context, error)
     if isinstance(error, AirflowFailException):
         return  # raised by _stage, which recorded the failure
     run_id = context["ti"].xcom_pull(task_ids="prepare")
@@ -60,6 +112,7 @@ def _stage(steppe_run: str, call: Callable[[], dict[str, Any]]) -> dict[str, Any
 
 @dag(
     dag_id="steppe_pipeline",
+    description="Land, parse, extract, build and check Central Asia news dumps; publish the DuckDB warehouse",
     schedule="@hourly",
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
@@ -120,12 +173,24 @@ def steppe_pipeline() -> None:
 
         return _stage(steppe_run, lambda: pipeline.validate(steppe_run, results=results))
 
-    @task(retries=0)
+    @task(retries=0, outlets=[WAREHOUSE])
     def publish(steppe_run: str, results: dict[str, Any]) -> dict[str, Any]:
-        """Atomically replace the published warehouse with the checked working copy."""
+        """Atomically replace the published warehouse with the checked working copy, when its data changed
+        (an event of the warehouse Asset); skipped when nothing changed (no event, the file stays)."""
+        from airflow.sdk import get_current_context
+        from airflow.sdk.exceptions import AirflowSkipException
+
         from steppe import pipeline
 
-        return _stage(steppe_run, lambda: pipeline.publish(steppe_run, results=results))
+        result = _stage(steppe_run, lambda: pipeline.publish(steppe_run, results=results))
+        if result.get("unchanged") or result.get("already_published"):
+            raise AirflowSkipException(f"nothing new: the warehouse published by run {result.get('published_by')} "
+                                       "stays as it is")
+        context: Any = get_current_context()
+        context["outlet_events"][WAREHOUSE].extra = {
+            "steppe_run": steppe_run, "mart_rows": result.get("mart_rows", {}), **(result.get("freshness") or {}),
+        }
+        return result
 
     steppe_run = prepare()
     landed = land(steppe_run)

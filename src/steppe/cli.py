@@ -133,7 +133,9 @@ def _listed_files(land: dict[str, Any]) -> list[str]:
 def print_summary(last: dict[str, Any]) -> None:
     stages = last["stages"]
     land, quality, build = stages.get("land", {}), stages.get("validate", {}), stages.get("build", {})
-    table = Table(title=f"Steppe run {shown(last['run_id'])}: {shown(last['status'])}")
+    unchanged = " (unchanged: nothing new, the published file was left in place)" \
+        if stages.get("publish", {}).get("unchanged") else ""
+    table = Table(title=f"Steppe run {shown(last['run_id'])}: {shown(last['status'])}{unchanged}")
     table.add_column("what")
     table.add_column("value", justify="right")
     for mart, rows in stages.get("publish", {}).get("mart_rows", {}).items():

@@ -290,7 +290,12 @@ def validate(run_id: str, settings: Settings | None = None, results: StageResult
 
 
 def publish(run_id: str, settings: Settings | None = None, results: StageResult | None = None) -> StageResult:
-    """Publish the checked working copy; reconciles first if another run published meanwhile."""
+    """Publish the checked working copy; reconciles first if another run published meanwhile.
+
+    Only a copy whose data changed replaces the published file (_publication); otherwise the run
+    ends as unchanged ("unchanged": True): still status "published" (its result is what readers
+    see), the published file untouched, the working copy removed.
+    """
     from steppe.report import mart_row_counts, write_run_report
 
     settings = settings or load_settings()
@@ -309,9 +314,11 @@ def publish(run_id: str, settings: Settings | None = None, results: StageResult 
                 stages["reconcile"] = _reconcile(settings, paths, stages)
             marts = mart_row_counts(paths.database)
             disk_full_point("publish", paths.run_dir)
-            update_run(paths, publishing=identity(paths.database))
-            published = publish_run(settings, paths)
-            result = {"warehouse": str(published), "mart_rows": marts}
+            change = _publication(paths, stages)
+            result = {"warehouse": str(settings.warehouse), "mart_rows": marts, **change.as_dict()}
+            if change.changed:
+                update_run(paths, publishing=identity(paths.database))
+                publish_run(settings, paths)
         stages["publish"] = result
         try:
             report = write_run_report(settings, paths, stages, status="published")
@@ -358,6 +365,43 @@ def record_task_failure(run_id: str | None, exc: BaseException, settings: Settin
         remove_run(RunPaths.of(settings, run_id))
         return
     record_failure(settings, run_id, exc)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Publication:
+    """Whether a checked working copy holds anything the published warehouse does not."""
+
+    changed: bool
+    digest: str
+    freshness: dict[str, str | None]
+    published_by: str | None  # the run whose publication is current when nothing changed
+
+    def as_dict(self) -> StageResult:
+        facts: StageResult = {"unchanged": not self.changed, "freshness": self.freshness}
+        if not self.changed:
+            facts["published_by"] = self.published_by
+        return facts
+
+
+def _publication(paths: RunPaths, stages: StageResult) -> Publication:
+    """Compare the working copy's state digest with the one of the publication it was copied from.
+
+    Equal digests: nothing to publish, the published file stays as it is (readers and Asset consumers
+    see no new data because there is none). A changed copy records its digest in audit.publications
+    (the next run compares against it). A reconciled run always publishes: its copy no longer starts
+    from the publication it recorded.
+    """
+    from steppe.freshness import freshness, last_publication, record_publication, state_digest
+
+    with connect(paths.database) as con:
+        digest = state_digest(con)
+        fresh = freshness(con)
+        previous = last_publication(con)
+        changed = previous is None or previous[1] != digest or "reconcile" in stages
+        if changed:
+            with _transaction(con):
+                record_publication(con, paths.run_id, digest, fresh)
+    return Publication(changed, digest, fresh.as_dict(), None if changed or previous is None else previous[0])
 
 
 def _keep_published_report(index: Path) -> None:

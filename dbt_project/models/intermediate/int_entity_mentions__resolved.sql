@@ -28,7 +28,7 @@ local_entities as (
         local_key,
         entity_type,
         -- Most frequent spelling; ties go to the alphabetically first, for repeatable builds.
-        arg_min(entity_name, [-count_name, 0]) as entity_name,
+        first(entity_name order by count_name desc, entity_name) as entity_name,
         flatten(list(aliases)) as aliases
     from (
         select *, count(*) over (partition by local_key, entity_name) as count_name from mentions

@@ -27,7 +27,8 @@ entities as (
         any_value(canonical_name) as name,
         any_value(entity_type) as entity_type,
         -- The code most articles give; ties to the alphabetically first.
-        arg_min(country_code, [-country_votes, 0]) filter (where country_code is not null) as country_code,
+        first(country_code order by country_votes desc, country_code) filter (where country_code is not null)
+            as country_code,
         count(distinct article_id) as article_count,
         sum(mention_count) as mention_count
     from (

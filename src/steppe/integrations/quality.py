@@ -65,7 +65,19 @@ BATCH_QUERIES: dict[str, str] = {
 }
 
 
-def batch_query(query: str, expectations: list[Any]) -> str:
+# The columns that name a row of each suite's batch: a failed check lists its first offending rows by them.
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "raw.dumps": ("file_name",),
+    "audit.rejected_dumps": ("file_name",),
+    "raw.pages": ("dump_id",),
+    "raw.parse_issues": ("dump_id", "line_no"),
+    "staging.stg_steppe__page_articles": ("dump_id", "position"),
+    "marts.articles": ("article_id",),
+    "marts.fx_daily": ("rate_date", "currency"),
+}
+
+
+def batch_query(query: str, expectations: list[Any], keys: tuple[str, ...] = ()) -> str:
     """The batch query cut down to the columns that the suite's expectations name.
 
     The staging batch of a first build holds every article: columns no expectation reads are
@@ -83,6 +95,7 @@ def batch_query(query: str, expectations: list[Any]) -> str:
         columns.update(dict.fromkeys(name for name in named if name))
     if not columns:
         return query
+    columns.update(dict.fromkeys(keys))
     select = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
     return f"select {select} from ({query})"  # noqa: S608  quoted GX column names around a constant query
 
@@ -95,6 +108,8 @@ class CheckResult:
     severity: str  # "blocking" or "warning"
     success: bool
     observed: str
+    expected: str = ""  # what the expectation asks for (its arguments), e.g. "value_set=[False]"
+    offending: tuple[str, ...] = ()  # the first failing rows, by their key columns (KEY_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +223,8 @@ def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
         for suite_name, query in BATCH_QUERIES.items():
             checkpoint = context.checkpoints.get(suite_name)
             suite = [e for definition in checkpoint.validation_definitions for e in definition.suite.expectations]
-            frame = con.sql(batch_query(query, suite)).df()
+            keys = KEY_COLUMNS.get(suite_name, ())
+            frame = con.sql(batch_query(query, suite, keys)).df()
             result = checkpoint.run(batch_parameters={"dataframe": frame})
             results.extend(result.run_results)
             for run_result in result.run_results.values():
@@ -222,6 +238,8 @@ def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
                             severity=_severity(config.meta),
                             success=bool(outcome.success),
                             observed=_observed(outcome.result),
+                            expected=_expected(config.kwargs, config.type),
+                            offending=_offending(outcome.result, frame, keys),
                         )
                     )
         report.quarantine = read_quarantine(con)
@@ -290,6 +308,37 @@ def prune_validation_results(reports_dir: Path, keep: int = KEEP_RUNS) -> int:
                 shutil.rmtree(old, ignore_errors=True)
                 removed += 1
     return removed
+
+
+_NOT_EXPECTED = {"column", "batch_id", "result_format", "catch_exceptions", "include_config", "meta",
+                 "condition_parser"}
+OFFENDING_ROWS = 3
+
+
+def _expected(kwargs: dict[str, Any], kind: str = "") -> str:
+    """The expectation's arguments but its column and bookkeeping: what a passing batch would show
+    (its type in words when it takes none, e.g. "values to not be null")."""
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(kwargs.items()) if k not in _NOT_EXPECTED and v is not None)
+    return shown[:300] or kind.removeprefix("expect_column_").removeprefix("expect_").replace("_", " ")
+
+
+def _key_value(value: Any) -> str:
+    import pandas as pd
+
+    if isinstance(value, pd.Timestamp) and not pd.isna(value) and value == value.normalize():
+        return str(value.date().isoformat())  # a DATE column read into pandas
+    return str(value)
+
+
+def _offending(result: dict[str, Any], frame: Any, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The first failing rows of a column check as "key=value, ..." (GX gives their batch positions)."""
+    if not keys:
+        return ()
+    rows = []
+    for index in (result.get("partial_unexpected_index_list") or [])[:OFFENDING_ROWS]:
+        if isinstance(index, int) and index in frame.index:
+            rows.append(", ".join(f"{k}={_key_value(frame.at[index, k])}" for k in keys if k in frame.columns))
+    return tuple(rows)
 
 
 def _observed(result: dict[str, Any]) -> str:
