@@ -174,7 +174,13 @@ EXTRACT_CHUNK = 100
 
 # (content hash, title, body, page date, photo captions shown with the article)
 Todo = tuple[str, str, str, "dt.date | None", "list[str] | tuple[str, ...]"]
-# (content hash, entity rows, figure rows, issue): issue is None, or why the article has no rows.
+# (content hash, entity rows, figure rows, issue): issue is None, or why the article has no rows
+# or only some (a body cut at MAX_EXTRACTED_CHARS).
+
+# A long article is ~20,000 characters; beyond this a body is not an article but a flood, and only
+# its start is read: a 5 MB one-line page must not cost what a day of real pages costs.
+MAX_EXTRACTED_CHARS = 50_000
+CUT_FOR_EXTRACTION = "cut_for_extraction"
 Extracted = tuple[str, list[dict[str, object]], list[dict[str, object]], "str | None"]
 
 
@@ -188,6 +194,11 @@ def extract_article(item: Todo) -> Extracted:
 
     chash, title, body, page_date, captions = item
     _warm_extractors()
+    cut: str | None = None
+    if len(body) > MAX_EXTRACTED_CHARS:
+        cut = (f"{CUT_FOR_EXTRACTION}: only the first {MAX_EXTRACTED_CHARS:,} of the body's {len(body):,} "
+               "characters were extracted")
+        body = body[: body.rfind(" ", 0, MAX_EXTRACTED_CHARS) + 1 or MAX_EXTRACTED_CHARS]
     try:
         with time_budget(page_budget_seconds()) as deadline:
             # What a caption names belongs to its story (spec: title, caption, body); its figures do not.
@@ -204,7 +215,7 @@ def extract_article(item: Todo) -> Extracted:
     figures = [
         {"content_hash": chash, "position": n, **asdict(f)} for n, f in enumerate(trade_figures, start=1)
     ]
-    return chash, mentions, figures, None
+    return chash, mentions, figures, cut
 
 
 @cache

@@ -132,7 +132,8 @@ create table if not exists raw.article_extractions (
     extractor_version varchar not null,
     extracted_at      timestamp not null
 );
--- Why an article has no rows despite being extracted ("over_time_budget: ..."), else null.
+-- Why an article has no rows despite being extracted ("over_time_budget: ..."), or only rows of the
+-- start of its body ("cut_for_extraction: ..."); else null.
 alter table raw.article_extractions add column if not exists issue varchar;
 
 create table if not exists raw.entity_mentions (

@@ -126,3 +126,14 @@ def test_a_captions_entities_are_extracted_with_its_story_and_change_its_content
     assert ("PERSON", "Jane Roe") in {(m["entity_type"], m["name"]) for m in mentions}
     assert stages.content_hash("T", body) != stages.content_hash("T", body, (caption,))
     assert stages.content_hash("T", body, ()) == stages.content_hash("T", body)
+
+
+def test_a_flood_of_text_is_extracted_from_its_start_only_and_says_so() -> None:
+    sentence = "Kazakhstan exported 1 million tons of wheat to China in 2023. "
+    flood = sentence * (stages.MAX_EXTRACTED_CHARS // len(sentence) * 3)
+    chash, mentions, figures, issue = stages.extract_article(("h2", "Grain Flood", flood, None, ()))
+    assert issue is not None and issue.startswith(stages.CUT_FOR_EXTRACTION)
+    assert f"{len(flood):,}" in issue
+    per_sentence = len(figures) / (stages.MAX_EXTRACTED_CHARS / len(sentence))
+    assert 0.9 <= per_sentence <= 1.1  # figures of the first 50,000 characters, about one per sentence
+    assert {m["name"] for m in mentions} >= {"Kazakhstan", "China"}
