@@ -55,7 +55,8 @@ def wait_for_success(stack: AirflowStack, wanted: set[str], timeout: float = 600
     runs: list[dict[str, Any]] = stack.wait(finished, f"DAG runs {sorted(wanted)} to succeed", timeout)
     for run in runs:
         states = {t["task_id"]: t["state"] for t in stack.task_instances(str(run["dag_run_id"]))}
-        assert states == dict.fromkeys(STAGES, "success"), states
+        # A run that changed nothing skips publish: the file stays, and no Asset event is sent.
+        assert states in (dict.fromkeys(STAGES, "success"), {**dict.fromkeys(STAGES, "success"), "publish": "skipped"}), states
     return runs
 
 
