@@ -28,7 +28,7 @@ def secret_names(example: Path = EXAMPLE) -> list[str]:
 
 def random_value(name: str) -> str:
     """A fresh value for `name`; URL-safe characters only, as passwords end up inside connection URLs."""
-    if name.endswith("FERNET_KEY"):
+    if name.endswith("FERNET"):
         # A Fernet key is the URL-safe base64 of 32 random bytes (what Fernet.generate_key returns).
         return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
     # 64 random bytes (86 characters): the JWT secret signs HS512, whose key should be at least 64 bytes.

@@ -121,12 +121,12 @@ def test_make_secrets_writes_a_private_env_of_random_values_and_never_overwrites
     assert list(values) == SECRET_NAMES
     assert len(set(values.values())) == len(values)  # independent random values
     for name, value in values.items():
-        if name != "AIRFLOW_FERNET_KEY":  # URL-safe (they go into connection URLs), 64 bytes for HS512
+        if name != "AIRFLOW_FERNET":  # URL-safe (they go into connection URLs), 64 bytes for HS512
             assert re.fullmatch(r"[A-Za-z0-9_-]{86}", value), name
-    Fernet(values["AIRFLOW_FERNET_KEY"].encode())  # raises on a malformed key
-    assert len(base64.urlsafe_b64decode(values["AIRFLOW_FERNET_KEY"])) == 32
+    Fernet(values["AIRFLOW_FERNET"].encode())  # raises on a malformed key
+    assert len(base64.urlsafe_b64decode(values["AIRFLOW_FERNET"])) == 32
 
-    operators_env = "POSTGRES_PASSWORD=chosen-by-the-operator\n"  # pragma: allowlist secret (a test value)
+    operators_env = "POSTGRES_PW=chosen-by-the-operator\n"  # pragma: allowlist secret (a test value)
     env_file.write_text(operators_env)
     again = make_secrets_in(root)
     assert again.returncode == 0 and "left as it is" in again.stdout
@@ -148,16 +148,16 @@ def test_compose_works_after_make_secrets_and_carries_the_env_values(
     assert set(services) == {"postgres", "redis", *AIRFLOW_SERVICES}
     for name in AIRFLOW_SERVICES:
         environment = services[name]["environment"]
-        assert environment["AIRFLOW__API_AUTH__JWT_SECRET"] == env["AIRFLOW_JWT_SECRET"]
-        assert environment["AIRFLOW__CORE__FERNET_KEY"] == env["AIRFLOW_FERNET_KEY"]
-        assert environment["AIRFLOW__API__SECRET_KEY"] == env["AIRFLOW_API_SECRET_KEY"]
-        assert f":{env['POSTGRES_PASSWORD']}@postgres/" in environment["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
-        assert f":{env['REDIS_PASSWORD']}@redis:6379" in environment["AIRFLOW__CELERY__BROKER_URL"]
+        assert environment["AIRFLOW__API_AUTH__JWT_SECRET"] == env["AIRFLOW_JWT_KEY"]
+        assert environment["AIRFLOW__CORE__FERNET_KEY"] == env["AIRFLOW_FERNET"]
+        assert environment["AIRFLOW__API__SECRET_KEY"] == env["AIRFLOW_API_KEY"]
+        assert f":{env['POSTGRES_PW']}@postgres/" in environment["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+        assert f":{env['REDIS_PW']}@redis:6379" in environment["AIRFLOW__CELERY__BROKER_URL"]
         assert environment["AIRFLOW__CORE__AUTH_MANAGER"] == FAB_AUTH_MANAGER
-    assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == env["POSTGRES_PASSWORD"]
-    assert env["REDIS_PASSWORD"] in services["redis"]["command"]
+    assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == env["POSTGRES_PW"]
+    assert env["REDIS_PW"] in services["redis"]["command"]
     # Only the init service holds the admin password.
-    holders = {n for n, s in services.items() if env["AIRFLOW_ADMIN_PASSWORD"] in json.dumps(s.get("environment"))}
+    holders = {n for n, s in services.items() if env["AIRFLOW_ADMIN_PW"] in json.dumps(s.get("environment"))}
     assert holders == {"airflow-init"}
 
 
@@ -273,8 +273,8 @@ def test_init_migrates_and_creates_the_admin_from_the_secret_without_a_command_l
     assert init["command"][:2] == ["bash", "-c"] and "set -euo pipefail" in script
     assert script.index("airflow db migrate") < script.index("airflow users create")
     assert "--role Admin" in script and "--password" not in script  # the password comes through a pipe
-    assert '"$$AIRFLOW_ADMIN_PASSWORD"' in script
-    assert init["environment"]["AIRFLOW_ADMIN_PASSWORD"].startswith("${AIRFLOW_ADMIN_PASSWORD:?")
+    assert '"$$AIRFLOW_ADMIN_PW"' in script
+    assert init["environment"]["AIRFLOW_ADMIN_PW"].startswith("${AIRFLOW_ADMIN_PW:?")
 
 
 def test_airflow_services_use_fab_celery_postgres_redis_and_steppe_settings(
