@@ -22,7 +22,7 @@ from steppe.landing import LandingReport, land_raw_dir
 from steppe.warehouse import connect
 from tests.conftest import FIRST, SEED_NAMES, SEED_TEXT, write_dump
 
-SECRET = "root:x:0:0:the secret that must never land\n"  # noqa: S105 (a planted file, not a credential)
+SECRET = "root:x:0:0:the secret that must never land\n"  # noqa: S105  # pragma: allowlist secret (planted file)
 SECOND = SEED_TEXT[SEED_NAMES[1]]
 
 
