@@ -201,7 +201,6 @@ class Tally:
     fig_tp: int = 0
     fig_pred: int = 0
     fig_gold: int = 0
-    fig_matched: int = 0
     core_tp: int = 0
     core_gold: int = 0
     attr_ok: int = 0
@@ -231,7 +230,7 @@ class Tally:
             out[key] = scored
         out["figures_precision"] = round(self.fig_tp / self.fig_pred, 4) if self.fig_pred else None
         out["figures_core_recall"] = round(self.core_tp / self.core_gold, 4) if self.core_gold else None
-        out["figures_all_recall"] = round(self.fig_matched / self.fig_gold, 4) if self.fig_gold else None
+        out["figures_all_recall"] = round(self.fig_tp / self.fig_gold, 4) if self.fig_gold else None
         out["figures_core_attr_acc"] = round(self.attr_ok / self.core_tp, 4) if self.core_tp else None
         out["figures"] = {"matched": self.fig_tp, "predicted": self.fig_pred, "labelled": self.fig_gold,
                           "core_matched": self.core_tp, "core_labelled": self.core_gold}
@@ -316,7 +315,6 @@ def _score_figures(found: list[dict[str, Any]], article: dict[str, Any], tally: 
             missed["figures"].append({**where, "extra": p["figure_text"], "value": p["value"], "unit": p["unit"]})
             continue
         tally.fig_tp += 1
-        tally.fig_matched += 1
         if g["core"]:
             tally.core_tp += 1
             right = p["metric"] == g["metric"] and (p["partner_country"] or None) == g["partner"]
