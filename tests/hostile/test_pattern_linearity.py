@@ -23,8 +23,8 @@ import pytest
 import steppe
 from steppe.budget import OverBudget, time_budget
 
-# Modules that never see page text and only import heavy tools (GX, the benchmark harness).
-SKIPPED_MODULES = ("steppe.integrations", "steppe.bench")
+# Modules that never see page text and only import heavy tools (GX).
+SKIPPED_MODULES = ("steppe.integrations",)
 GROWTH = 30.0  # allowed time ratio per tenfold length
 SLACK_SECONDS = 0.003  # timer noise on a shared machine
 MEASURABLE_SECONDS = 0.001  # below this at 10k characters, 100k would prove nothing more

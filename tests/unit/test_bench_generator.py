@@ -1,4 +1,4 @@
-"""The benchmark's synthetic dump generator (steppe.bench.generator): deterministic, realistic, parseable."""
+"""The benchmark's synthetic dump generator (steppe_bench.generator): deterministic, realistic, parseable."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from steppe.bench.generator import PAGE_SIZE, DumpGenerator, GeneratedDump, load_seed_pool, write_dumps
 from steppe.parsing import parse_page
+from steppe_bench.generator import PAGE_SIZE, DumpGenerator, GeneratedDump, load_seed_pool, write_dumps
 
 N = 300
 YEAR_RE = re.compile(r"\b(?:18|19|20)\d\d\b")
@@ -127,7 +127,7 @@ def test_write_dumps_writes_settled_files(tmp_path: Path) -> None:
 
 
 def test_the_pool_reports_its_prefixes_as_write_dumps_reports_them(tmp_path: Path) -> None:
-    from steppe.bench.runner import generate_pool, size_folder
+    from steppe_bench.pool import generate_pool, size_folder
 
     seen: list[tuple[str, int]] = []
     report = write_dumps(tmp_path / "direct", 12, seed=2, on_dump=lambda d, path, size: seen.append((path.name, size)))
@@ -143,7 +143,7 @@ def test_the_pool_reports_its_prefixes_as_write_dumps_reports_them(tmp_path: Pat
 
 def test_the_bench_times_every_pipeline_stage() -> None:
     from steppe import pipeline
-    from steppe.bench.worker import STAGE_NAMES, STAGE_RENAMES
+    from steppe_bench.pipeline_calls import STAGE_NAMES, STAGE_RENAMES
 
     expected = ("prepare", *(STAGE_RENAMES.get(name, name) for name, _ in pipeline.STAGES),
                 STAGE_RENAMES["validate"], "publish")

@@ -8,13 +8,13 @@ from typing import Any
 
 from rich.console import Console
 
-from steppe.bench.hostile import checks, compare, folder_input, load_pages, write_sets
-from steppe.bench.table import print_hostile
-from steppe.bench.worker import STAGE_NAMES
+from steppe_bench.hostile import checks, compare, folder_input, load_pages, write_sets
+from steppe_bench.pipeline_calls import STAGE_NAMES
+from steppe_bench.table import print_hostile
 
 
 def summary(total: float, peak: float, **stages: float) -> dict[str, Any]:
-    """A run as runner.summarise_run reports it, with only what the comparison reads."""
+    """A run as summary.summarise_run reports it, with only what the comparison reads."""
     seconds = {name: stages.get(name, 0.0) for name in STAGE_NAMES}
     return {
         "seconds_total": total, "seconds": seconds, "peak_rss_mb": {name: peak for name in STAGE_NAMES},

@@ -1,10 +1,10 @@
-"""`python -m steppe.bench` (what `make bench` runs).
+"""`python -m steppe_bench`, with bench/ on the import path (what `make bench` runs).
 
-    python -m steppe.bench [--sizes 100,1000,10000] [--out bench/out] [--seed 7] [--nlp-articles 300]
+    python -m steppe_bench [--sizes 100,1000,10000] [--out bench/out] [--seed 7] [--nlp-articles 300]
                            [--empty-repeats 3] [--profile] [--keep-work] [--no-nlp]
-    python -m steppe.bench --generate 500 --to /tmp/dumps     # only write dumps, e.g. for `make run`
-    python -m steppe.bench --show bench/out/bench.json        # print the tables of an earlier run
-    python -m steppe.bench --hostile-only [--hostile-repeats 3]  # only seeds + hostile set vs seeds alone
+    python -m steppe_bench --generate 500 --to /tmp/dumps     # only write dumps, e.g. for `make run`
+    python -m steppe_bench --show bench/out/bench.json        # print the tables of an earlier run
+    python -m steppe_bench --hostile-only [--hostile-repeats 3]  # only seeds + hostile set vs seeds alone
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from steppe.bench.generator import DEFAULT_SEED, write_dumps
-from steppe.bench.runner import DEFAULT_OUT, DEFAULT_SIZES, BenchOptions, run_bench, run_hostile_only
-from steppe.bench.table import print_report
+from steppe_bench.generator import DEFAULT_SEED, write_dumps
+from steppe_bench.options import DEFAULT_OUT, DEFAULT_SIZES, BenchOptions
+from steppe_bench.runner import run_bench, run_hostile_only
+from steppe_bench.table import print_report
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -31,7 +32,7 @@ def _sizes(text: str) -> tuple[int, ...]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m steppe.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m steppe_bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=_sizes, default=DEFAULT_SIZES, help="dump counts, e.g. 100,1000,10000")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where bench.json and work files go")

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from steppe.bench.worker import STAGE_NAMES
+from steppe_bench.pipeline_calls import STAGE_NAMES
 
 STAGE_LABELS = {
     "prepare": "prepare (copy warehouse)",

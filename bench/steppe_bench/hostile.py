@@ -1,6 +1,6 @@
 """What the hostile page set costs: a full run over the seeds plus the hostile set (tests/hostile/pages.py)
 against a run over the seeds alone, time and peak memory, each in its own fresh worker process
-(steppe.bench.worker: warm-up on one seed dump first, then the measured run, every stage timed and
+(steppe_bench.worker: warm-up on one seed dump first, then the measured run, every stage timed and
 memory-sampled). Targets: at most 2x the time and 1.5x the peak memory of the seeds-only run.
 
 The hostile set is generated, never committed (it holds a 5 MB page): its generator lives with the
@@ -9,11 +9,8 @@ tests that use it and is loaded from the source tree, like the entity scorer of 
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import shutil
 import statistics
-import sys
 import time
 from pathlib import Path
 from types import ModuleType
@@ -21,8 +18,11 @@ from typing import Any
 
 import duckdb
 
-from steppe.bench.generator import SEED_DIR
-from steppe.config import PROJECT_ROOT
+from steppe_bench.generator import seed_dumps
+from steppe_bench.pipeline_calls import PROJECT_ROOT
+from steppe_bench.sources import load_average, load_source
+from steppe_bench.summary import summarise_run
+from steppe_bench.worker import run_worker, worker_spec
 
 PAGES_MODULE = PROJECT_ROOT / "tests" / "hostile" / "pages.py"
 TARGET_TIME_RATIO = 2.0
@@ -32,20 +32,12 @@ SETS = ("seeds", "seeds_hostile")
 
 def load_pages() -> ModuleType | None:
     """tests/hostile/pages.py as a module, when run from a source tree (None in an installed package)."""
-    if not PAGES_MODULE.exists():
-        return None
-    spec = importlib.util.spec_from_file_location("steppe_hostile_pages", PAGES_MODULE)
-    if spec is None or spec.loader is None:
-        return None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
+    return load_source(PAGES_MODULE, "steppe_hostile_pages")
 
 
 def _copy_seeds(raw: Path) -> list[Path]:
     raw.mkdir(parents=True, exist_ok=True)
-    seeds = sorted(SEED_DIR.glob("*.txt"))
+    seeds = seed_dumps()
     for path in seeds:
         shutil.copy2(path, raw / path.name)  # copy2 keeps the old mtime: settled
     return seeds
@@ -91,29 +83,13 @@ def outcomes(warehouse: Path) -> dict[str, Any]:
         con.close()
 
 
-def _spec(root: Path, raw: Path, label: str) -> dict[str, Any]:
-    return {
-        "n": label,
-        "root": str(root),
-        "raw_dir": str(raw),
-        "plus_one": None,
-        "warm_up_dump": str(sorted(SEED_DIR.glob("*.txt"))[0]),
-        "empty_dump": None,
-        "empty_repeats": 0,
-        "profile_dir": None,
-        "result": str(root / "result.json"),
-    }
-
-
 def measure(label: str, raw: Path, root: Path, repeats: int, keep_work: bool) -> dict[str, Any]:
     """`repeats` full runs over raw, each in a fresh worker: the median-time run, with every run's total."""
-    from steppe.bench.runner import run_worker, summarise_run
-
     data = folder_input(raw)
     runs: list[dict[str, Any]] = []
     for r in range(repeats):
         run_root = root / f"run_{r}"
-        result = run_worker(_spec(run_root, raw, label), root / f"worker_{r}.log")
+        result = run_worker(worker_spec(label, run_root, raw, seed_dumps()[0]), root / f"worker_{r}.log")
         summary = summarise_run(result["full"], data["bytes"], data["files"])
         summary["outcomes"] = outcomes(run_root / "full" / "warehouse" / "warehouse.duckdb")
         summary["rss_after_warm_up_mb"] = round(result["rss_after_warm_up_mb"], 1)
@@ -130,11 +106,6 @@ def measure(label: str, raw: Path, root: Path, repeats: int, keep_work: bool) ->
         "peak_mb_runs": [run["peak_rss_mb_max"] for run in runs],
         "peak_rss_mb_max": statistics.median(run["peak_rss_mb_max"] for run in runs),
     }
-
-
-def load_average() -> list[float] | None:
-    """The 1, 5 and 15 minute load averages (the machine is shared: the timings depend on them)."""
-    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -193,7 +164,7 @@ def run_hostile(work: Path, console: Any, *, repeats: int = 1, keep_work: bool =
 
 
 def checks(hostile: dict[str, Any]) -> dict[str, Any]:
-    """The two targets, as runner._checks reports the others."""
+    """The two targets, as summary.checks reports the others."""
     if "time_ratio" not in hostile:
         return {}
     errors = hostile["seeds"]["error"] or hostile["seeds_hostile"]["error"]

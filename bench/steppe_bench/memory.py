@@ -1,0 +1,107 @@
+"""Memory of the benchmark's worker process: its resident set size, and with its forked children
+(the extraction worker pool) their proportional set size, sampled by a thread (RssSampler)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def rss_bytes() -> int:
+    """Resident set size of this process now (Linux /proc; elsewhere the peak so far)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * _PAGE
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _children() -> list[int]:
+    """Pids of this process's children (worker pools of the stages), from /proc."""
+    pids: list[int] = []
+    try:
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/children") as handle:
+                pids += [int(p) for p in handle.read().split()]
+    except OSError:
+        pass
+    return pids
+
+
+def _pss(pid: int | str) -> int:
+    """Proportional set size: shared pages divided among the processes sharing them (fork)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def memory_bytes() -> tuple[int, int]:
+    """(RSS of this process, memory of this process and its children).
+
+    Without children the second is the RSS too. With children (a forked worker pool) it is the
+    sum of their proportional set sizes, so pages shared after fork count once, not per process.
+    """
+    own = rss_bytes()
+    children = _children()
+    if not children:
+        return own, own
+    return own, max(own, _pss("self") + sum(_pss(pid) for pid in children))
+
+
+class RssSampler:
+    """A daemon thread that keeps the highest memory seen since the current window opened:
+    this process's RSS, and this process with its child processes (PSS, see memory_bytes)."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval = interval
+        self._peak = self._peak_tree = rss_bytes()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def sample(self) -> int:
+        own, tree = memory_bytes()
+        with self._lock:
+            self._peak = max(self._peak, own)
+            self._peak_tree = max(self._peak_tree, tree)
+        return own
+
+    @contextmanager
+    def window(self) -> Iterator[dict[str, float]]:
+        """Yields a dict filled on exit (MB): RSS at start and end, the peak RSS in between, and the
+        peak of this process with its children (worker pools)."""
+        start = self.sample()
+        with self._lock:
+            self._peak = self._peak_tree = start
+        out: dict[str, float] = {}
+        try:
+            yield out
+        finally:
+            end = self.sample()
+            with self._lock:
+                peak, tree = self._peak, self._peak_tree
+            out.update(
+                rss_start_mb=start / 1e6,
+                rss_end_mb=end / 1e6,
+                peak_rss_mb=max(peak, end) / 1e6,
+                peak_with_children_mb=max(tree, peak, end) / 1e6,
+            )
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
