@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarise the benchmark's profiles: the hottest functions of each stage.
 
-    .venv/bin/python -m steppe.bench --sizes 1000 --profile --no-nlp --empty-repeats 0
+    make bench ARGS="--sizes 1000 --profile --no-nlp --empty-repeats 0"
     .venv/bin/python tools/bench_profile.py bench/out/profile/n1000/full [--top 15]
     .venv/bin/python tools/bench_profile.py --collapsed pyspy.txt [--match dbt_build]   # py-spy --format raw
 

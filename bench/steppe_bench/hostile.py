@@ -31,7 +31,7 @@ SETS = ("seeds", "seeds_hostile")
 
 
 def load_pages() -> ModuleType | None:
-    """tests/hostile/pages.py as a module, when run from a source tree (None in an installed package)."""
+    """tests/hostile/pages.py as a module (None when the tests are not beside the bench)."""
     return load_source(PAGES_MODULE, "steppe_hostile_pages")
 
 
