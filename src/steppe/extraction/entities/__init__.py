@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from steppe.extraction.entities.cities import cities_and_acronyms
 from steppe.extraction.entities.countries import countries
-from steppe.extraction.entities.doc import Doc, _Hit
+from steppe.extraction.entities.doc import Doc, Hit
 from steppe.extraction.entities.grouping import group
 from steppe.extraction.entities.heads import head_word_names
 from steppe.extraction.entities.orgs import (
@@ -62,7 +62,7 @@ def extract_entities(title: str, body: str) -> list[EntityMention]:
     return group(found + _supported_in_title(doc.hits), doc.g)
 
 
-def _supported_in_title(hits: list[_Hit]) -> list[_Hit]:
+def _supported_in_title(hits: list[Hit]) -> list[Hit]:
     """Headline words are all capitalised, so shape-only finds there must recur in the body."""
     body_keys = {(h.etype, h.key) for h in hits if not h.in_title}
     return [h for h in hits if not (h.in_title and h.weak and (h.etype, h.key) not in body_keys)]

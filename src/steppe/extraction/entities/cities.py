@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from steppe.extraction.entities.doc import Doc, _Hit
-from steppe.extraction.entities.lexicon import _ACRONYM_STOP, _EVENT_HEADS
-from steppe.extraction.entities.names import _place_code, _place_key
-from steppe.extraction.entities.tokens import _gap_ok, _span_text
+from steppe.extraction.entities.doc import Doc, Hit
+from steppe.extraction.entities.lexicon import ACRONYM_STOP, EVENT_HEADS
+from steppe.extraction.entities.names import place_code, place_key
+from steppe.extraction.entities.tokens import gap_ok, span_text
 
 _ACRONYM_DEF_RE = re.compile(r"(?<![\w-])([A-Z][\w-]*+) \(([A-Z][A-Z0-9&-]{1,7})\)")  # 1: last word of the long form
-_NON_ORG_LAST_WORDS = _EVENT_HEADS | frozenset(
+_NON_ORG_LAST_WORDS = EVENT_HEADS | frozenset(
     "Survey Census Index Project Report Plan Scheme Standard Framework Programme Platform Roadmap".split()
 )
 
@@ -70,12 +70,12 @@ def _city_at(doc: Doc, i: int, person_words: set[str], in_country: list[bool]) -
         if i + size > len(toks):
             continue
         seq = toks[i:i + size]
-        if not all(s.cap for s in seq) or any(not _gap_ok(text, a, b) for a, b in zip(seq, seq[1:], strict=False)):
+        if not all(s.cap for s in seq) or any(not gap_ok(text, a, b) for a, b in zip(seq, seq[1:], strict=False)):
             continue
-        name = _span_text(text, seq[0].start, seq[-1].end)
+        name = span_text(text, seq[0].start, seq[-1].end)
         if (name in g.cities and name not in person_words and doc.mask.free(seq[0].start, seq[-1].end)
                 and not in_country[seq[0].start]):
-            doc.hits.append(_Hit(seq[0].start, seq[-1].end, "PLACE", name, g.cities[name], _place_key(name),
+            doc.hits.append(Hit(seq[0].start, seq[-1].end, "PLACE", name, g.cities[name], place_key(name),
                                  seq[0].start < doc.tlen))
             doc.mask.claim(seq[0].start, seq[-1].end)
             return size
@@ -90,21 +90,21 @@ def _capital_or_acronym(doc: Doc, i: int, defined: dict[str, str]) -> None:
     caps_place = w.title() if len(w) >= 4 and w.isupper() and w.isalpha() and (
         w.title() in g.cities or w.title() in g.place_forms) else ""
     if caps_place and mask.free(t.start, t.end):  # "BISHKEK —" inside a body: a dateline capital, normalised
-        doc.hits.append(_Hit(t.start, t.end, "PLACE", caps_place, _place_code(g, caps_place),
-                             _place_key(caps_place), t.start < tlen))
+        doc.hits.append(Hit(t.start, t.end, "PLACE", caps_place, place_code(g, caps_place),
+                             place_key(caps_place), t.start < tlen))
         mask.claim(t.start, t.end)
-    elif (re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}|[A-Z](?:\.[A-Z])+\.?", w) and w not in _ACRONYM_STOP
+    elif (re.fullmatch(r"[A-Z][A-Z0-9&]{1,5}|[A-Z](?:\.[A-Z])+\.?", w) and w not in ACRONYM_STOP
             and w not in g.country_forms and w not in g.place_forms and defined.get(w) not in ("PLACE", "OTHER")
             and not text.startswith("+", t.end)):  # "C5+1" is a meeting format
         # (WordNet's nouns hold acronyms too: "nato", "opec"; its verbs and adjectives do not)
         if len(w) >= 4 and w.isalpha() and w.lower() in g.common_words:
             pass  # "MORE", "READ": a shouted English word, no acronym
         elif not (t.sent_start and i + 1 < len(toks) and toks[i + 1].text.isupper()):  # all-caps dateline
-            doc.hits.append(_Hit(t.start, t.end, "ORG", w, None, w.lower(), t.start < tlen))
+            doc.hits.append(Hit(t.start, t.end, "ORG", w, None, w.lower(), t.start < tlen))
             mask.claim(t.start, t.end)
     elif defined.get(w) == "PLACE":
         for h in doc.hits:
             if w in h.aliases:
-                doc.hits.append(_Hit(t.start, t.end, "PLACE", h.name, h.code, h.key, t.start < tlen))
+                doc.hits.append(Hit(t.start, t.end, "PLACE", h.name, h.code, h.key, t.start < tlen))
                 break
         mask.claim(t.start, t.end)

@@ -7,8 +7,8 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-from steppe.extraction.entities.doc import Doc, _Hit
-from steppe.extraction.entities.lexicon import _NON_NAME, _TITLES
+from steppe.extraction.entities.doc import Doc, Hit
+from steppe.extraction.entities.lexicon import NON_NAME, TITLES
 
 _LANG_CUE_BEFORE = re.compile(
     r"(?:\b(?:in|into|from|speak|speaks|speaking|spoke|spoken|fluent|learn|learning|study|studying|teach|"
@@ -18,10 +18,10 @@ _LANG_CUE_AFTER = re.compile(r"^(?:[ -](?:language|languages|speakers|speaking|s
                              r"translation|version|dialect|-language)\b|-language|-speaking)")
 
 
-def countries(doc: Doc) -> list[_Hit]:
+def countries(doc: Doc) -> list[Hit]:
     """Country mentions everywhere but inside person names (not added to the doc: no pass reads them)."""
     g, text = doc.g, doc.text
-    out: list[_Hit] = []
+    out: list[Hit] = []
     for m in g.country_re.finditer(text):
         form = m.group()
         code, demonym = g.country_forms[form]
@@ -29,7 +29,7 @@ def countries(doc: Doc) -> list[_Hit]:
             continue  # inside a person's name
         if demonym and _is_language(text, m.start(), m.end()) or _not_a_mention(text, m):
             continue
-        out.append(_Hit(m.start(), m.end(), "COUNTRY", g.country_name.get(code, form), code, code,
+        out.append(Hit(m.start(), m.end(), "COUNTRY", g.country_name.get(code, form), code, code,
                         m.start() < doc.tlen, [form]))
     return out + _misspelt(doc, {h.code for h in out})
 
@@ -49,21 +49,21 @@ def _not_a_mention(text: str, m: re.Match[str]) -> bool:
     return form == "Indian" and text.startswith(" Ocean", m.end())
 
 
-def _misspelt(doc: Doc, seen: set[str | None]) -> list[_Hit]:
+def _misspelt(doc: Doc, seen: set[str | None]) -> list[Hit]:
     """Misspelt country names ("Sebia"): one edit away from a one-word name, in an unclaimed word; each
     country once, and none already named."""
     g = doc.g
-    out: list[_Hit] = []
+    out: list[Hit] = []
     for t in doc.toks:
         w = t.text
         if (not t.cap or len(w) < 5 or not w.isalpha() or w in g.country_forms or w in g.first_names
-                or not doc.mask.free(t.start, t.end) or w in _NON_NAME or w in _TITLES):  # "Mawlawi" is no "Malawi"
+                or not doc.mask.free(t.start, t.end) or w in NON_NAME or w in TITLES):  # "Mawlawi" is no "Malawi"
             continue
         for name, code in g.typo_targets.items():
             if name[0] == w[0] and abs(len(name) - len(w)) <= 1 and Levenshtein.distance(name, w) == 1:
                 if code in seen or not w.endswith(name[-2:]):
                     break
-                out.append(_Hit(t.start, t.end, "COUNTRY", g.country_name.get(code, name), code, code,
+                out.append(Hit(t.start, t.end, "COUNTRY", g.country_name.get(code, name), code, code,
                                 t.start < doc.tlen, [w]))
                 seen.add(code)
                 break

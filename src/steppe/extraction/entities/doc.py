@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from steppe.extraction.entities.names import _norm
-from steppe.extraction.entities.tokens import _Mask, _pieces, _tokenize, find_bounded
+from steppe.extraction.entities.names import norm
+from steppe.extraction.entities.tokens import Mask, find_bounded, line_pieces, tokenize
 from steppe.extraction.gazetteer import gazetteer
 from steppe.extraction.model import EntityType
 
 
 @dataclass(slots=True)
-class _Hit:
+class Hit:
     start: int
     end: int
     etype: EntityType
@@ -35,26 +35,26 @@ class Doc:
         self.body = body
         self.text = f"{title}\n\n{body}"
         self.tlen = len(title)
-        self.toks = _tokenize(self.text)
-        self.pieces = _pieces(self.text)
-        self.mask = _Mask(len(self.text))
-        self.hits: list[_Hit] = []
+        self.toks = tokenize(self.text)
+        self.pieces = line_pieces(self.text)
+        self.mask = Mask(len(self.text))
+        self.hits: list[Hit] = []
 
     def find(self, rx: re.Pattern[str]) -> list[re.Match[str]]:
         """Matches of rx within the text's pieces (linear whatever the pattern retries)."""
         return find_bounded(rx, self.text, self.pieces)
 
     def add(self, start: int, end: int, etype: EntityType, name: str, code: str | None = None,
-            key: str = "", weak: bool = False) -> _Hit | None:
+            key: str = "", weak: bool = False) -> Hit | None:
         """A mention over free characters, which it claims; None when some are claimed already."""
         if not self.mask.free(start, end):
             return None
-        h = _Hit(start, end, etype, name, code, key or _norm(name), start < self.tlen, weak=weak)
+        h = Hit(start, end, etype, name, code, key or norm(name), start < self.tlen, weak=weak)
         self.hits.append(h)
         self.mask.claim(start, end)
         return h
 
-    def add_all(self, start: int, end: int, found: list[_Hit]) -> None:
+    def add_all(self, start: int, end: int, found: list[Hit]) -> None:
         """Several mentions sharing one span ("the Russian and Tajik Interior Ministries"); claims it."""
         self.hits.extend(found)
         self.mask.claim(start, end)

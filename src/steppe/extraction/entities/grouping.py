@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from steppe.extraction.entities.doc import _Hit
-from steppe.extraction.entities.lexicon import _ORG_HEADS
-from steppe.extraction.entities.names import _acronym, _norm, _org_key, _place_key
+from steppe.extraction.entities.doc import Hit
+from steppe.extraction.entities.lexicon import ORG_HEADS
+from steppe.extraction.entities.names import acronym, norm, org_key, place_key
 from steppe.extraction.gazetteer import Gazetteer, gazetteer
 from steppe.extraction.model import EntityMention, EntityType
 
@@ -34,7 +34,7 @@ class _Entities:
         # membership in O(1): an entity may have many forms (all forms, body forms)
         self.seen_forms: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
 
-    def put(self, h: _Hit, key: str) -> None:
+    def put(self, h: Hit, key: str) -> None:
         k = (h.etype, key)
         e = self.by_key.get(k)
         if e is None:
@@ -53,7 +53,7 @@ class _Entities:
         e.code = e.code or h.code
 
 
-def group(hits: list[_Hit], g: Gazetteer) -> list[EntityMention]:
+def group(hits: list[Hit], g: Gazetteer) -> list[EntityMention]:
     """One EntityMention per entity, in order of first mention."""
     hits.sort(key=lambda h: (h.start, -h.end))
     found = _Entities()
@@ -62,9 +62,9 @@ def group(hits: list[_Hit], g: Gazetteer) -> list[EntityMention]:
         if h.etype == "PERSON":
             found.put(h, _person_key(h, full))
         elif h.etype == "ORG":
-            found.put(h, h.key or _org_key(g, h.name))
+            found.put(h, h.key or org_key(g, h.name))
         elif h.etype == "PLACE":
-            found.put(h, h.key or _place_key(h.name))
+            found.put(h, h.key or place_key(h.name))
         else:
             found.put(h, h.key)
     _merge_orgs(found.by_key, found.order, g)
@@ -81,7 +81,7 @@ def group(hits: list[_Hit], g: Gazetteer) -> list[EntityMention]:
     return [m for _, m in out]
 
 
-def _full_names(hits: list[_Hit]) -> _FullNames:
+def _full_names(hits: list[Hit]) -> _FullNames:
     """The persons' names of two words or more: the body's first; a headline's only for a name the body
     never gives in full."""
     several = [h for h in hits if h.etype == "PERSON" and len(h.name.split()) >= 2]
@@ -91,9 +91,9 @@ def _full_names(hits: list[_Hit]) -> _FullNames:
 class _FullNames:
     """Names of two words or more, first mention of each in the given order, indexed by their words."""
 
-    def __init__(self, hits: list[_Hit]) -> None:
-        self.by_last: dict[str, _Hit] = {}  # last word -> first name ending so
-        self.by_word: dict[str, list[_Hit]] = {}  # word -> names holding it, in text order
+    def __init__(self, hits: list[Hit]) -> None:
+        self.by_last: dict[str, Hit] = {}  # last word -> first name ending so
+        self.by_word: dict[str, list[Hit]] = {}  # word -> names holding it, in text order
         named: set[str] = set()
         for h in hits:
             if h.name in named:
@@ -104,26 +104,26 @@ class _FullNames:
             for w in dict.fromkeys(words):
                 self.by_word.setdefault(w, []).append(h)
 
-    def first_with(self, word: str) -> _Hit | None:
+    def first_with(self, word: str) -> Hit | None:
         holders = self.by_word.get(word)
         return holders[0] if holders else None
 
-    def containing(self, words: list[str]) -> list[_Hit]:
+    def containing(self, words: list[str]) -> list[Hit]:
         """Names holding every word of `words` (looked up by the rarest), in text order."""
         return min((self.by_word.get(w, []) for w in words), key=len)
 
 
-def _person_key(h: _Hit, full: _FullNames) -> str:
+def _person_key(h: Hit, full: _FullNames) -> str:
     words = h.name.split()
     if len(words) >= 2:
         for f in full.containing(words):  # "Caldwell Dyson" inside "Tracy Caldwell Dyson"
             if f.name != h.name and f.start < h.start and " ".join(words) in f.name:
-                return _norm(f.name)
-        return _norm(h.name)
+                return norm(f.name)
+        return norm(h.name)
     w = words[0]
     # a surname (or a first name used alone) points to its full name
     holder = full.by_last.get(w) or full.first_with(w)
-    return _norm(holder.name) if holder else _norm(w)
+    return norm(holder.name) if holder else norm(w)
 
 
 # Orgs compared pair by pair for acronyms and short forms: a news article names a few dozen; past
@@ -168,14 +168,14 @@ def _org_same(a: _Entity, b: _Entity, g: Gazetteer) -> bool:
         for fb in b.forms:
             if fa.isupper() != fb.isupper():
                 acr, long_ = (fa, fb) if fa.isupper() else (fb, fa)
-                if acr.replace(".", "") == _acronym(long_) and len(acr) >= 2:
+                if acr.replace(".", "") == acronym(long_) and len(acr) >= 2:
                     return True
                 continue
             if _name_after_head(fa, fb) or _name_after_head(fb, fa):
                 return True
-            ta, tb = set(_norm(fa).split()), set(_norm(fb).split())
+            ta, tb = set(norm(fa).split()), set(norm(fb).split())
             small, big = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-            if len(small) >= 2 and small < big and any(w.capitalize() in _ORG_HEADS for w in small):
+            if len(small) >= 2 and small < big and any(w.capitalize() in ORG_HEADS for w in small):
                 return True
     return False
 
@@ -185,13 +185,13 @@ def _countries_coded(name: str) -> str:
     """The name with each country form replaced by its code, when it holds one: "#US embassy"."""
     g = gazetteer()
     coded = g.country_re.sub(lambda m: "#" + g.country_forms[m.group()][0], name)
-    return _norm(coded) if coded != name else ""  # "": no country in it, nothing to compare
+    return norm(coded) if coded != name else ""  # "": no country in it, nothing to compare
 
 
 def _name_after_head(short: str, long_: str) -> bool:
     """"Rosatom" is the distinctive name in "State Atomic Energy Corporation Rosatom"."""
     words = long_.split()
-    return " " not in short and len(words) >= 2 and words[-1] == short and words[-2] in _ORG_HEADS
+    return " " not in short and len(words) >= 2 and words[-1] == short and words[-2] in ORG_HEADS
 
 
 def _merge_places(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, str]], g: Gazetteer) -> None:
@@ -213,7 +213,7 @@ def _merge_places(ents: dict[tuple[str, str], _Entity], order: list[tuple[str, s
             # a title short form yields to the body's fuller name ("Baikonur" -> "Baikonur Cosmodrome").
             region_then_bare = (k2[1] + "#region" == k[1] and e.first < e2.first
                                 and not any(f in g.big_cities for f in e2.forms))
-            title_short = not e2.body_forms and any(_norm(f).startswith(k2[1] + " ") for f in e.body_forms)
+            title_short = not e2.body_forms and any(norm(f).startswith(k2[1] + " ") for f in e.body_forms)
             if not (region_then_bare or title_short):
                 continue
             e.count += e2.count

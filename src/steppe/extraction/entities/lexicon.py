@@ -6,7 +6,7 @@ Kept in code (not in data files) because they encode the labelling rules, not re
 from __future__ import annotations
 
 # Heads that make a capitalised sequence an organisation ("Ministry of Defense", "OSCE Academy").
-_ORG_HEADS = frozenset(
+ORG_HEADS = frozenset(
     """Ministry Committee Service Agency University Academy Institute Center Centre Bank Company
     Corporation Corp Group Party Movement Organization Organisation Union Council Court Department Bureau
     Fund Foundation Commission Association Federation Airlines Airways Force Forces Army Navy Guard Police
@@ -20,14 +20,14 @@ _ORG_HEADS = frozenset(
 )
 # Heads that make a name only in a fuller form: "the Kazakh Government" is a description, "Government of
 # Tajikistan" a name; "Almaty International" is a place's short form, "Transparency International" an org.
-_WEAK_ORG_HEADS = frozenset({"Government", "International"})
-_ORG_PLURAL_HEADS = {
+WEAK_ORG_HEADS = frozenset({"Government", "International"})
+ORG_PLURAL_HEADS = {
     "Ministries": "Ministry", "Committees": "Committee", "Services": "Service", "Agencies": "Agency",
     "Forces": "Force", "Universities": "University", "Parliaments": "Parliament", "Banks": "Bank",
     "Councils": "Council", "Courts": "Court", "Parties": "Party", "Offices": "Office",
 }
 # Heads that make a capitalised sequence a place: sites, facilities, regions, water bodies, routes.
-_PLACE_HEADS = frozenset(
+PLACE_HEADS = frozenset(
     """Airport Airbase Cosmodrome Spaceport Palace Hall Stadium Arena Square Park Station Dam Plant
     Reservoir Canal Lake River Valley Mountains Mountain Range Pass Gorge Desert Sea Ocean Gulf Bay Bridge
     Corridor Highway Road Route Street Avenue Boulevard Mosque Cathedral Church Monument Memorial
@@ -37,24 +37,24 @@ _PLACE_HEADS = frozenset(
     Gallery Monastery Temple Tower Cemetery Zoo Hotel Sanctuary Statue Embankment Reserve""".split()
 )
 # Events: names masked so that places inside them are not extracted ("St. Petersburg ... Forum").
-_EVENT_HEADS = frozenset(
+EVENT_HEADS = frozenset(
     """Forum Summit Festival Expo Games Olympics Olympiad Championship Championships Cup Conference Week
     Contest Exhibition Fair Biennale Award Awards Prize Marathon Tournament Congress Dialogue Declaration
     Statement Code Law Act Treaty Agreement Strategy Concept Program Initiative Year Day""".split()
 )
 # Place heads that may take an "of" tail ("Valley of the Forty Girls"); "Bridge of Friendship" may not.
-_PLACE_OF_HEADS = frozenset(
+PLACE_OF_HEADS = frozenset(
     "Valley Lake Sea Gulf Bay Palace Square Island Islands Peninsula Republic Mausoleum Mosque Cathedral".split()
 )
-_ORG_OR_PLACE_HEADS = _ORG_HEADS | _PLACE_HEADS
-_HEADS = _ORG_OR_PLACE_HEADS | _EVENT_HEADS
-_LEGAL_SUFFIXES = frozenset("GmbH LLC LLP JSC Ltd Inc AG PLC SA NV BV Co Corp".split())
+ORG_OR_PLACE_HEADS = ORG_HEADS | PLACE_HEADS
+HEADS = ORG_OR_PLACE_HEADS | EVENT_HEADS
+LEGAL_SUFFIXES = frozenset("GmbH LLC LLP JSC Ltd Inc AG PLC SA NV BV Co Corp".split())
 # Titles that end a name on its left: "President Tokayev Foundation" is rare, "Minister Ministry" never.
-_LEFT_STOP_TITLES = frozenset("President Minister Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Professor Prof".split())
+LEFT_STOP_TITLES = frozenset("President Minister Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Professor Prof".split())
 # "Test Center", "Training Ground": sites, although "Center" alone is an org head.
-_SITE_MODIFIERS = frozenset("Test Testing Training Proving Launch Firing Nuclear Intermilitary".split())
-_NATURE_WORDS = frozenset("Nature Natural Biosphere Wildlife Game Forest Marine State National".split())
-_LOWER_PLACE_HEADS = (
+SITE_MODIFIERS = frozenset("Test Testing Training Proving Launch Firing Nuclear Intermilitary".split())
+NATURE_WORDS = frozenset("Nature Natural Biosphere Wildlife Game Forest Marine State National".split())
+LOWER_PLACE_HEADS = (
     "region|province|oblast|district|military airport|international airport|airport|air base|airbase|"
     "test site|testing ground|training ground|cosmodrome|power plant|hydropower plant|power station|"
     "hydroelectric power station|dam|reservoir|canal|river|lake|valley|gorge|pass|mountains|border crossing|"
@@ -63,15 +63,15 @@ _LOWER_PLACE_HEADS = (
     "enclave|square|necropolis|pipeline|gas pipeline|oil pipeline|railway|highway|motorway|ski resort|resort|"
     "memorial complex|complex"
 )
-_DIRECTIONS = frozenset("North South East West Northern Southern Eastern Western Central Upper Lower".split())
-_LOWER_PLACE_PLURALS = {
+DIRECTIONS = frozenset("North South East West Northern Southern Eastern Western Central Upper Lower".split())
+LOWER_PLACE_PLURALS = {
     "regions": "region", "provinces": "province", "oblasts": "oblast", "districts": "district",
     "villages": "village", "cities": "city", "Oblasts": "Oblast", "Regions": "Region",
     "Provinces": "Province", "Districts": "District", "People's Republics": "People's Republic",
 }
 
 # Titles, roles and honorifics stripped from the front of a person's name (and evidence it is one).
-_TITLES = frozenset(
+TITLES = frozenset(
     """President Vice Prime Minister Deputy Dr Dr. Mr Mr. Mrs Mrs. Ms Ms. Miss Professor Prof Prof. Senator
     General Gen Gen. Colonel Col Lieutenant Lt Captain Capt Major Sergeant Sheikh Imam Mullah Mufti Ambassador
     Chairman Chairwoman Chair Speaker Governor Mayor Akim Hokim Judge King Queen Prince Princess Pope
@@ -95,13 +95,13 @@ _TITLES = frozenset(
 )
 # Words of a title that name a field or a time, not a role: stripped, but no evidence of a person
 # on their own ("the 2024 Health Care Index").
-_TITLE_MODIFIERS = frozenset(
+TITLE_MODIFIERS = frozenset(
     """Foreign Interior Defense Defence Trade Energy Agriculture Economy Economic Finance Justice Health
     Education Emergency Emergencies Culture Transport Digital Labor Labour Ecology Tourism Sports Industry
     Investment Investments Water Science Information First Former Acting Executive Senior Junior
     Presidential Press Then Late Incumbent Supreme Crown""".split()
 )
-_STRONG_TITLES = frozenset(
+STRONG_TITLES = frozenset(
     """President Minister Dr Dr. Mr Mr. Mrs Mrs. Ms Ms. Professor Prof Senator General Colonel Sheikh Imam
     Mullah Mufti Ambassador Chairman Chairwoman Speaker Governor Mayor Akim Judge King Queen Prince Pope
     Patriarch Archbishop MP Secretary Director CEO Chief Commander Premier Chancellor Envoy Emir Sultan
@@ -110,7 +110,7 @@ _STRONG_TITLES = frozenset(
     Cardinal Rabbi Lama Rinpoche Pastor""".split()
 )
 # Lower-case role nouns that introduce a name ("activist Hamida Babajanova", "artist Assol").
-_ROLE_NOUNS = frozenset(
+ROLE_NOUNS = frozenset(
     """activist singer artist producer journalist reporter editor analyst expert lecturer professor
     commander chief head leader minister president spokesperson spokesman spokeswoman director founder
     ambassador deputy MP citizen citizens national nationals resident student daughter son wife husband
@@ -127,8 +127,8 @@ _ROLE_NOUNS = frozenset(
     defendant suspect victim survivor witness detainee prisoner star superstar legend icon
     influencer""".split()
 )
-_KIN_NOUNS = frozenset("mother father son daughter wife husband brother sister nephew niece uncle aunt".split())
-_SPEECH_VERBS = frozenset(
+KIN_NOUNS = frozenset("mother father son daughter wife husband brother sister nephew niece uncle aunt".split())
+SPEECH_VERBS = frozenset(
     """said says told tells stated states noted notes added adds announced announces emphasized
     emphasised stressed stresses explained explains argued argues wrote writes tweeted posted cautioned
     warned warns claimed claims insisted insists believes believed thinks thought asked asks replied
@@ -140,7 +140,7 @@ _SPEECH_VERBS = frozenset(
     continued served serves became becomes has had was is will would who whose""".split()
 )
 # Capitalised words that are never part of a person's name.
-_NON_NAME = frozenset(
+NON_NAME = frozenset(
     """The A An This That These Those There Their They He She It Its We Our I You In On At For From To Of
     And Or But By With As After Before During Since Until While When Where What Which Who Why How If Than
     Then Also However Meanwhile Moreover Furthermore Although Though Despite According Earlier Later
@@ -169,14 +169,14 @@ _NON_NAME = frozenset(
     Studies Eurasian European Asian African Arab Caspian Balkan Baltic Soviet Forum Summit""".split()
 )
 # Sentence-initial words that are not names even when capitalised.
-_LOWER_FUNCTION = frozenset(
+LOWER_FUNCTION = frozenset(
     """the a an this that these those there their they he she it its we our i you in on at for from to
     of and or but by with as after before during since until while when where what which who why how if
     than then also however meanwhile moreover earlier later today both each every all some many most
     several another other such no not only just even still yet so thus here now according following
     despite although though among between under over about against within without into through""".split()
 )
-_ACRONYM_STOP = frozenset(
+ACRONYM_STOP = frozenset(
     """GDP GNP CEO CFO COO CTO MP MPs PM LGBT LGBTQ COVID HIV AIDS USD EUR KZT UZS KGS TJS TMT RUB CNY
     AFN TRY VAT LNG LPG CNG HPP CHP TPP NPP GW MW KW TW GWh MWh KWh TWh IT AI ID PhD MBA TV PR OK NGO
     NGOs SME SMEs FDI EV EVs UAV UAVs ATM ATMs IPO SUV GMT UTC AM BC AD II III IV VI VII VIII IX XI XII

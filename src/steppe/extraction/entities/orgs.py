@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from steppe.extraction.entities.doc import Doc, _Hit
-from steppe.extraction.entities.lexicon import _NON_NAME, _ORG_HEADS, _ORG_PLURAL_HEADS, _TITLES
-from steppe.extraction.entities.names import _is_geo_name, _norm, _org_key, _trim_name
-from steppe.extraction.entities.tokens import _CAP_RUN, _RUN_START
+from steppe.extraction.entities.doc import Doc, Hit
+from steppe.extraction.entities.lexicon import NON_NAME, ORG_HEADS, ORG_PLURAL_HEADS, TITLES
+from steppe.extraction.entities.names import is_geo_name, norm, org_key, trim_name
+from steppe.extraction.entities.tokens import CAP_RUN, RUN_START
 
 _LOWER_OFFICIAL_RE = re.compile(
     r"(?<=['’]s )(?:ministry|committee|agency|department|service) (?:of|for) [a-z]++(?: [a-z]++)*?"
@@ -30,20 +30,20 @@ _CAMEL_RE = re.compile(r"(?<![\w-])(?!Mc|Mac)(?:[A-Z][a-z]++[A-Z]\w*+|[A-Z]{2,}+
 _ROLE_OF_RE = re.compile(
     rf"\b(?:director|founder|co-founder|CEO|chief executive|head|chairman|chairwoman|owner|"
     rf"shareholders?|employees?|staff|spokesperson|spokesman|spokeswoman|subsidiary|branch) of (?:the )?"
-    rf"({_CAP_RUN})"
+    rf"({CAP_RUN})"
 )
 _DESCRIPTOR_RE = re.compile(
     rf"\b(?:company|firm|giant|operator|manufacturer|carrier|publication|outlet|broadcaster|"
     rf"news agency|platform|startup|start-up|holding|subsidiary|conglomerate|producer|developer|"
     rf"retailer|airline|bank|insurer|exchange|website|portal|newspaper|channel|magazine)"
-    rf",? ({_CAP_RUN})"
+    rf",? ({CAP_RUN})"
 )
 _COORD_ORG_RE = re.compile(  # 1: the list, 4: words before the head, 5: the head
     r"\b(?<![A-Z][-'’.])(?=[A-Z])((?:[A-Z][a-z]++, (?!and ))*+(?:[A-Z][a-z]++(?:,? and (?P<and>)[A-Z][a-z]++)?)?)"
-    r"(?(and)(?P<tail> ((?:[A-Z][a-z]+ )*)(" + "|".join(_ORG_PLURAL_HEADS) + r")\b)?)"
+    r"(?(and)(?P<tail> ((?:[A-Z][a-z]+ )*)(" + "|".join(ORG_PLURAL_HEADS) + r")\b)?)"
 )
 _LOWER_ORG_RE = re.compile(
-    rf"{_RUN_START}({_CAP_RUN})(?P<tail> (?:organization|organisation|movement|party|foundation|group|company|"
+    rf"{RUN_START}({CAP_RUN})(?P<tail> (?:organization|organisation|movement|party|foundation|group|company|"
     rf"corporation|holding|bank|news agency|agency|charity|fund|association|union|network|airline|"
     rf"think tank|consortium|joint venture|venture|enterprise|cooperative)\b)?"
 )
@@ -72,10 +72,10 @@ def coordinated_orgs(doc: Doc) -> None:
         parts = re.split(r",? and |, ", m.group(1))
         if not all(p in doc.g.country_forms for p in parts):
             continue
-        mid, head = m.group(4), _ORG_PLURAL_HEADS[m.group(5)]
+        mid, head = m.group(4), ORG_PLURAL_HEADS[m.group(5)]
         if doc.mask.free(m.start(), m.end()):
             doc.add_all(m.start(), m.end(), [
-                _Hit(m.start(), m.end(), "ORG", f"{p} {mid}{head}", None, _norm(f"{p} {mid}{head}"),
+                Hit(m.start(), m.end(), "ORG", f"{p} {mid}{head}", None, norm(f"{p} {mid}{head}"),
                      m.start() < doc.tlen)
                 for p in parts
             ])
@@ -87,14 +87,14 @@ def gazetteer_orgs(doc: Doc) -> None:
     for m in doc.find(doc.g.org_re):
         canon, cc = doc.g.org_forms[m.group()]
         nxt = _NEXT_CAP_WORDS_RE.match(text[m.end():m.end() + 60])
-        if nxt and nxt.group(2) in _ORG_HEADS:
+        if nxt and nxt.group(2) in ORG_HEADS:
             continue  # "OSCE Academy", "UN Security Council": the longer name is built on head words
-        if _cap_word_before(text, m.start()) in _ORG_HEADS:
+        if _cap_word_before(text, m.start()) in ORG_HEADS:
             continue  # "State Atomic Energy Corporation Rosatom": likewise
         if doc.mask.free(m.start(), m.end()):
-            found = doc.add(m.start(), m.end(), "ORG", m.group(), cc, key=_norm(canon))
+            found = doc.add(m.start(), m.end(), "ORG", m.group(), cc, key=norm(canon))
             if found and canon == "European Union":
-                doc.hits.append(_Hit(m.start(), m.end(), "PLACE", "European Union", None, "european union",
+                doc.hits.append(Hit(m.start(), m.end(), "PLACE", "European Union", None, "european union",
                                      m.start() < doc.tlen))
 
 
@@ -113,15 +113,15 @@ def shaped_and_cued_orgs(doc: Doc) -> None:
         doc.add(m.start(), m.end(), "ORG", m.group(), weak=True)  # "Vlast.kz", "Kun.uz": outlets, not URLs
     for m in doc.find(_CAMEL_RE):
         w = m.group()
-        if _is_geo_name(g, w):
+        if is_geo_name(g, w):
             continue
-        doc.add(m.start(), m.end(), "ORG", w, key=_org_key(g, w), weak=True)
+        doc.add(m.start(), m.end(), "ORG", w, key=org_key(g, w), weak=True)
     for rx in (_ROLE_OF_RE, _DESCRIPTOR_RE):
         for m in doc.find(rx):
-            name = _trim_name(m.group(1))
-            if not name or _is_geo_name(g, name):
+            name = trim_name(m.group(1))
+            if not name or is_geo_name(g, name):
                 continue
-            if name.split()[0] in g.first_names or name in _NON_NAME or name.split()[0] in _TITLES:
+            if name.split()[0] in g.first_names or name in NON_NAME or name.split()[0] in TITLES:
                 continue
             doc.add(m.start(1), m.start(1) + len(name), "ORG", name, weak=True)
 
@@ -132,7 +132,7 @@ def also_known_as_orgs(doc: Doc) -> None:
         target = next((h for h in doc.hits if h.etype == "ORG" and h.start == m.end()), None)
         if target and doc.mask.free(m.start(1), m.end(1)):
             doc.add_all(m.start(1), m.end(1), [
-                _Hit(m.start(1), m.end(1), "ORG", m.group(1), target.code, target.key, m.start(1) < doc.tlen)
+                Hit(m.start(1), m.end(1), "ORG", m.group(1), target.code, target.key, m.start(1) < doc.tlen)
             ])
 
 
@@ -141,9 +141,9 @@ def org_noun_names(doc: Doc) -> None:
     g = doc.g
     for m in doc.find(_LOWER_ORG_RE):
         words = m.group(1).split()
-        while words and (words[0] in _TITLES or words[0] in g.country_forms or words[0] in _NON_NAME):
+        while words and (words[0] in TITLES or words[0] in g.country_forms or words[0] in NON_NAME):
             words.pop(0)
-        if not words or any(_is_geo_name(g, w) for w in words):
+        if not words or any(is_geo_name(g, w) for w in words):
             continue
         base = " ".join(words)
         off = m.start(1) + m.group(1).rfind(base)

@@ -7,30 +7,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from steppe.extraction.entities.doc import Doc, _Hit
+from steppe.extraction.entities.doc import Doc, Hit
 from steppe.extraction.entities.lexicon import (
-    _HEADS,
-    _KIN_NOUNS,
-    _LOWER_FUNCTION,
-    _NATURE_WORDS,
-    _NON_NAME,
-    _ROLE_NOUNS,
-    _SPEECH_VERBS,
-    _STRONG_TITLES,
-    _TITLE_MODIFIERS,
-    _TITLES,
+    HEADS,
+    KIN_NOUNS,
+    LOWER_FUNCTION,
+    NATURE_WORDS,
+    NON_NAME,
+    ROLE_NOUNS,
+    SPEECH_VERBS,
+    STRONG_TITLES,
+    TITLE_MODIFIERS,
+    TITLES,
 )
 from steppe.extraction.entities.person_words import (
-    _english_lead_end,
-    _given_name_first,
-    _given_name_like,
-    _is_descriptor,
-    _job_title_end,
-    _lone_name,
-    _surname_like,
-    _title_of_before,
+    english_lead_end,
+    given_name_first,
+    given_name_like,
+    is_descriptor,
+    job_title_end,
+    lone_name,
+    surname_like,
+    title_of_before,
 )
-from steppe.extraction.entities.tokens import _gap_ok, _span_text, _Tok
+from steppe.extraction.entities.tokens import Tok, gap_ok, span_text
 
 _INITIAL_RE = re.compile(r"(?:[A-Z]\.)+")
 # Context around a person candidate.
@@ -60,24 +60,24 @@ def persons(doc: Doc) -> set[str]:
     return {w for p in found for w in p.name.split()}
 
 
-def _short_forms(hits: list[_Hit]) -> set[str]:
+def _short_forms(hits: list[Hit]) -> set[str]:
     """Org and place names without their head words: "Tigrovaya Balka" of "Tigrovaya Balka Nature Reserve"."""
     out: set[str] = set()
     for h in hits:
         words = h.name.split()
-        if h.etype in ("ORG", "PLACE") and words and words[-1] in _HEADS:
-            while words and (words[-1] in _HEADS or words[-1] in _NATURE_WORDS):
+        if h.etype in ("ORG", "PLACE") and words and words[-1] in HEADS:
+            while words and (words[-1] in HEADS or words[-1] in NATURE_WORDS):
                 words.pop()
             if len(words) >= 2:
                 out.add(" ".join(words))
     return out
 
 
-def _persons(doc: Doc, short_forms: set[str]) -> list[_Hit]:
+def _persons(doc: Doc, short_forms: set[str]) -> list[Hit]:
     runs = _capitalised_runs(doc)
     cued = _cued_words(doc, runs)
-    out: list[_Hit] = []
-    full: list[_Hit] = []
+    out: list[Hit] = []
+    full: list[Hit] = []
     for run in runs:
         if doc.toks[run[0]].start < doc.tlen:
             continue  # title-case headlines are matched to body persons afterwards
@@ -103,10 +103,10 @@ def _capitalised_runs(doc: Doc) -> list[list[int]]:
         ok = ok or bool(_INITIAL_RE.fullmatch(t.text)) and bool(cur)  # "Donald J. Trump", "J.D. Vance"
         # particles inside a name: "Ursula von der Leyen", "Abu Bakr al-Baghdadi"
         ok = ok or (t.text in _PARTICLES and bool(cur) and i + 1 < len(toks) and (toks[i + 1].cap or
-                    toks[i + 1].text in _PARTICLES) and _gap_ok(text, t, toks[i + 1]))
+                    toks[i + 1].text in _PARTICLES) and gap_ok(text, t, toks[i + 1]))
         # a Kyrgyz/Kazakh patronymic closes a name: "Makhabat Tazhibek kyzy", "Nurlan Ermek uulu"
-        ok = ok or (t.text in _PATRONYMICS and bool(cur) and _gap_ok(text, toks[cur[-1]], t))
-        if ok and cur and not _gap_ok(text, toks[cur[-1]], t):
+        ok = ok or (t.text in _PATRONYMICS and bool(cur) and gap_ok(text, toks[cur[-1]], t))
+        if ok and cur and not gap_ok(text, toks[cur[-1]], t):
             runs.append(cur)
             cur = []
         if ok:
@@ -132,12 +132,12 @@ def _cued_words(doc: Doc, runs: list[list[int]]) -> set[str]:
 class _Candidate:
     """The words of a run left once titles and roles are stripped, and what the stripping told."""
 
-    words: list[_Tok]
+    words: list[Tok]
     titled: bool  # a title or role stood before the name
     strong: bool  # that title alone makes a lone word a person ("President Tokayev")
 
 
-def _run_person(doc: Doc, run: list[int], cued: set[str], short_forms: set[str]) -> tuple[_Hit, bool] | None:
+def _run_person(doc: Doc, run: list[int], cued: set[str], short_forms: set[str]) -> tuple[Hit, bool] | None:
     """The person a run names, if the evidence holds, and whether it is a full name (two words or more)."""
     cand = _stripped(doc, run)
     if cand is None:
@@ -156,30 +156,30 @@ def _stripped(doc: Doc, run: list[int]) -> _Candidate | None:
     text, toks, g = doc.text, doc.toks, doc.g
     words = [toks[i] for i in run]
     # "Minister of Transport Azim Ibrohim": the run opens inside a title
-    titled = _title_of_before(text, words[0].start) and words[0].text in _TITLE_MODIFIERS
+    titled = title_of_before(text, words[0].start) and words[0].text in TITLE_MODIFIERS
     strong = False
-    while words and (words[0].text in _TITLES or words[0].text in g.country_forms or words[0].text in
-                     g.org_forms or words[0].text in _NON_NAME or words[0].text.rstrip(".") in _TITLES
-                     or _is_descriptor(words[0].text, g)) and not _given_name_first(words, g):
-        titled = titled or (words[0].text in _TITLES and words[0].text not in _TITLE_MODIFIERS)
-        strong = strong or words[0].text in _STRONG_TITLES or words[0].text.rstrip(".") in _STRONG_TITLES
+    while words and (words[0].text in TITLES or words[0].text in g.country_forms or words[0].text in
+                     g.org_forms or words[0].text in NON_NAME or words[0].text.rstrip(".") in TITLES
+                     or is_descriptor(words[0].text, g)) and not given_name_first(words, g):
+        titled = titled or (words[0].text in TITLES and words[0].text not in TITLE_MODIFIERS)
+        strong = strong or words[0].text in STRONG_TITLES or words[0].text.rstrip(".") in STRONG_TITLES
         words.pop(0)
-    words = words[_english_lead_end(words, g):]
+    words = words[english_lead_end(words, g):]
     # a job title of several words: "Managing Director Bauyrzhan Urynbasarov", "Chief Executive Officer X"
-    cut = _job_title_end(words, g)
+    cut = job_title_end(words, g)
     if cut:
         titled = True
-        strong = strong or any(w.text in _STRONG_TITLES for w in words[:cut])
+        strong = strong or any(w.text in STRONG_TITLES for w in words[:cut])
         words = words[cut:]
-    titled = titled or any("-" in w.text and any(p.capitalize() in _TITLES for p in w.text.split("-"))
+    titled = titled or any("-" in w.text and any(p.capitalize() in TITLES for p in w.text.split("-"))
                            for w in [toks[i] for i in run][: len(run) - len(words)])
-    while words and (words[-1].text in _NON_NAME or words[-1].text in g.country_forms
-                     or words[-1].text in _TITLES):
+    while words and (words[-1].text in NON_NAME or words[-1].text in g.country_forms
+                     or words[-1].text in TITLES):
         words.pop()
     if not words or len(words) > (6 if any(w.text in _PARTICLES for w in words) else 4):
         return None
-    if any((w.text in _NON_NAME and not (k == 0 and _given_name_first(words, g))) or w.text in g.country_forms
-           or w.text in g.org_forms or w.text in g.place_forms or w.text in _HEADS for k, w in enumerate(words)):
+    if any((w.text in NON_NAME and not (k == 0 and given_name_first(words, g))) or w.text in g.country_forms
+           or w.text in g.org_forms or w.text in g.place_forms or w.text in HEADS for k, w in enumerate(words)):
         return None
     return _Candidate(words, titled, strong)
 
@@ -203,14 +203,14 @@ class _Around:
         after = text[end:end + 40]
         nxt = _NEXT_AFTER_NAME_RE.match(after)
         return cls(
-            before, after, prev_word, prev_word in _ROLE_NOUNS,
-            verb_after=bool(nxt and nxt.group(2) in _SPEECH_VERBS),
+            before, after, prev_word, prev_word in ROLE_NOUNS,
+            verb_after=bool(nxt and nxt.group(2) in SPEECH_VERBS),
             age_after=bool(nxt and nxt.group(1)) or bool(_AGE_AFTER_RE.match(after)),
             appos_after=bool(_APPOS_AFTER_RE.match(after)),
         )
 
 
-def _full_name(doc: Doc, cand: _Candidate, around: _Around, cued: set[str], short_forms: set[str]) -> _Hit | None:
+def _full_name(doc: Doc, cand: _Candidate, around: _Around, cued: set[str], short_forms: set[str]) -> Hit | None:
     """A name of two words or more, on strong evidence, or on a name-like shape that no city or English
     word contradicts."""
     text, g, words = doc.text, doc.g, cand.words
@@ -224,40 +224,40 @@ def _full_name(doc: Doc, cand: _Candidate, around: _Around, cued: set[str], shor
                  or according or first in g.first_names)
     # a name-like ending or a following "said" is weak evidence: "Berlin Wall", "Golden Horde"
     # also end in "-in"/"-de"; require then that no word is a city or an English word
-    weak_ev = (around.verb_after or last in cued or _surname_like(last) or _surname_like(first)) and not any(
+    weak_ev = (around.verb_after or last in cued or surname_like(last) or surname_like(first)) and not any(
         w.text in g.cities or w.text.lower() in g.nouns or w.text.lower() in g.common_words
         for w in words
     )
-    if _span_text(text, start, end) in short_forms:
+    if span_text(text, start, end) in short_forms:
         return None  # the short form of an org or place named in the article
-    if words[0].sent_start and first.lower() in _LOWER_FUNCTION:
+    if words[0].sent_start and first.lower() in LOWER_FUNCTION:
         return None
     if not (strong_ev or weak_ev):
         return None
     if last in g.cities and not (first in g.first_names or cand.titled or around.role_before or according):
         return None
-    return _Hit(start, end, "PERSON", _span_text(text, start, end), None, "", False)
+    return Hit(start, end, "PERSON", span_text(text, start, end), None, "", False)
 
 
-def _lone_word(doc: Doc, cand: _Candidate, around: _Around) -> _Hit | None:
+def _lone_word(doc: Doc, cand: _Candidate, around: _Around) -> Hit | None:
     """A single word: a person after a strong title, a kin noun or a role; a name-like word before a
     speech verb or an age; any other word only if it resolves to a full name later (key "?")."""
     g, w = doc.g, cand.words[0]
-    kin = around.prev_word in _KIN_NOUNS and around.before.rstrip().endswith(",") or bool(
+    kin = around.prev_word in KIN_NOUNS and around.before.rstrip().endswith(",") or bool(
         _NAMED_RE.search(around.before))
     if (cand.strong or kin or (around.role_before and not w.sent_start)) and w.text not in g.cities:
-        return _Hit(w.start, w.end, "PERSON", w.text, None, "", False)
-    if (around.verb_after or around.age_after or around.appos_after) and _lone_name(w, g):
-        return _Hit(w.start, w.end, "PERSON", w.text, None, "", False)  # "Yakujan said", "Vucic, 54,"
+        return Hit(w.start, w.end, "PERSON", w.text, None, "", False)
+    if (around.verb_after or around.age_after or around.appos_after) and lone_name(w, g):
+        return Hit(w.start, w.end, "PERSON", w.text, None, "", False)  # "Yakujan said", "Vucic, 54,"
     if around.verb_after or around.age_after or w.poss:
-        return _Hit(w.start, w.end, "PERSON", w.text, None, "?", False)  # only if it resolves
+        return Hit(w.start, w.end, "PERSON", w.text, None, "?", False)  # only if it resolves
     return None
 
 
-def _title_mentions(doc: Doc, full: list[_Hit], out: list[_Hit]) -> dict[str, _Hit]:
+def _title_mentions(doc: Doc, full: list[Hit], out: list[Hit]) -> dict[str, Hit]:
     """Headline words of the body's full names become mentions of them; returns the full names by word."""
     text, toks, tlen = doc.text, doc.toks, doc.tlen
-    by_word: dict[str, _Hit] = {}
+    by_word: dict[str, Hit] = {}
     for h in full:
         for word in h.name.split():
             by_word.setdefault(word, h)
@@ -267,16 +267,16 @@ def _title_mentions(doc: Doc, full: list[_Hit], out: list[_Hit]) -> dict[str, _H
         if t.cap and t.text in by_word and doc.mask.free(t.start, t.end):
             j = i  # "Samat Abish" in a headline is one mention, not two
             while (j + 1 < len(toks) and toks[j + 1].start < tlen and by_word.get(toks[j + 1].text) is by_word[t.text]
-                   and _gap_ok(text, toks[j], toks[j + 1])):
+                   and gap_ok(text, toks[j], toks[j + 1])):
                 j += 1
-            out.append(_Hit(t.start, toks[j].end, "PERSON", _span_text(text, t.start, toks[j].end), None, "", True))
+            out.append(Hit(t.start, toks[j].end, "PERSON", span_text(text, t.start, toks[j].end), None, "", True))
             i = j + 1
             continue
         i += 1
     return by_word
 
 
-def _headline_full_names(doc: Doc, out: list[_Hit], by_word: dict[str, _Hit]) -> None:
+def _headline_full_names(doc: Doc, out: list[Hit], by_word: dict[str, Hit]) -> None:
     """A name the body gives alone ("Saidov said") and the headline in full ("Bakhtiyor Saidov Visits Riga")."""
     text, toks, g = doc.text, doc.toks, doc.g
     lone = {h.name for h in out if not h.in_title and " " not in h.name}
@@ -284,13 +284,13 @@ def _headline_full_names(doc: Doc, out: list[_Hit], by_word: dict[str, _Hit]) ->
         t, p = toks[i], toks[i - 1]
         if t.start >= doc.tlen:
             break
-        if (t.text in lone and t.text not in by_word and p.cap and _gap_ok(text, p, t) and _given_name_like(p.text, g)
+        if (t.text in lone and t.text not in by_word and p.cap and gap_ok(text, p, t) and given_name_like(p.text, g)
                 and doc.mask.free(p.start, t.end)):
-            out.append(_Hit(p.start, t.end, "PERSON", f"{p.text} {t.text}", None, "", True))
+            out.append(Hit(p.start, t.end, "PERSON", f"{p.text} {t.text}", None, "", True))
             by_word.setdefault(t.text, out[-1])
 
 
-def _stage_names(text: str, out: list[_Hit], full: list[_Hit]) -> None:
+def _stage_names(text: str, out: list[Hit], full: list[Hit]) -> None:
     """A stage name followed by the real one, "artist Assol (Asel Sabyrzhankyzy)": one person."""
     starts = {h.start: h for h in full}
     for h in out:
@@ -299,9 +299,9 @@ def _stage_names(text: str, out: list[_Hit], full: list[_Hit]) -> None:
             h.name = starts[h.end + 2].name
 
 
-def _resolved(out: list[_Hit], by_word: dict[str, _Hit]) -> list[_Hit]:
+def _resolved(out: list[Hit], by_word: dict[str, Hit]) -> list[Hit]:
     """The persons found, without the lone words that resolved to no full name."""
-    kept: list[_Hit] = []
+    kept: list[Hit] = []
     for h in out:
         if h.key == "?" and h.name not in by_word:
             continue

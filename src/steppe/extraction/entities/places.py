@@ -5,31 +5,31 @@ from __future__ import annotations
 
 import re
 
-from steppe.extraction.entities.doc import Doc, _Hit
-from steppe.extraction.entities.lexicon import _DIRECTIONS, _LOWER_PLACE_HEADS, _LOWER_PLACE_PLURALS, _NON_NAME
-from steppe.extraction.entities.names import _is_geo_name, _place_code, _place_key, _trim_name
-from steppe.extraction.entities.tokens import _CAP, _CAP_RUN, _POSS_RE, _RUN_START
+from steppe.extraction.entities.doc import Doc, Hit
+from steppe.extraction.entities.lexicon import DIRECTIONS, LOWER_PLACE_HEADS, LOWER_PLACE_PLURALS, NON_NAME
+from steppe.extraction.entities.names import is_geo_name, place_code, place_key, trim_name
+from steppe.extraction.entities.tokens import CAP, CAP_RUN, POSS_RE, RUN_START
 
 _LIST_HEADS = r"(?:regions|provinces|oblasts|districts|villages|Oblasts|Regions|Provinces|Districts|People's Republics)"
 _LIST_PLACE_RE = re.compile(  # 1: the list, 4: the head
     # the last run may give back its last words: "the Donetsk and Luhansk People's Republics"
-    rf"{_RUN_START}(?=[A-Z])((?:{_CAP_RUN}, (?!and ))*+"
-    rf"(?:{_CAP_RUN}(?:,? and (?P<and>){_CAP}(?: {_CAP})*(?= {_LIST_HEADS}\b))?)?)"
+    rf"{RUN_START}(?=[A-Z])((?:{CAP_RUN}, (?!and ))*+"
+    rf"(?:{CAP_RUN}(?:,? and (?P<and>){CAP}(?: {CAP})*(?= {_LIST_HEADS}\b))?)?)"
     rf"(?(and)(?P<tail> ({_LIST_HEADS})\b))"
 )
-_LOWER_HEAD_RE = re.compile(rf"{_RUN_START}({_CAP_RUN})(?P<tail> ({_LOWER_PLACE_HEADS})\b)?")  # head: group 3
+_LOWER_HEAD_RE = re.compile(rf"{RUN_START}({CAP_RUN})(?P<tail> ({LOWER_PLACE_HEADS})\b)?")  # head: group 3
 _CUE_PLACE_RE = re.compile(
     rf"\b(?:city|town|village|settlement|capital|port|region|province|district|republic|resort|"
-    rf"municipality) of ({_CAP_RUN})"
+    rf"municipality) of ({CAP_RUN})"
 )
 _KNOWN_AS_PLACE_RE = re.compile(
     rf"\b(?:location|place|site|area|valley|village|town|city|region|lake|mountain|river|district|gorge|"
     rf"pass|settlement|island|canyon|peak)\b[^.]{{0,60}}?\bknown (?:locally |to (?:the )?[A-Z]\w+ |in "
-    rf"[A-Z]\w+ )?as [\"“]?({_CAP_RUN})"
+    rf"[A-Z]\w+ )?as [\"“]?({CAP_RUN})"
 )
 # "in Chiang Mai, Thailand": a place named with its country, as in a dateline (group 2: the country).
 _PLACE_COMMA_COUNTRY_RE = re.compile(
-    rf"(?<!according )\b(?:in|near|at|from|outside|to)\s({_CAP_RUN}), ({_CAP_RUN})"
+    rf"(?<!according )\b(?:in|near|at|from|outside|to)\s({CAP_RUN}), ({CAP_RUN})"
     rf"(?=[.,;:)]|\s(?:and|or|where|which|on|in|at|during|last|this|for)\b)"
 )
 _THE_WEST_RE = re.compile(r"\bthe West\b(?![ -][A-Z])")
@@ -58,8 +58,8 @@ def dateline_place(doc: Doc) -> None:
         word = m.group(1).title()
         known = g.place_forms.get(word)
         start = doc.tlen + 2
-        doc.add(start, start + len(m.group(1)), "PLACE", word, _place_code(g, word),
-                key=_place_key(known[0]) if known else "")
+        doc.add(start, start + len(m.group(1)), "PLACE", word, place_code(g, word),
+                key=place_key(known[0]) if known else "")
 
 
 def coordinated_places(doc: Doc) -> None:
@@ -67,14 +67,14 @@ def coordinated_places(doc: Doc) -> None:
     g = doc.g
     for m in doc.find(_LIST_PLACE_RE):
         parts = [p for p in re.split(r",? and |, ", m.group(1)) if p]
-        head = _LOWER_PLACE_PLURALS[m.group(4)]
-        if any(p in g.country_forms or p.split()[0] in _NON_NAME - {"East", "West", "North", "South"}
+        head = LOWER_PLACE_PLURALS[m.group(4)]
+        if any(p in g.country_forms or p.split()[0] in NON_NAME - {"East", "West", "North", "South"}
                for p in parts) or not doc.mask.free(m.start(), m.end()):
             continue
         found = []
         for p in parts:
             off = m.start() + m.group(0).find(p)
-            found.append(_Hit(off, off + len(p), "PLACE", f"{p} {head}", _place_code(g, p), _place_key(f"{p} {head}"),
+            found.append(Hit(off, off + len(p), "PLACE", f"{p} {head}", place_code(g, p), place_key(f"{p} {head}"),
                               off < doc.tlen))
         doc.add_all(m.start(), m.end(), found)
 
@@ -87,20 +87,20 @@ def headed_and_cued_places(doc: Doc) -> None:
         words = base.split()
         # a title stays: a facility may be named after a person ("Imam Bukhari complex")
         while words and (g.country_forms.get(words[0], ("", False))[1]
-                         or words[0] in _NON_NAME and words[0] not in _DIRECTIONS
-                         or _POSS_RE.search(words[0]) and _POSS_RE.sub("", words[0]) in g.country_forms):
+                         or words[0] in NON_NAME and words[0] not in DIRECTIONS
+                         or POSS_RE.search(words[0]) and POSS_RE.sub("", words[0]) in g.country_forms):
             words.pop(0)  # "the Kazakh city of" / "Russian test site" / "Afghanistan's Balkh" are not names
-        if not words or " ".join(words) in g.country_forms or words[-1] in _DIRECTIONS:
+        if not words or " ".join(words) in g.country_forms or words[-1] in DIRECTIONS:
             continue
         base = " ".join(words)
         off = m.start(1) + m.group(1).rfind(base)
         head = m.group(3)
         name = f"{base} {head}"
-        doc.add(off, m.end(), "PLACE", name, _place_code(g, base), key=_place_key(name), weak=True)
+        doc.add(off, m.end(), "PLACE", name, place_code(g, base), key=place_key(name), weak=True)
     for m in doc.find(_CUE_PLACE_RE):
-        name = _trim_name(m.group(1))
-        if name and name not in g.country_forms and name.split()[0] not in _NON_NAME:
-            doc.add(m.start(1), m.start(1) + len(name), "PLACE", name, _place_code(g, name), key=_place_key(name),
+        name = trim_name(m.group(1))
+        if name and name not in g.country_forms and name.split()[0] not in NON_NAME:
+            doc.add(m.start(1), m.start(1) + len(name), "PLACE", name, place_code(g, name), key=place_key(name),
                     weak=True)
 
 
@@ -111,7 +111,7 @@ def gazetteer_places(doc: Doc) -> None:
         # "ISS", "Caspian coastal city": the canonical name
         shown = canon if m.group().isupper() or (kind == "water" and canon.startswith(m.group() + " ")) \
             else m.group()
-        doc.add(m.start(), m.end(), "PLACE", shown, cc, key=_place_key(canon))
+        doc.add(m.start(), m.end(), "PLACE", shown, cc, key=place_key(canon))
 
 
 def places_in_context(doc: Doc) -> None:
@@ -119,15 +119,15 @@ def places_in_context(doc: Doc) -> None:
     region adjectives ("Central Asian states" -> Central Asia)."""
     g = doc.g
     for m in doc.find(_KNOWN_AS_PLACE_RE):
-        name = _trim_name(m.group(1))
-        if name and name not in g.country_forms and name not in _NON_NAME:
-            doc.add(m.start(1), m.start(1) + len(name), "PLACE", name, _place_code(g, name), weak=True)
+        name = trim_name(m.group(1))
+        if name and name not in g.country_forms and name not in NON_NAME:
+            doc.add(m.start(1), m.start(1) + len(name), "PLACE", name, place_code(g, name), weak=True)
     for m in doc.find(_PLACE_COMMA_COUNTRY_RE):
         name, country = m.group(1), g.country_forms.get(m.group(2))
-        if country and not country[1] and name.split()[0] not in _NON_NAME and not _is_geo_name(g, name):
-            doc.add(m.start(1), m.end(1), "PLACE", name, country[0], key=_place_key(name), weak=True)
+        if country and not country[1] and name.split()[0] not in NON_NAME and not is_geo_name(g, name):
+            doc.add(m.start(1), m.end(1), "PLACE", name, country[0], key=place_key(name), weak=True)
     for m in doc.find(_THE_WEST_RE):
         doc.add(m.start() + 4, m.end(), "PLACE", "West", key="west")
     for m in doc.find(_REGION_ADJ_RE):
         noun = dict(_REGION_ADJ)[m.group(1)]
-        doc.add(m.start(), m.end(), "PLACE", noun, key=_place_key(noun))
+        doc.add(m.start(), m.end(), "PLACE", noun, key=place_key(noun))

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 # ("Kassym-Jomart", "O’Hara", "U.S.-Kazakh"). Written so that it matches one way only (every
 # quantifier possessive, punctuation and word runs disjoint): "A-A-A-…" cannot be split in
 # exponentially many ways between one word and a run of words.
-_CAP = r"[A-Z]\w*+(?:[-'’.]++\w++)*+"
+CAP = r"[A-Z]\w*+(?:[-'’.]++\w++)*+"
 # A run of capitalised words; possessive because every pattern below follows it with a lower-case
 # word or punctuation, which a shorter run could not make match either.
-_CAP_RUN = rf"{_CAP}(?: {_CAP})*+"
+CAP_RUN = rf"{CAP}(?: {CAP})*+"
 # Where a run may start: not inside a word ("\b"), nor right after a capital and one of the word's
 # inner marks ("A-A-A-…"). A match from there would end where the match from the word's first
 # capital ends, so skipping those starts changes nothing but the time spent on failures.
-_RUN_START = r"\b(?<![A-Z][-'’.])"
+RUN_START = r"\b(?<![A-Z][-'’.])"
 _TOKEN_RE = re.compile(
     r"(?:[A-Z]\.){2,}"  # U.S., U.N.
     r"|[A-Z]\.(?= [A-Z])"  # an initial: Donald J. Trump
@@ -30,12 +30,12 @@ _TOKEN_RE = re.compile(
     r"|[^\W\d_](?:\w|['’](?=\w)|-(?=\w)|\.(?=[a-z]))*"  # words, O’Hara, Kassym-Jomart, Kaspi.kz
     r"|\S"
 )
-_POSS_RE = re.compile(r"(?:['’]s|s['’])$")
+POSS_RE = re.compile(r"(?:['’]s|s['’])$")
 _SPACE = " \u00a0"
 
 
 @dataclass(slots=True)
-class _Tok:
+class Tok:
     start: int
     end: int
     text: str  # possessive stripped
@@ -45,17 +45,17 @@ class _Tok:
 
 
 
-def _tokenize(text: str) -> list[_Tok]:
-    toks: list[_Tok] = []
+def tokenize(text: str) -> list[Tok]:
+    toks: list[Tok] = []
     scan = _BackScan(text)
     for m in _TOKEN_RE.finditer(text):
         raw = m.group()
-        poss = bool(_POSS_RE.search(raw)) and len(raw) > 2 and raw[0].isalpha() and raw != "People's"
+        poss = bool(POSS_RE.search(raw)) and len(raw) > 2 and raw[0].isalpha() and raw != "People's"
         word = raw[:-2] if poss else raw
         if poss and raw.endswith(("s'", "s’")) and not raw.endswith(("'s", "’s")):
             word = raw[:-1]
         cap = word[:1].isupper()
-        toks.append(_Tok(m.start(), m.start() + len(word), word, poss, cap, scan.sent_start(m.start())))
+        toks.append(Tok(m.start(), m.start() + len(word), word, poss, cap, scan.sent_start(m.start())))
     return toks
 
 
@@ -82,12 +82,12 @@ class _BackScan:
         return j < 0 or self.text[j] in ".!?\n:;…"
 
 
-def _gap_ok(text: str, a: _Tok, b: _Tok) -> bool:
+def gap_ok(text: str, a: Tok, b: Tok) -> bool:
     """Two tokens are in one name only when separated by one space and nothing else."""
     return b.start - a.end == 1 and text[a.end] in _SPACE and not a.poss
 
 
-class _Mask:
+class Mask:
     """Characters already claimed by an org, place or person mention."""
 
     def __init__(self, n: int) -> None:
@@ -110,7 +110,7 @@ _MAX_PIECE = 600
 _PIECE_END_RE = re.compile(r"(?<=[a-z0-9)”\"’])[.!?;]\s|\s")  # a sentence end, or else a space
 
 
-def _pieces(text: str) -> list[tuple[int, int]]:
+def line_pieces(text: str) -> list[tuple[int, int]]:
     """(start, end) of the lines of `text`, an over-long line cut after its last sentence end (or
     else space) in the second half of each piece."""
     out: list[tuple[int, int]] = []
@@ -136,11 +136,11 @@ def find_bounded(rx: re.Pattern[str], text: str, pieces: list[tuple[int, int]] |
     """Every match of `rx` within one piece of `text`; offsets are offsets in `text`."""
     out: list[re.Match[str]] = []
     runs_only = "tail" in rx.groupindex  # see _COURT_RE
-    for a, b in pieces if pieces is not None else _pieces(text):
+    for a, b in pieces if pieces is not None else line_pieces(text):
         out.extend(m for m in rx.finditer(text, a, b) if not runs_only or m.group("tail") is not None)
     return out
 
 
 
-def _span_text(text: str, a: int, b: int) -> str:
+def span_text(text: str, a: int, b: int) -> str:
     return " ".join(text[a:b].replace("\u00a0", " ").split())
