@@ -115,13 +115,22 @@ def find_candidates(s: str, ctx: str) -> list[Cand]:
     """All figure spans of sentence s (ctx: article text for ambiguous currency names)."""
     if not _MAYBE_NUMBER.search(s):
         return []  # cheap pre-check: most sentences hold no number at all
-    pats = _patterns()
-    found: list[Cand] = []
     low = s.lower()
     # Cheap keyword gates per pattern: the number-led regexes are the slow part.
     has_pct = "%" in s or "cent" in low or "pct" in low
     has_fold = "fold" in low or "times" in low
+    found = [*_money(s, ctx), *_quantities(s)]
+    if has_pct:
+        found += _percents(s)
+    if has_fold:
+        found += _folds(s)
+    return _add_elliptical(s, _longest_of_overlaps(found))
 
+
+def _money(s: str, ctx: str) -> list[Cand]:
+    """"$1.4 billion", "KZT 5 billion", "500 million tenge": a currency before or after the number."""
+    pats = _patterns()
+    found: list[Cand] = []
     for key in ("money_pre", "money_post"):
         for m in pats[key].finditer(s):
             cur_raw = m.group("cur")
@@ -138,8 +147,13 @@ def find_candidates(s: str, ctx: str) -> list[Cand]:
             if key == "money_post" and m.group("a")[:1].isalpha() and not has_scale:
                 continue  # "one dollar" / "a dollar": not a figure worth extracting
             found.extend(_split(m, vals, code, "money"))
+    return found
 
-    for m in pats["quantity"].finditer(s):
+
+def _quantities(s: str) -> list[Cand]:
+    """"1.4 million tons", "3 billion cubic meters" (as bcm), "2.5 GW", "300 units of" equipment."""
+    found: list[Cand] = []
+    for m in _patterns()["quantity"].finditer(s):
         unit, factor = _unit_of(m.group("unit"))
         vals = _values(m)
         scale = (m.group("bs") or m.group("as") or "").lower()
@@ -155,11 +169,21 @@ def find_candidates(s: str, ctx: str) -> list[Cand]:
         if unit == "units" and not _OF_AFTER.match(s, m.end()):
             continue
         found.extend(_split(m, [v * factor for v in vals], unit, "quantity"))
+    return found
 
-    for m in pats["percent"].finditer(s) if has_pct else ():
+
+def _percents(s: str) -> list[Cand]:
+    """"12.5%", "3 per cent"."""
+    found: list[Cand] = []
+    for m in _patterns()["percent"].finditer(s):
         found.extend(_split(m, _values(m), "percent", "percent"))
+    return found
 
-    for m in pats["fold"].finditer(s) if has_fold else ():
+
+def _folds(s: str) -> list[Cand]:
+    """"5.5-fold", "threefold", and "2.6 times" after a change verb or before a comparative."""
+    found: list[Cand] = []
+    for m in _patterns()["fold"].finditer(s):
         if m.group("w"):
             v = parse_fold_word(m.group("w"))
         elif m.group("a"):
@@ -171,8 +195,11 @@ def find_candidates(s: str, ctx: str) -> list[Cand]:
             v = parse_number(m.group("t"))
         if v is not None and v > 1:
             found.append(Cand(m.start(), m.end(), m.group(0), v, "fold", "ratio"))
+    return found
 
-    # Overlaps: keep the longest span (a "$5 billion" beats a bare "5 billion"); then order by start.
+
+def _longest_of_overlaps(found: list[Cand]) -> list[Cand]:
+    """Overlaps: keep the longest span (a "$5 billion" beats a bare "5 billion"); then order by start."""
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     out: list[Cand] = []
     for c in found:
@@ -181,7 +208,7 @@ def find_candidates(s: str, ctx: str) -> list[Cand]:
                 out[-1] = c
             continue
         out.append(c)
-    return _add_elliptical(s, out)
+    return out
 
 
 # "495,000 tons to A, 639,000 tons to B, and 666,000 to C": the last number leaves out the unit of its list.

@@ -85,26 +85,59 @@ def reporter_partner(
     # "supplies to Iran (211,000 tons)": the country right before a bracketed figure is that figure's
     # counterpart, and no other figure's
     own = _attached(s, c, ms)
+    whole_sentence = _candidate_sides(metric, s, c, ms, own, siblings)
+    # "imports from X fell ..., while exports to Y grew ...": stay inside the figure's clause
+    lo, hi = clause_bounds(s, c.start, c.end)
+    strong = [m for m in whole_sentence if lo <= m.start < hi] or whole_sentence
+    if not strong:
+        return None, None, False
+    near = _Nearest(s, c, strong)
+    if metric == "exports":
+        reporter, partner = _export_sides(s, near)
+    elif metric == "imports":
+        reporter, partner = _import_sides(near, home)
+    elif metric in ("trade_turnover", "deal"):
+        reporter, partner = _pair_sides(near, home)
+    elif metric in ("investment", "aid"):
+        reporter, partner = _investment_sides(near, home)
+    else:
+        reporter, partner = near.codes[0], near.codes[1] if len(near.codes) > 1 else None
+    if metric in ("exports", "imports"):
+        reporter, partner = _flow_sides_checked(s, c, ms, own, strong, whole_sentence, lo, reporter, partner)
+    if reporter == EU:
+        reporter = None
+    if partner == EU or reporter == partner:
+        partner = None
+    return reporter, partner, True
+
+
+def _candidate_sides(
+    metric: str, s: str, c: Cand, ms: list[Ment], own: Ment | None, siblings: Siblings | None
+) -> list[Ment]:
+    """The sentence's countries that can be a side of figure c: strong mentions, not a transit country,
+    not another bracketed figure's country, not past another flow's figure. The country attached to c
+    takes the counterpart's preposition."""
     strong = [m for m in ms if not m.weak and m.prep != "through" and (m is own or not _holds_figure(s, m))
               and not (siblings and siblings.between(c, m.start))]
     if own is not None:
         role = {"exports": "to", "imports": "from"}.get(metric, "with")
         strong = [replace(m, prep=role) if m is own else m for m in strong]
-    # "imports from X fell ..., while exports to Y grew ...": stay inside the figure's clause
-    lo, hi = clause_bounds(s, c.start, c.end)
-    whole_sentence = strong
-    in_clause = [m for m in strong if lo <= m.start < hi]
-    if in_clause:
-        strong = in_clause
-    if not strong:
-        return None, None, False
-    codes = list(dict.fromkeys(m.code for m in strong))
+    return strong
 
-    def first(pred: list[str], exclude: str | None = None) -> str | None:
-        # the qualifying mention nearest to the figure (a sentence may name several flows)
+
+class _Nearest:
+    """The countries of a figure's clause, asked for the one nearest the figure with given prepositions."""
+
+    def __init__(self, s: str, c: Cand, strong: list[Ment]) -> None:
+        self.s, self.c, self.strong = s, c, strong
+        self.codes = list(dict.fromkeys(m.code for m in strong))
+
+    def first(self, preps: list[str], exclude: str | None = None) -> str | None:
+        """The qualifying mention nearest to the figure (a sentence may name several flows)."""
+        s, c = self.s, self.c
         best: tuple[int, str] | None = None
-        for m in strong:
-            if m.prep in pred and m.code != exclude:
+        for m in self.strong:
+            if m.prep in preps and m.code != exclude:
                 gap = (m.end, c.start) if m.end <= c.start else (c.end, m.start)
                 # a comma between them puts the country in a neighbouring list item ("A, 15 tons to B")
                 d = gap[1] - gap[0] + (60 if s.find(",", gap[0], gap[1]) >= 0 else 0)
@@ -112,60 +145,71 @@ def reporter_partner(
                     best = (d, m.code)
         return best[1] if best else None
 
-    reporter: str | None
-    partner: str | None
-    share = first(["share"])
-    if metric == "exports":
-        # "to X", or "supplied X with ...": the direct object of a supply verb
-        for m in strong:
-            if _SUPPLY_VERB.search(s[max(0, m.start - 25) : m.start]):
-                m.prep = "to"
-        partner = share or first(["to"])
-        reporter = first(["from", "poss", "adj", "other", "and", "in", "of", "by"], exclude=partner)
-        if partner is None and reporter is None and codes:
-            reporter = codes[0]
-    elif metric == "imports":
-        reporter = first(["poss", "other", "in", "to", "by", "and"] + (["adj", "of"] if share else []),
-                         exclude=share)
-        partner = share or first(["from", "adj", "of", "with"], exclude=reporter)
-        if reporter is None:
-            reporter = home if home != partner else None
-    elif metric in ("trade_turnover", "deal"):
-        with_ = first(["with", "between", "and", "to", "from"])
-        if share is not None:
-            others = [x for x in codes if x != share]
-            reporter, partner = (others[0] if others else home), share
-        elif len(codes) >= 2:
-            reporter, partner = codes[0], codes[1]
-        elif with_ is not None and with_ != home and strong[0].prep in ("with", "to", "from"):
-            reporter, partner = home, with_
-        else:
-            reporter, partner = codes[0], None
-    elif metric in ("investment", "aid"):
-        # investor/donor first; recipient "in X" / "to X"
-        partner = first(["in", "to", "for"])
-        reporter = first(["from", "poss", "adj", "other", "by", "and", "with"], exclude=partner)
-        if reporter is None:
-            reporter = home if home != partner else None
-    else:
-        reporter = codes[0]
-        partner = codes[1] if len(codes) > 1 else None
-    if metric in ("exports", "imports") and reporter is None:
+
+def _export_sides(s: str, near: _Nearest) -> tuple[str | None, str | None]:
+    """The exporter, and the destination: "to X", a share's country, or the object of a supply verb."""
+    share = near.first(["share"])
+    # "to X", or "supplied X with ...": the direct object of a supply verb
+    for m in near.strong:
+        if _SUPPLY_VERB.search(s[max(0, m.start - 25) : m.start]):
+            m.prep = "to"
+    partner = share or near.first(["to"])
+    reporter = near.first(["from", "poss", "adj", "other", "and", "in", "of", "by"], exclude=partner)
+    if partner is None and reporter is None and near.codes:
+        reporter = near.codes[0]
+    return reporter, partner
+
+
+def _import_sides(near: _Nearest, home: str | None) -> tuple[str | None, str | None]:
+    """The importer (else the article's home country), and the origin: "from X", a share's country."""
+    share = near.first(["share"])
+    reporter = near.first(["poss", "other", "in", "to", "by", "and"] + (["adj", "of"] if share else []),
+                          exclude=share)
+    partner = share or near.first(["from", "adj", "of", "with"], exclude=reporter)
+    if reporter is None:
+        reporter = home if home != partner else None
+    return reporter, partner
+
+
+def _pair_sides(near: _Nearest, home: str | None) -> tuple[str | None, str | None]:
+    """Turnover and deals: the two countries named, the first one first; or home and the one "with"."""
+    share = near.first(["share"])
+    codes = near.codes
+    with_ = near.first(["with", "between", "and", "to", "from"])
+    if share is not None:
+        others = [x for x in codes if x != share]
+        return (others[0] if others else home), share
+    if len(codes) >= 2:
+        return codes[0], codes[1]
+    if with_ is not None and with_ != home and near.strong[0].prep in ("with", "to", "from"):
+        return home, with_
+    return codes[0], None
+
+
+def _investment_sides(near: _Nearest, home: str | None) -> tuple[str | None, str | None]:
+    """The investor or donor first; the recipient "in X" / "to X"."""
+    partner = near.first(["in", "to", "for"])
+    reporter = near.first(["from", "poss", "adj", "other", "by", "and", "with"], exclude=partner)
+    if reporter is None:
+        reporter = home if home != partner else None
+    return reporter, partner
+
+
+def _flow_sides_checked(
+    s: str, c: Cand, ms: list[Ment], own: Ment | None, strong: list[Ment], whole_sentence: list[Ment], lo: int,
+    reporter: str | None, partner: str | None,
+) -> tuple[str | None, str | None]:
+    """Exports and imports: the sentence's subject when no reporter was found; no partner when the
+    figure goes to something other than a country, or to a list of countries."""
+    if reporter is None:
         # "A's imports from B reached X, while exports to B were Y": the acting country is the sentence's subject
         subjects = [m for m in whole_sentence if m.start < lo and m.prep in ("poss", "other") and m.code != partner]
         reporter = subjects[0].code if subjects else None
-    if metric in ("exports", "imports") and own is None and _names_other_side(s, c, ms):
+    if own is None and _names_other_side(s, c, ms):
         partner = None  # "495,000 tons to Central Asian countries": its own counterpart is no country
-    shared = own is None and partner is not None and _in_country_list(s, strong, partner)
-    if metric in ("exports", "imports") and shared:
+    if own is None and partner is not None and _in_country_list(s, strong, partner):
         partner = None  # "exported to Italy, Turkey, and Russia": several countries share one figure
-    if reporter == EU:
-        reporter = None
-    if partner == EU:
-        partner = None
-    if reporter == partner:
-        partner = None
-    return reporter, partner, True
+    return reporter, partner
 
 
 _BRACKET_BEFORE = re.compile(r"\(\s*+(?:(?:about|some|over|nearly|almost|around|approximately|roughly)\s++)?$", re.I)
