@@ -135,7 +135,7 @@ def line_pieces(text: str) -> list[tuple[int, int]]:
 def find_bounded(rx: re.Pattern[str], text: str, pieces: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
     """Every match of `rx` within one piece of `text`; offsets are offsets in `text`."""
     out: list[re.Match[str]] = []
-    runs_only = "tail" in rx.groupindex  # see _COURT_RE
+    runs_only = "tail" in rx.groupindex  # see orgs._COURT_RE
     for a, b in pieces if pieces is not None else line_pieces(text):
         out.extend(m for m in rx.finditer(text, a, b) if not runs_only or m.group("tail") is not None)
     return out
