@@ -58,6 +58,12 @@ _MAX_NAME_TOKENS = 16
 
 def _expand_name(text: str, toks: list[Tok], i: int, g: Gazetteer) -> tuple[int, int]:
     """Token range [j, k] of a capitalised name around head token i, with "of/for/and" tails."""
+    return _name_start(text, toks, i), _name_end(text, toks, i, g)
+
+
+def _name_start(text: str, toks: list[Tok], i: int) -> int:
+    """The name's first token: capitalised words (or numbers) before the head, up to a title, an
+    article or a function word opening the sentence."""
     j = i
     while j > 0 and i - j < _MAX_NAME_TOKENS:
         p = toks[j - 1]
@@ -70,6 +76,11 @@ def _expand_name(text: str, toks: list[Tok], i: int, g: Gazetteer) -> tuple[int,
         if p.text in ("The", "A", "An", "In", "On", "At", "For", "From", "By"):
             break
         j -= 1
+    return j
+
+
+def _name_end(text: str, toks: list[Tok], i: int, g: Gazetteer) -> int:
+    """The name's last token: further heads and legal suffixes after the head, and "of/for/on" tails."""
     k = i
     n = min(len(toks), i + _MAX_NAME_TOKENS + 1)  # tokens from n on are out of reach
     while k + 1 < n:
@@ -82,33 +93,46 @@ def _expand_name(text: str, toks: list[Tok], i: int, g: Gazetteer) -> tuple[int,
                 or nxt.text in g.org_forms and toks[k].text in ORG_HEADS):
             k += 1
             continue
-        if (nxt.text in ("of", "for") or nxt.text == "on" and toks[k].text in ORG_HEADS) and k + 2 < n \
-                and gap_ok(text, toks[k], nxt) and (toks[k].text not in PLACE_HEADS or toks[k].text in
-                                                     PLACE_OF_HEADS or toks[k].text in ORG_HEADS):
-            m = k + 2
-            if toks[m].text == "the" and m + 1 < n:
-                m += 1
-            if toks[m].cap and gap_ok(text, toks[m - 1], toks[m]) and toks[m].text not in ("The",):
-                k = m
-                # a list inside the tail: "for International Affairs, Defense and Security"
-                while True:
-                    while (k + 1 < n and toks[k + 1].cap and gap_ok(text, toks[k], toks[k + 1])
-                           and not _person_starts(toks[k + 1].text, g)):
-                        k += 1
-                    if k + 2 < n and toks[k + 1].text == "and" and toks[k + 2].cap and not toks[k + 2].sent_start:
-                        # "of Iraq and Syria" goes on; "Fund for Development and Qatar" stops at the country
-                        if toks[k + 2].text in g.country_forms and toks[k].text not in g.country_forms:
-                            break
-                        k += 2
-                        continue
-                    if (k + 3 < n and toks[k + 1].text == "," and toks[k + 2].cap
-                            and _comma_list_ends_with_and(toks, k + 2, n)):
-                        k += 2
-                        continue
-                    break
-                continue
-        break
-    return j, k
+        tail_end = _of_tail_end(text, toks, k, n, g)
+        if tail_end is None:
+            break
+        k = tail_end
+    return k
+
+
+def _of_tail_end(text: str, toks: list[Tok], k: int, n: int, g: Gazetteer) -> int | None:
+    """The last token of an "of/for/on" tail after token k ("Ministry of Foreign Affairs"), or None."""
+    nxt = toks[k + 1]
+    if not ((nxt.text in ("of", "for") or nxt.text == "on" and toks[k].text in ORG_HEADS) and k + 2 < n
+            and gap_ok(text, toks[k], nxt) and (toks[k].text not in PLACE_HEADS or toks[k].text in
+                                                PLACE_OF_HEADS or toks[k].text in ORG_HEADS)):
+        return None
+    m = k + 2
+    if toks[m].text == "the" and m + 1 < n:
+        m += 1
+    if not (toks[m].cap and gap_ok(text, toks[m - 1], toks[m]) and toks[m].text not in ("The",)):
+        return None
+    return _tail_list_end(text, toks, m, n, g)
+
+
+def _tail_list_end(text: str, toks: list[Tok], k: int, n: int, g: Gazetteer) -> int:
+    """The tail's capitalised words from token k on, with a list inside it ("for International Affairs,
+    Defense and Security")."""
+    while True:
+        while (k + 1 < n and toks[k + 1].cap and gap_ok(text, toks[k], toks[k + 1])
+               and not _person_starts(toks[k + 1].text, g)):
+            k += 1
+        if k + 2 < n and toks[k + 1].text == "and" and toks[k + 2].cap and not toks[k + 2].sent_start:
+            # "of Iraq and Syria" goes on; "Fund for Development and Qatar" stops at the country
+            if toks[k + 2].text in g.country_forms and toks[k].text not in g.country_forms:
+                return k
+            k += 2
+            continue
+        if (k + 3 < n and toks[k + 1].text == "," and toks[k + 2].cap
+                and _comma_list_ends_with_and(toks, k + 2, n)):
+            k += 2
+            continue
+        return k
 
 
 def _person_starts(word: str, g: Gazetteer) -> bool:

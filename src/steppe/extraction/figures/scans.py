@@ -13,8 +13,6 @@ import re
 
 from steppe.extraction.figures.spans import Cand
 
-# Per-sentence scans are cached on the sentence (its hash is computed once), so that each
-# candidate of a sentence costs a few bisections instead of a fresh scan of the whole sentence.
 _CLAUSE_OPEN = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\bmeanwhile\b|:")
 # A sentence-opening adverbial phrase up to its comma (bounded, so a comma-less sentence costs little).
 _INTRO_PHRASE = re.compile(

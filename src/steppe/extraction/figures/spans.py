@@ -11,6 +11,8 @@ from steppe.extraction.model import FigureKind
 
 @dataclass(frozen=True, slots=True)
 class Cand:
+    """A figure span of a sentence, with its value: a candidate until the filters keep it."""
+
     start: int
     end: int
     text: str
