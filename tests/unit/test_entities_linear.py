@@ -8,6 +8,8 @@ busy machine), never the hundred times of a quadratic pattern.
 from __future__ import annotations
 
 import gc
+import importlib
+import pkgutil
 import re
 import time
 from collections.abc import Callable
@@ -15,7 +17,7 @@ from collections.abc import Callable
 import pytest
 
 from steppe.extraction import entities
-from steppe.extraction.entities import extract_entities, find_bounded
+from steppe.extraction.entities import extract_entities, find_bounded, tokens
 from steppe.extraction.gazetteer import gazetteer
 
 SIZES = (1_000, 10_000, 100_000)
@@ -23,7 +25,10 @@ SLACK = 3.0  # linear growth is 10x per step; a quadratic one is 100x
 
 
 def _patterns() -> dict[str, re.Pattern[str]]:
-    found = {name: rx for name, rx in vars(entities).items() if isinstance(rx, re.Pattern)}
+    found: dict[str, re.Pattern[str]] = {}
+    for info in pkgutil.iter_modules(entities.__path__, prefix=f"{entities.__name__}."):  # every pass's module
+        module = importlib.import_module(info.name)
+        found.update((name, rx) for name, rx in vars(module).items() if isinstance(rx, re.Pattern))
     g = gazetteer()
     found.update(gazetteer_orgs=g.org_re, gazetteer_places=g.place_re, gazetteer_countries=g.country_re)
     return found
@@ -93,8 +98,8 @@ def test_bounded_search_finds_what_a_whole_text_search_finds() -> None:
 
 def test_pieces_cut_long_lines_after_a_sentence_and_cover_the_text() -> None:
     text = "Short title\n\n" + "One sentence ends here. " * 100
-    pieces = entities._pieces(text)
-    assert all(b - a <= entities._MAX_PIECE for a, b in pieces)
+    pieces = tokens.line_pieces(text)
+    assert all(b - a <= tokens._MAX_PIECE for a, b in pieces)
     assert pieces[0] == (0, len("Short title"))
     # pieces are adjacent (newlines between lines) and every cut inside the long line follows a full stop
     assert all(text[b - 2:b] == ". " for a, b in pieces[2:-1])
@@ -102,7 +107,7 @@ def test_pieces_cut_long_lines_after_a_sentence_and_cover_the_text() -> None:
 
 
 def test_sentence_start_after_a_long_run_of_quotes() -> None:
-    toks = entities._tokenize("He left. " + "“" * 5000 + "Tokayev spoke and “" + "“" * 5000 + "Putin")
+    toks = tokens.tokenize("He left. " + "“" * 5000 + "Tokayev spoke and “" + "“" * 5000 + "Putin")
     by_text = {t.text: t.sent_start for t in toks}
     assert by_text["Tokayev"] is True  # after "left." and quotes only
     assert by_text["Putin"] is False  # after "and “"

@@ -11,10 +11,10 @@ import datetime as dt
 import pytest
 
 from steppe.extraction.figures import extract_trade_figures
-from steppe.extraction.figures_countries import country_from_word, find_countries
-from steppe.extraction.figures_sentences import split_sentences
+from steppe.extraction.figures.countries import country_from_word, find_countries
+from steppe.extraction.figures.numbers import parse_number
+from steppe.extraction.figures.sentences import split_sentences
 from steppe.extraction.model import TradeFigure
-from steppe.extraction.numbers import parse_number
 from tests.conftest import load_tool
 
 DAY = dt.date(2024, 12, 1)
@@ -89,7 +89,7 @@ def test_currencies(body: str, unit: str, value: float) -> None:
 
 
 def test_currency_tables_are_iso4217() -> None:
-    from steppe.extraction import figures_lexicon as lex
+    from steppe.extraction.figures import lexicon as lex
 
     codes = {*lex.SYMBOLS.values(), *lex.CODES.values(), *(v for v in lex.NAMES.values() if "?" not in v)}
     assert codes <= lex.valid_iso4217()

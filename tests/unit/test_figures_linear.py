@@ -9,18 +9,19 @@ input costs far less than the hundred times a quadratic pattern would.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pkgutil
 import re
 import time
 from collections.abc import Callable
 
 import pytest
 
-from steppe.extraction import figures as fig
-from steppe.extraction import figures_countries as fc
-from steppe.extraction import figures_lexicon as lex
-from steppe.extraction import figures_sentences as fs
-from steppe.extraction import numbers
-from steppe.extraction.figures import extract_trade_figures
+from steppe.extraction import figures
+from steppe.extraction.figures import candidates, extract_trade_figures, numbers, scans
+from steppe.extraction.figures import countries as fc
+from steppe.extraction.figures import lexicon as lex
+from steppe.extraction.figures import sentences as fs
 
 SIZES = (1_000, 10_000, 100_000)
 # Linear growth gives about 10x per step; a quadratic pattern gives 100x. Times under the floor are
@@ -63,16 +64,17 @@ def _assert_linear(run: Callable[[str], object], unit: str, label: str) -> None:
 
 def _patterns() -> dict[str, re.Pattern[str]]:
     """Every compiled pattern of the figure extractor's files that runs on page text."""
-    found: dict[str, re.Pattern[str]] = {f"span:{k}": v for k, v in fig._patterns().items()}
+    found: dict[str, re.Pattern[str]] = {f"span:{k}": v for k, v in candidates._patterns().items()}
     found["number"] = re.compile(numbers.NUMBER)
     found["metric_cues"] = lex.metric_cue_regex()
     found["commodities"] = lex.commodity_regex()
     found["countries"] = fc._lookup()[0]
-    for module in (fig, lex, fc, fs):
+    for info in pkgutil.iter_modules(figures.__path__, prefix=f"{figures.__name__}."):  # every pass's module
+        module = importlib.import_module(info.name)
         for name, value in vars(module).items():
-            if isinstance(value, re.Pattern):
-                found[f"{module.__name__.rsplit('.', 1)[-1]}.{name}"] = value
-    for flag, pattern in fig._SENTENCE_FLAGS.items():
+            if isinstance(value, re.Pattern) and all(value is not seen for seen in found.values()):  # not imported
+                found[f"{module.__name__.removeprefix('steppe.extraction.')}.{name}"] = value
+    for flag, pattern in scans._SENTENCE_FLAGS.items():
         found[f"flag:{flag}"] = pattern
     return found
 
@@ -83,7 +85,7 @@ PATTERNS = _patterns()
 def test_every_pattern_is_covered() -> None:
     # the span patterns, the cue lists, the date grammar and the sentence splitter are all here
     assert {"span:money_pre", "span:money_post", "span:quantity", "span:percent", "span:fold", "metric_cues",
-            "figures._DATE_RX", "figures_sentences._BOUNDARY", "countries"} <= set(PATTERNS)
+            "figures.periods._DATE_RX", "figures.sentences._BOUNDARY", "countries"} <= set(PATTERNS)
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))

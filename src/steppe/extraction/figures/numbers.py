@@ -1,6 +1,6 @@
 """Number parsing for figure extraction: digits, number words and scale words.
 
-Kept separate from figures.py so the grammar can be reused (and tested) on its own.
+Kept apart from the candidate patterns so the grammar can be reused (and tested) on its own.
 The regex fragments are meant to be embedded in larger patterns with named groups.
 """
 

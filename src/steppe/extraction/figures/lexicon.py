@@ -1,6 +1,6 @@
 """Word lists for figure extraction: currencies, units, metric cues, exclusion cues, commodities.
 
-Kept apart from the control flow in figures.py so that rules stay readable and testable.
+Kept apart from the control flow of the passes so that rules stay readable and testable.
 Every list is general English news vocabulary, not tuned to particular articles.
 """
 
@@ -54,7 +54,7 @@ def valid_iso4217() -> frozenset[str]:
 
 # --- units ------------------------------------------------------------------------------------
 
-# regex -> (unit, multiplier). Gas volumes: "billion cubic meters" is handled in figures.py so
+# regex -> (unit, multiplier). Gas volumes: "billion cubic meters" is handled in candidates.py so
 # that the scale word becomes the bcm unit rather than a multiplier (spec: bcm kept, 2.8).
 UNITS: list[tuple[str, str, float]] = [
     (r"metric\s++tons|metric\s++tonnes|tonnes|tons|tonne|ton", "t", 1.0),
@@ -77,7 +77,8 @@ UNITS: list[tuple[str, str, float]] = [
     (r"TEUs|TEU|twenty-foot\s++equivalent\s++units", "TEU", 1.0),
     (r"head(?=\s++of\s++(?:cattle|livestock|sheep|horses|goats|camels|pigs|animals|small\s++cattle))",
      "head", 1.0),
-    # goods counted in containers or loads ("16 truckloads of marble"); figures.py requires "of" and a flow verb
+    # goods counted in containers or loads ("16 truckloads of marble"): candidates.py requires "of",
+    # filters.py a flow verb
     (r"units|truckloads|carloads|wagonloads|shiploads|containers|boxes|bags|sacks|cartons|pallets|crates|"
      r"consignments|batches", "units", 1.0),
 ]
@@ -85,7 +86,7 @@ UNITS: list[tuple[str, str, float]] = [
 # --- metric cues ------------------------------------------------------------------------------
 
 # (regex, metric). Matched case-insensitively over a sentence; the cue nearest the figure wins
-# (figures.py). Ordered only for readability.
+# (metric.py). Ordered only for readability.
 METRIC_CUES: list[tuple[str, str]] = [
     (r"export(?:s|ed|ing|ers?)?|re-export\w*+|suppl(?:y|ies|ied|ying)|shipp?(?:ed|ing|ments?)|"
      r"deliver(?:y|ies|ed|ing)|sold|sells?|sales\s++abroad|transfer(?:s|red)?|outflows?", "exports"),

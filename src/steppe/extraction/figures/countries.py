@@ -2,7 +2,7 @@
 
 The figure extractor only needs "which country is named where in this sentence", not the full
 entity rules of spec section 3, so it matches the shared gazetteer's country forms (plus the EU and
-capital-city metonyms) directly instead of importing entities.py.
+capital-city metonyms) directly instead of importing the entities package.
 """
 
 from __future__ import annotations
