@@ -91,7 +91,7 @@ lint: install
 # Runtime lock (the image), then the dev lock constrained by it, then uv's own pin; all with hashes.
 lock:
 	$(BIN)/uv pip compile --quiet requirements.in --python-version 3.11 --generate-hashes -o requirements.txt
-	$(BIN)/uv pip compile --quiet requirements-dev.in --python-version 3.11 --generate-hashes -o requirements-dev.txt
+	$(BIN)/uv pip compile --quiet requirements-dev.in --override requirements-dev-overrides.in --python-version 3.11 --generate-hashes -o requirements-dev.txt
 	$(BIN)/uv pip compile --quiet requirements-uv.in --python-version 3.11 --generate-hashes -o requirements-uv.txt
 
 # A git-ignored .env of random secrets for docker compose; an existing .env is never overwritten.
