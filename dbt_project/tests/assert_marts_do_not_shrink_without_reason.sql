@@ -8,30 +8,13 @@ baseline as (
 ),
 
 after as (
-    select
-        'articles' as mart,
-        count(*) as rows_after
-    from {{ ref('articles') }}
-    union all
-    select
-        'fx_daily' as mart,
-        count(*) as rows_after
-    from {{ ref('fx_daily') }}
-    union all
-    select
-        'entities' as mart,
-        count(*) as rows_after
-    from {{ ref('entities') }}
-    union all
-    select
-        'article_entities' as mart,
-        count(*) as rows_after
-    from {{ ref('article_entities') }}
-    union all
-    select
-        'trade_figures' as mart,
-        count(*) as rows_after
-    from {{ ref('trade_figures') }}
+    {%- for mart in ['articles', 'fx_daily', 'entities', 'article_entities', 'trade_figures'] %}
+        select
+            '{{ mart }}' as mart,
+            count(*) as rows_after
+        from {{ ref(mart) }}
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
 ),
 
 held as (
