@@ -7,9 +7,12 @@ expectations/define_suites.py writes them). One checkpoint per table runs every 
 
 Each run should cost what its new data costs. Raw and staging rows never change once written,
 so their checkpoints see only this run's batch (the latest landing and parsing); a run can
-change any mart row, so marts are checked whole, but only on keys, counts and short columns: checks
+change any mart row, so marts are checked whole, but only on counts and short columns: checks
 of article text run once, on the staging rows of the parse that produced them (batch_queries).
-Only the columns a suite's expectations name are read (batch_query).
+Only the columns a suite's expectations name are read (batch_query). Tables dbt builds are named
+by their model: dbt's manifest says where each is, and a mart's primary key names its failing rows
+(steppe.manifest). Keys, not-nulls, accepted values and relationships are dbt's tests; the suites
+keep the content checks dbt cannot express cheaply (expectations/define_suites.py).
 
 Every expectation declares its action in its meta: {"action": "fail"} stops the run before
 publishing (blocking), {"action": "warn"} is only reported. Rows failing the contract's row checks
