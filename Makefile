@@ -37,7 +37,7 @@ help:
 	@echo "make bench  benchmark the pipeline (options: ARGS=\"--sizes 100 --no-nlp\"; see README)"
 	@echo "make eval   build a warehouse from the corpus and seeds, score it against the hand labels"
 	@echo "make ui     the Airflow UI on http://localhost:8080 (airflow standalone; Ctrl-C stops it)"
-	@echo "make lint   ruff (with security rules), mypy, secrets scan, ReDoS scan"
+	@echo "make lint   ruff (with security rules), mypy, secrets scan, ReDoS scan, sqlfluff on the dbt models"
 	@echo "make lock   recompile the hashed locks (requirements.txt, requirements-dev.txt) from the .in files"
 	@echo "make secrets  write a .env of random secrets for docker compose (never overwrites one)"
 	@echo "make test-fast  tests not marked slow;  make expectations  rewrite the GX suites;  make clean"
@@ -87,11 +87,13 @@ lint: install
 	git ls-files -z | grep -zv '^data/' | xargs -0 $(BIN)/detect-secrets-hook --baseline .secrets.baseline
 	@# ReDoS, a first filter: regexploit on literal patterns, possessive and atomic forms understood.
 	$(BIN)/python tools/scan_redos.py src bench dags expectations tools
+	@# SQL style of the dbt models (.sqlfluff): dbt's templater compiles the project first (~25 s).
+	$(BIN)/sqlfluff lint dbt_project
 
 # Runtime lock (the image), then the dev lock constrained by it, then uv's own pin; all with hashes.
 lock:
 	$(BIN)/uv pip compile --quiet requirements.in --python-version 3.11 --generate-hashes -o requirements.txt
-	$(BIN)/uv pip compile --quiet requirements-dev.in --python-version 3.11 --generate-hashes -o requirements-dev.txt
+	$(BIN)/uv pip compile --quiet requirements-dev.in --override requirements-dev-overrides.in --python-version 3.11 --generate-hashes -o requirements-dev.txt
 	$(BIN)/uv pip compile --quiet requirements-uv.in --python-version 3.11 --generate-hashes -o requirements-uv.txt
 
 # A git-ignored .env of random secrets for docker compose; an existing .env is never overwritten.

@@ -42,12 +42,12 @@ def steppe_warehouse_consumer() -> None:
     @task
     def mart_row_counts() -> dict[str, Any]:
         """Print and return the rows of each mart of the newest published warehouse."""
+        from steppe.manifest import mart_names
         from steppe.readers import open_latest
-        from steppe.report import MARTS
 
         con = open_latest()
         try:
-            counts = {m: int(con.execute(f"select count(*) from marts.{m}").fetchone()[0]) for m in MARTS}  # type: ignore[index]  # noqa: S608  MARTS is a constant
+            counts = {m: int(con.execute(f"select count(*) from marts.{m}").fetchone()[0]) for m in mart_names()}  # type: ignore[index]  # noqa: S608  dbt's model names
         finally:
             con.close()
         for mart, rows in counts.items():

@@ -17,8 +17,8 @@
             {%- do existing.append(mart) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set previous_dumps = adapter.get_relation(database=target.database, schema='staging', identifier='int_dumps__current') -%}
-    {%- set previous_articles = adapter.get_relation(database=target.database, schema='staging', identifier='int_articles__deduplicated') -%}
+    {%- set previous_dumps = adapter.get_relation(database=target.database, schema='intermediate', identifier='int_dumps__current') -%}
+    {%- set previous_articles = adapter.get_relation(database=target.database, schema='intermediate', identifier='int_articles__deduplicated') -%}
     {%- set quarantine = adapter.get_relation(database=target.database, schema='audit', identifier='quarantined_rows') -%}
     {%- set builds = adapter.get_relation(database=target.database, schema='audit', identifier='dbt_builds') -%}
 

@@ -3,25 +3,32 @@
 with
 
 baseline as (
-    select * from audit.build_baselines where build_id = '{{ invocation_id }}'
+    select * from audit.build_baselines
+    where build_id = '{{ invocation_id }}'
 ),
 
 after as (
-    select 'articles' as mart, count(*) as rows_after from {{ ref('articles') }}
-    union all select 'fx_daily', count(*) from {{ ref('fx_daily') }}
-    union all select 'entities', count(*) from {{ ref('entities') }}
-    union all select 'article_entities', count(*) from {{ ref('article_entities') }}
-    union all select 'trade_figures', count(*) from {{ ref('trade_figures') }}
+    {%- for mart in ['articles', 'fx_daily', 'entities', 'article_entities', 'trade_figures'] %}
+        select
+            '{{ mart }}' as mart,
+            count(*) as rows_after
+        from {{ ref(mart) }}
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
 ),
 
 held as (
     select count(*) as quarantined_after from {{ ref('quarantined_rows') }}
 )
 
-select baseline.mart, baseline.rows_before, after.rows_after
+select
+    baseline.mart,
+    baseline.rows_before,
+    after.rows_after
 from baseline
 inner join after using (mart)
 cross join held
-where after.rows_after < baseline.rows_before
-  and baseline.explained_by is null
-  and held.quarantined_after <= baseline.quarantined_before
+where
+    after.rows_after < baseline.rows_before
+    and baseline.explained_by is null
+    and held.quarantined_after <= baseline.quarantined_before

@@ -4,17 +4,27 @@
 with
 
 tables as (
-    select 'raw.trade_figures' as table_name, count(*) as total_rows, count_if(not passes_checks) as held_rows
+    select
+        'raw.trade_figures' as table_name,
+        count(*) as total_rows,
+        count_if(not passes_checks) as held_rows
     from {{ ref('int_trade_figures__checked') }}
     union all
-    select 'raw.entity_mentions', count(*), count_if(not passes_checks)
+    select
+        'raw.entity_mentions' as table_name,
+        count(*) as total_rows,
+        count_if(not passes_checks) as held_rows
     from {{ ref('int_entity_mentions__checked') }}
     union all
-    select 'raw.fx_quotes', count(*), count_if(not passes_checks)
+    select
+        'raw.fx_quotes' as table_name,
+        count(*) as total_rows,
+        count_if(not passes_checks) as held_rows
     from {{ ref('int_fx_quotes__checked') }}
 )
 
 select *
 from tables
-where held_rows > {{ limits['min_rows'] }}
-  and held_rows > {{ limits['max_share'] }} * total_rows
+where
+    held_rows > {{ limits['min_rows'] }}
+    and held_rows > {{ limits['max_share'] }} * total_rows

@@ -20,9 +20,9 @@ from urllib.parse import quote
 import duckdb
 
 from steppe.config import Settings
+from steppe.manifest import mart_names
 from steppe.runs import RunPaths, write_json
 
-MARTS = ("articles", "fx_daily", "entities", "article_entities", "trade_figures")
 DBT_DOCS_PAGE = "dbt_docs.html"  # dbt's static docs site, in the reports folder
 
 # No script, no frames, no forms, nothing from the network: our pages need none, and GX's pages
@@ -48,7 +48,7 @@ def with_csp(page: str) -> str:
 def mart_row_counts(database: Path) -> dict[str, int]:
     con = duckdb.connect(str(database), read_only=True)
     try:
-        return {m: int(con.execute(f"select count(*) from marts.{m}").fetchone()[0]) for m in MARTS}  # type: ignore[index]  # noqa: S608  MARTS is a constant
+        return {m: int(con.execute(f"select count(*) from marts.{m}").fetchone()[0]) for m in mart_names()}  # type: ignore[index]  # noqa: S608  dbt's model names
     finally:
         con.close()
 
@@ -113,7 +113,7 @@ def _history_row(summary: dict[str, Any], reports: Path, prefix: str) -> str:
     link = (f'<a href="{html.escape(prefix + "runs/" + quote(page.name))}">{html.escape(run_id)}</a>'
             if page.exists() else html.escape(run_id))
     cells = [str(summary.get("finished_at", "")), outcome(summary)]
-    cells += [str(marts.get(m, "")) for m in MARTS]
+    cells += [str(marts.get(m, "")) for m in mart_names()]
     cells += [str(len(quality.get("warnings") or [])) if quality else "",
               str(quality.get("quarantined_rows", "")) if quality else "",
               str((stages.get("publish") or {}).get("freshness", {}).get("latest_page_date") or "")]
@@ -124,7 +124,7 @@ def _history_section(reports: Path, prefix: str) -> str:
     runs = run_history(reports)
     if not runs:
         return "<h2>Run history</h2><p><i>none</i></p>"
-    header = ["run", "finished", "status", *(f"marts.{m}" for m in MARTS), "warnings", "quarantined",
+    header = ["run", "finished", "status", *(f"marts.{m}" for m in mart_names()), "warnings", "quarantined",
               "latest page date"]
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     rows = "".join(_history_row(r, reports, prefix) for r in runs)

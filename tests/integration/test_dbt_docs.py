@@ -12,7 +12,8 @@ import pytest
 
 from steppe.config import Settings
 from steppe.integrations.dbt import dbt_build
-from steppe.report import CSP_META, DBT_DOCS_PAGE, MARTS
+from steppe.manifest import mart_names
+from steppe.report import CSP_META, DBT_DOCS_PAGE
 from tests.conftest import copy_of
 
 pytestmark = pytest.mark.slow
@@ -43,7 +44,7 @@ def test_index_links_the_docs_page(seed_run: SeedRun) -> None:
 def test_the_docs_page_names_every_mart_with_its_description_and_columns(seed_run: SeedRun) -> None:
     settings, _ = seed_run
     page = docs_page(settings)
-    for mart in MARTS:
+    for mart in mart_names():
         assert f'"model.steppe.{mart}"' in page, mart
     # The catalog is inlined too (not only the manifest): the columns as DuckDB typed them.
     assert "Which articles mention which entities, one row per article and entity." in page

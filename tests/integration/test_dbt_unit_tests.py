@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from steppe.config import Settings
-from steppe.integrations.dbt import DBT_PROJECT_DIR
+from steppe.integrations.dbt import DATABASE_VAR, DBT_PROJECT_DIR
 from tests.conftest import copy_of
 
 pytestmark = pytest.mark.slow
@@ -22,12 +22,12 @@ pytestmark = pytest.mark.slow
 def test_every_dbt_unit_test_passes(seed_run: tuple[Settings, dict[str, object]], tmp_path: Path) -> None:
     settings, _ = seed_run
     db = copy_of(settings.warehouse, tmp_path / "warehouse")
-    env = {**os.environ, "STEPPE_DBT_DATABASE": str(db), "DO_NOT_TRACK": "1"}
+    env = {**os.environ, "DO_NOT_TRACK": "1"}
     dbt = Path(sys.executable).with_name("dbt")
     proc = subprocess.run(
         [str(dbt), "test", "--select", "test_type:unit", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
-         "--log-path", str(tmp_path / "logs"), "--no-use-colors"],
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--vars", json.dumps({DATABASE_VAR: str(db)}),
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"), "--no-use-colors"],
         env=env, capture_output=True, text=True, timeout=600, check=False,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

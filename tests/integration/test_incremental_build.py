@@ -17,7 +17,7 @@ from tests.conftest import SEED_TEXT, copy_of, extra_dumps, make_settings, table
 
 pytestmark = pytest.mark.slow
 
-INCREMENTAL = ("staging.int_article_versions", "staging.int_articles__deduplicated", "marts.articles")
+INCREMENTAL = ("intermediate.int_article_versions", "intermediate.int_articles__deduplicated", "marts.articles")
 MARTS = ("marts.articles", "marts.entities", "marts.article_entities", "marts.trade_figures", "marts.fx_daily")
 HASHED = INCREMENTAL + MARTS[1:]  # the incremental models and every mart
 

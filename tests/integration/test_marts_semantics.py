@@ -104,5 +104,5 @@ def test_a_dump_edited_in_place_replaces_its_old_version_in_every_mart(tmp_path:
     assert query(settings, "select distinct dump_count from marts.articles") == [(1,)]
     # The old version stays in raw for audit; only the new one is current.
     assert query(settings, "select count(*) from raw.dumps where file_name = 'page.txt'") == [(2,)]
-    assert query(settings, "select count(*) from staging.int_dumps__current") == [(1,)]
+    assert query(settings, "select count(*) from intermediate.int_dumps__current") == [(1,)]
     assert query(settings, "select count(*) from marts.articles where body like '%$100 million contract%'") == [(0,)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,40 +12,51 @@ import duckdb
 import pytest
 
 from steppe.config import Settings
+from steppe.manifest import mart_names, project_manifest
 from steppe.pipeline import run_pipeline
 from tests.conftest import PROJECT_ROOT, SEED_NAMES, clone_warehouse, extra_dumps, mart_hashes, seed_raw, write_dump
 
 pytestmark = pytest.mark.slow
 
-# spec/CONTRACT.md: every mart column with its DuckDB type.
-CONTRACT = {
-    "articles": {
-        "article_id": "VARCHAR", "title": "VARCHAR", "body": "VARCHAR", "is_truncated": "BOOLEAN",
-        "first_seen_date": "DATE", "dump_count": "INTEGER", "word_count": "INTEGER",
-    },
-    "fx_daily": {
-        "rate_date": "DATE", "currency": "VARCHAR", "quote_currency": "VARCHAR", "rate": "DECIMAL(18,8)",
-        "change_pct": "DECIMAL(9,4)", "observations": "INTEGER", "has_conflict": "BOOLEAN",
-    },
-    "entities": {
-        "entity_id": "VARCHAR", "name": "VARCHAR", "entity_type": "VARCHAR", "country_code": "VARCHAR",
-        "aliases": "VARCHAR[]", "article_count": "INTEGER", "mention_count": "INTEGER",
-    },
-    "article_entities": {"article_id": "VARCHAR", "entity_id": "VARCHAR", "mention_count": "INTEGER"},
-    "trade_figures": {
-        "figure_id": "VARCHAR", "article_id": "VARCHAR", "figure_text": "VARCHAR", "value": "DOUBLE",
-        "unit": "VARCHAR", "kind": "VARCHAR", "metric": "VARCHAR", "reporter_country": "VARCHAR",
-        "partner_country": "VARCHAR", "commodity": "VARCHAR", "period": "VARCHAR", "sentence": "VARCHAR",
-        "value_usd": "DOUBLE",
-    },
-}
+CONTRACT_DOC = PROJECT_ROOT / "docs" / "contract.md"
+
+
+def duckdb_type(name: str) -> str:
+    """A type as DuckDB names it ("decimal(18,8)" and "DECIMAL(18, 8)" alike: DECIMAL(18,8))."""
+    return str(duckdb.sql(f"select typeof(cast(null as {name}))").fetchone()[0])  # type: ignore[index]
+
+
+def contracted_columns(mart: str) -> list[tuple[str, str]]:
+    """dbt's contract of the mart (its model yml, through the manifest): columns and DuckDB types, in order."""
+    return [(column, duckdb_type(data_type)) for column, data_type in project_manifest().mart(mart).columns]
+
+
+def documented_marts() -> dict[str, dict[str, str]]:
+    """The mart schemas docs/contract.md promises: a table of `column` | TYPE rows per mart, or a
+    sentence of `column` (TYPE, ...) and `column` (→ `marts.other`) (the other mart's key type)."""
+    sections = re.split(r"^\*\*`marts\.(\w+)`\*\*", CONTRACT_DOC.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    marts: dict[str, dict[str, str]] = {}
+    references: dict[str, dict[str, str]] = {}
+    for mart, section in zip(sections[1::2], sections[2::2], strict=True):
+        section = section.split("\n## ")[0]
+        rows = re.findall(r"^\| `(\w+)` \| ([A-Z][A-Z0-9(),\[\]]*) \|", section, flags=re.MULTILINE)
+        marts[mart] = {column: duckdb_type(data_type) for column, data_type in rows}
+        for column, other, data_type in re.findall(r"`(\w+)` \((?:→\s+`marts\.(\w+)`|([A-Z][A-Z0-9(),\[\]]*),)", section):
+            if other:
+                references.setdefault(mart, {})[column] = other
+            else:
+                marts[mart][column] = duckdb_type(data_type)
+    for mart, columns in references.items():
+        marts[mart].update({column: marts[other][column] for column, other in columns.items()})
+    return marts
 
 
 def columns(db: Path, schema: str, table: str) -> dict[str, str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute(
-            "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?",
+            "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ? "
+            "order by ordinal_position",
             [schema, table],
         ).fetchall()
     finally:
@@ -52,12 +64,21 @@ def columns(db: Path, schema: str, table: str) -> dict[str, str]:
     return dict(rows)
 
 
-@pytest.mark.parametrize("mart", sorted(CONTRACT))
+@pytest.mark.parametrize("mart", mart_names())
 def test_marts_follow_the_contract(seed_run: tuple[Settings, dict[str, object]], mart: str) -> None:
     settings, _ = seed_run
-    actual = columns(settings.warehouse, "marts", mart)
-    for column, data_type in CONTRACT[mart].items():
-        assert actual.get(column) == data_type, f"marts.{mart}.{column}"
+    assert list(columns(settings.warehouse, "marts", mart).items()) == contracted_columns(mart), f"marts.{mart}"
+
+
+def test_the_contract_is_the_one_documented() -> None:
+    """docs/contract.md is what users read: every mart and column it lists is dbt's, with that type."""
+    documented = documented_marts()
+    assert set(documented) == set(mart_names())
+    for mart, documented_columns in documented.items():
+        assert len(documented_columns) >= 3, f"marts.{mart}: its columns were not read from {CONTRACT_DOC}"
+        contracted = dict(contracted_columns(mart))
+        for column, data_type in documented_columns.items():
+            assert contracted.get(column) == data_type, f"marts.{mart}.{column}"
 
 
 def test_every_input_is_accounted_for(seed_run: tuple[Settings, dict[str, object]]) -> None:

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from steppe.config import PROJECT_ROOT, Settings
+from steppe.manifest import mart_names
 from steppe.pipeline import run_pipeline
-from steppe.report import MARTS
 from tests.conftest import clone_warehouse, copy_of, seed_raw
 
 pytestmark = pytest.mark.slow
@@ -90,12 +90,12 @@ def test_a_python_driver_in_another_process_reads_the_published_warehouse(seed_r
 def test_every_mart_and_column_carries_its_yaml_description_as_a_comment(seed_run: SeedRun) -> None:
     settings, _ = seed_run
     described = yaml_descriptions()
-    assert set(described) == set(MARTS)
+    assert set(described) == set(mart_names())
     tables = dict(query(settings.warehouse, "select table_name, comment from duckdb_tables() where schema_name = 'marts'"))
-    assert set(tables) == set(MARTS)
+    assert set(tables) == set(mart_names())
     columns = query(settings.warehouse,
                     "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'")
-    assert len(columns) > len(MARTS)
+    assert len(columns) > len(mart_names())
     for table, comment in tables.items():
         assert isinstance(comment, str) and comment.strip(), f"marts.{table} has no comment"
         assert " ".join(comment.split()) == described[table][""]

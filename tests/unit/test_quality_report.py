@@ -12,9 +12,9 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
 from steppe.integrations.quality import (
-    BATCH_QUERIES,
     CheckResult,
     QualityReport,
+    batch_queries,
     batch_query,
     escape_stored_results,
     escape_strings,
@@ -66,8 +66,9 @@ def test_article_bodies_are_checked_in_staging_not_in_the_mart() -> None:
         ("expect_column_values_to_not_match_regex", TICKER_LINE, {"action": "fail"}),  # a broken parser: blocks
     ]
     assert body_checks("marts.articles") == []
-    assert "exclude (body)" in BATCH_QUERIES["marts.articles"]
-    assert "exclude (body)" not in BATCH_QUERIES["staging.stg_steppe__page_articles"]
+    queries = batch_queries()
+    assert "exclude (body)" in queries["marts.articles"]
+    assert "exclude (body)" not in queries["staging.stg_steppe__page_articles"]
 
 
 def test_pages_lose_cdn_references_and_gain_the_local_stylesheet(tmp_path: Path) -> None:
@@ -102,7 +103,7 @@ def test_every_expectation_declares_warn_or_fail() -> None:
     context = get_context()
     actions = {
         (name, e.expectation_type, (e.configuration.meta or {}).get("action"))
-        for name in BATCH_QUERIES
+        for name in batch_queries()
         for e in context.suites.get(name).expectations
     }
     assert {action for _, _, action in actions} == {"warn", "fail"}

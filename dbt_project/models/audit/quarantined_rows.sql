@@ -36,15 +36,15 @@ quarantined as (
     select
         failures.table_name,
         failures.row_key,
-        failures.failure.check_name as check_name,
-        failures.failure.column_name as column_name,
-        failures.failure.offending_value as offending_value,
+        failures.failure.check_name,
+        failures.failure.column_name,
+        failures.failure.offending_value,
         failures.article_id,
         '{{ invocation_id }}' as build_id,
         {% if previous is not none -%}
         coalesce(previous.quarantined_at, cast('{{ run_started_at }}' as timestamp)) as quarantined_at
         {%- else -%}
-        cast('{{ run_started_at }}' as timestamp) as quarantined_at
+            cast('{{ run_started_at }}' as timestamp) as quarantined_at
         {%- endif %}
     from failures
     {% if previous is not none -%}

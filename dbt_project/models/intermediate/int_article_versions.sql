@@ -15,13 +15,24 @@ with
 
 page_slots as (
     -- Where each article appeared, without its text: cheap to read in full every build.
-    select article_id, content_hash, dump_id
+    select
+        article_id,
+        content_hash,
+        dump_id
     from {{ ref('int_page_articles__current') }}
 ),
 
 page_texts as (
     -- The text, most of the table's bytes: read below only for the articles rebuilt.
-    select article_id, content_hash, title, body, paragraph_count, subheadings, is_truncated, word_count
+    select
+        article_id,
+        content_hash,
+        title,
+        body,
+        paragraph_count,
+        subheadings,
+        is_truncated,
+        word_count
     from {{ ref('int_page_articles__current') }}
 ),
 
@@ -30,7 +41,10 @@ pages as (
 ),
 
 current_dumps as (
-    select dump_id, version_seen_at from {{ ref('int_dumps__current') }}
+    select
+        dump_id,
+        version_seen_at
+    from {{ ref('int_dumps__current') }}
 ),
 
 appearances as (
@@ -74,7 +88,7 @@ version_stats as (
         count(*) as appearance_count,
         max(parsed_at) as last_parsed_at
     from appearances
-    where article_id in (select article_id from changed_articles)
+    where article_id in (select changed_articles.article_id from changed_articles)
     group by article_id, content_hash
 ),
 
@@ -89,7 +103,7 @@ version_texts as (
         any_value(is_truncated) as is_truncated,
         any_value(word_count) as word_count
     from page_texts
-    where article_id in (select article_id from changed_articles)
+    where article_id in (select changed_articles.article_id from changed_articles)
     group by content_hash
 ),
 

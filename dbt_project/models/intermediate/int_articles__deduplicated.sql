@@ -23,7 +23,7 @@ appearances as (
 changed_articles as (
     select
         article_id,
-        sum(appearance_count)::bigint as appearance_count,
+        cast(sum(appearance_count) as bigint) as appearance_count,
         max(last_parsed_at) as last_parsed_at
     from versions
     group by article_id
@@ -35,7 +35,7 @@ changed_articles as (
 
 changed_versions as (
     select * from versions
-    where article_id in (select article_id from changed_articles)
+    where article_id in (select changed_articles.article_id from changed_articles)
 ),
 
 ranked as (
@@ -55,7 +55,7 @@ article_stats as (
         article_id,
         count(distinct dump_id) as dump_count
     from appearances
-    where article_id in (select article_id from changed_articles)
+    where article_id in (select changed_articles.article_id from changed_articles)
     group by article_id
 ),
 

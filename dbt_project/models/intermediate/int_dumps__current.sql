@@ -3,18 +3,29 @@
 with
 
 ledger as (
-    select file_name, dump_id, seen_at from {{ ref('stg_steppe__file_versions') }}
+    select
+        file_name,
+        dump_id,
+        seen_at
+    from {{ ref('stg_steppe__file_versions') }}
 ),
 
 dumps as (
-    select dump_id, file_name, landed_at from {{ ref('stg_steppe__dumps') }}
+    select
+        dump_id,
+        file_name,
+        landed_at
+    from {{ ref('stg_steppe__dumps') }}
 ),
 
 unledgered as (
     -- Dumps landed before the ledger existed: one version of the file they were landed under.
-    select file_name, dump_id, landed_at as seen_at
+    select
+        file_name,
+        dump_id,
+        landed_at as seen_at
     from dumps
-    where dump_id not in (select dump_id from ledger)
+    where dump_id not in (select ledger.dump_id from ledger)
 ),
 
 versions as (
@@ -25,9 +36,12 @@ versions as (
 
 latest as (
     -- The newest version of each file; a tie on time goes to the greater dump id, for repeatable builds.
-    select file_name, dump_id, seen_at
+    select
+        file_name,
+        dump_id,
+        seen_at
     from versions
-    where dump_id in (select dump_id from dumps)
+    where dump_id in (select dumps.dump_id from dumps)
     qualify row_number() over (partition by file_name order by seen_at desc, dump_id desc) = 1
 ),
 

@@ -12,7 +12,10 @@
 with
 
 articles as (
-    select article_id, content_hash from {{ ref('int_articles__deduplicated') }}
+    select
+        article_id,
+        content_hash
+    from {{ ref('int_articles__deduplicated') }}
 ),
 
 mentions as (
@@ -31,7 +34,7 @@ checked as (
 )
 
 select
-    *,
-    list_transform(failed_checks, lambda failure: failure.check_name) as failed_check_names,
-    len(failed_checks) = 0 as passes_checks
+    checked.*,
+    list_transform(checked.failed_checks, lambda failure: failure.check_name) as failed_check_names,
+    len(checked.failed_checks) = 0 as passes_checks
 from checked

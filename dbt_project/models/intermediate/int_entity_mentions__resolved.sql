@@ -28,11 +28,14 @@ local_entities as (
         local_key,
         entity_type,
         -- Most frequent spelling; ties go to the alphabetically first, for repeatable builds.
-        first(entity_name order by count_name desc, entity_name) as entity_name,
+        first(entity_name order by count_name desc, entity_name asc) as entity_name,
         flatten(list(aliases)) as aliases
     from (
-        select *, count(*) over (partition by local_key, entity_name) as count_name from mentions
-    )
+        select
+            *,
+            count(*) over (partition by local_key, entity_name) as count_name
+        from mentions
+    ) as counted_mentions
     group by local_key, entity_type
 ),
 
@@ -40,13 +43,13 @@ alias_targets as (
     -- Forms other entities list as their alias (acronyms, variants).
     select
         entities.entity_type,
-        lower(alias.alias) as alias_lower,
+        lower(entity_aliases.alias_name) as alias_lower,
         min(entities.local_key) as target_key,
         count(distinct entities.local_key) as candidates,
-        bool_or({{ is_acronym('alias.alias') }}) as alias_is_acronym
-    from local_entities as entities, unnest(entities.aliases) as alias(alias)
+        bool_or({{ is_acronym('entity_aliases.alias_name') }}) as alias_is_acronym
+    from local_entities as entities, unnest(entities.aliases) as entity_aliases (alias_name)
     where entities.entity_type <> 'COUNTRY'
-    group by 1, 2
+    group by entities.entity_type, alias_lower
 ),
 
 shared_alias_targets as (
@@ -54,8 +57,8 @@ shared_alias_targets as (
     select
         entities.entity_type,
         lower(entities.entity_name) as alias_lower,
-        min(entities.local_key) over (partition by entities.entity_type, lower(alias.alias)) as target_key
-    from local_entities as entities, unnest(entities.aliases) as alias(alias)
+        min(entities.local_key) over (partition by entities.entity_type, lower(entity_aliases.alias_name)) as target_key
+    from local_entities as entities, unnest(entities.aliases) as entity_aliases (alias_name)
     where entities.entity_type in ('ORG', 'PLACE') and not {{ is_acronym('entities.entity_name') }}
 ),
 
@@ -68,22 +71,43 @@ surname_targets as (
         count(distinct local_key) as candidates
     from local_entities
     where entity_type = 'PERSON' and entity_name like '% %'
-    group by 1, 2
+    group by entity_type, alias_lower
 ),
 
 targets as (
     -- One target per form: an alias of one entity first, then a shared alias, then a surname.
-    select entity_type, alias_lower, target_key
+    select
+        entity_type,
+        alias_lower,
+        target_key
     from (
-        select entity_type, alias_lower, target_key, 1 as priority from alias_targets
+        select
+            entity_type,
+            alias_lower,
+            target_key,
+            1 as priority
+        from alias_targets
         where candidates = 1 and not alias_is_acronym
         union all
-        select entity_type, alias_lower, target_key, 2 as priority from shared_alias_targets
+        select
+            entity_type,
+            alias_lower,
+            target_key,
+            2 as priority
+        from shared_alias_targets
         union all
-        select entity_type, alias_lower, target_key, 3 as priority from surname_targets
-        where candidates = 1
-            and (entity_type, alias_lower) not in (select (entity_type, alias_lower) from alias_targets)
-    )
+        select
+            entity_type,
+            alias_lower,
+            target_key,
+            3 as priority
+        from surname_targets
+        where
+            candidates = 1
+            and (entity_type, alias_lower) not in (
+                select (alias_targets.entity_type, alias_targets.alias_lower) from alias_targets
+            )
+    ) as candidate_targets
     qualify row_number() over (partition by entity_type, alias_lower order by priority, target_key) = 1
 ),
 
@@ -93,9 +117,10 @@ resolved_keys as (
         coalesce(targets.target_key, local_entities.local_key) as entity_key
     from local_entities
     left join targets
-        on targets.entity_type = local_entities.entity_type
-        and targets.alias_lower = lower(local_entities.entity_name)
-        and targets.target_key <> local_entities.local_key
+        on
+            local_entities.entity_type = targets.entity_type
+            and targets.alias_lower = lower(local_entities.entity_name)
+            and local_entities.local_key <> targets.target_key
 ),
 
 resolved as (
@@ -106,7 +131,7 @@ resolved as (
         mentions.*
     from mentions
     inner join resolved_keys using (local_key)
-    inner join local_entities as canonical on canonical.local_key = resolved_keys.entity_key
+    inner join local_entities as canonical on resolved_keys.entity_key = canonical.local_key
 )
 
 select * from resolved

@@ -15,7 +15,7 @@ with
 
 quotes as (
     select * from {{ ref('stg_steppe__fx_quotes') }}
-    where dump_id in (select dump_id from {{ ref('int_dumps__current') }})
+    where dump_id in (select current_dumps.dump_id from {{ ref('int_dumps__current') }} as current_dumps)
 ),
 
 checked as (
@@ -26,7 +26,7 @@ checked as (
 )
 
 select
-    *,
-    list_transform(failed_checks, lambda failure: failure.check_name) as failed_check_names,
-    len(failed_checks) = 0 as passes_checks
+    checked.*,
+    list_transform(checked.failed_checks, lambda failure: failure.check_name) as failed_check_names,
+    len(checked.failed_checks) = 0 as passes_checks
 from checked

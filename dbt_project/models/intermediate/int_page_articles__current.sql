@@ -3,4 +3,6 @@
 
 select page_articles.*
 from {{ ref('stg_steppe__page_articles') }} as page_articles
-where page_articles.dump_id in (select dump_id from {{ ref('int_dumps__current') }})
+where page_articles.dump_id in (
+    select current_dumps.dump_id from {{ ref('int_dumps__current') }} as current_dumps
+)

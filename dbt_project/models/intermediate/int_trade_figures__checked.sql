@@ -1,6 +1,7 @@
 -- Trade figures of each deduplicated article, each with the contract checks it fails
 -- (macros/contract.sql). marts.trade_figures reads the passing rows; audit.quarantined_rows the rest.
-{%- set all_units = contract('currencies') + contract('quantity_units') + contract('percent_units') + contract('ratio_units') %}
+{%- set all_units = contract('currencies') + contract('quantity_units')
+    + contract('percent_units') + contract('ratio_units') %}
 {%- set checks = [
     {'name': 'kind_in_contract', 'column': 'kind', 'passes': 'kind in ' ~ contract_values('kinds')},
     {'name': 'unit_in_contract', 'column': 'unit',
@@ -24,7 +25,11 @@
 with
 
 articles as (
-    select article_id, content_hash, first_seen_date from {{ ref('int_articles__deduplicated') }}
+    select
+        article_id,
+        content_hash,
+        first_seen_date
+    from {{ ref('int_articles__deduplicated') }}
 ),
 
 figures as (
@@ -44,7 +49,7 @@ checked as (
 )
 
 select
-    *,
-    list_transform(failed_checks, lambda failure: failure.check_name) as failed_check_names,
-    len(failed_checks) = 0 as passes_checks
+    checked.*,
+    list_transform(checked.failed_checks, lambda failure: failure.check_name) as failed_check_names,
+    len(checked.failed_checks) = 0 as passes_checks
 from checked

@@ -46,4 +46,4 @@ changed_articles as (
 )
 
 select * from final
-where article_id in (select article_id from changed_articles)
+where article_id in (select changed_articles.article_id from changed_articles)

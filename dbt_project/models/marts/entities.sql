@@ -6,9 +6,22 @@ mentions as (
 
 surface_forms as (
     -- Every form seen: the articles' own names and their aliases.
-    select entity_id, entity_name as form from mentions
+    select
+        entity_id,
+        entity_name as form
+    from mentions
     union
-    select entity_id, unnest(aliases) as form from mentions
+    select
+        entity_id,
+        unnest(aliases) as form
+    from mentions
+),
+
+canonical_names as (
+    select distinct
+        entity_id,
+        canonical_name
+    from mentions
 ),
 
 aliases as (
@@ -16,7 +29,7 @@ aliases as (
         surface_forms.entity_id,
         list_sort(list(distinct surface_forms.form)) as aliases
     from surface_forms
-    inner join (select distinct entity_id, canonical_name from mentions) as canonical using (entity_id)
+    inner join canonical_names as canonical using (entity_id)
     where lower(surface_forms.form) <> lower(canonical.canonical_name)
     group by surface_forms.entity_id
 ),
@@ -27,13 +40,16 @@ entities as (
         any_value(canonical_name) as name,
         any_value(entity_type) as entity_type,
         -- The code most articles give; ties to the alphabetically first.
-        first(country_code order by country_votes desc, country_code) filter (where country_code is not null)
+        first(country_code order by country_votes desc, country_code asc) filter (where country_code is not null)
             as country_code,
         count(distinct article_id) as article_count,
         sum(mention_count) as mention_count
     from (
-        select *, count(*) over (partition by entity_id, country_code) as country_votes from mentions
-    )
+        select
+            *,
+            count(*) over (partition by entity_id, country_code) as country_votes
+        from mentions
+    ) as voted_mentions
     group by entity_id
 ),
 
@@ -43,7 +59,7 @@ final as (
         entities.name,
         entities.entity_type,
         entities.country_code,
-        coalesce(aliases.aliases, []::varchar[]) as aliases,
+        coalesce(aliases.aliases, cast([] as varchar[])) as aliases,
         cast(entities.article_count as integer) as article_count,
         cast(entities.mention_count as integer) as mention_count
     from entities

@@ -11,7 +11,11 @@ figures as (
 ),
 
 fx as (
-    select rate_date, currency, rate from {{ ref('fx_daily') }}
+    select
+        rate_date,
+        currency,
+        rate
+    from {{ ref('fx_daily') }}
 ),
 
 converted as (
@@ -21,8 +25,9 @@ converted as (
         fx.rate as fx_rate
     from figures
     asof left join fx
-        on fx.currency = figures.unit
-        and figures.first_seen_date >= fx.rate_date
+        on
+            figures.unit = fx.currency
+            and figures.first_seen_date >= fx.rate_date
 ),
 
 {#- A figure t is restated by another figure o of the same article, value, unit and metric when their
@@ -57,13 +62,15 @@ counted as (
         position,
         in_title,
         partner_country,
-        period
-        {%- for scope, scope_where, frame in scopes %}
-        {%- for name, columns, where in classes %},
+        period,
+    {%- for scope, scope_where, frame in scopes %}
+        {%- set last_scope = loop.last %}
+    {%- for name, columns, where in classes %}
         sum(case when {{ scope_where }} and {{ where }} then 1 else 0 end)
-            over (partition by {{ key }}{{ columns }}{{ frame }}) as {{ scope }}_{{ name }}
-        {%- endfor %}
-        {%- endfor %}
+            over (partition by {{ key }}{{ columns }}{{ frame }})
+            as {{ scope }}_{{ name }}{{ "," if not (last_scope and loop.last) }}
+    {%- endfor %}
+    {%- endfor %}
     from converted
 ),
 
@@ -72,15 +79,19 @@ agreeing as (
     select
         article_id,
         position,
-        in_title
-        {%- for scope, _, _ in scopes %},
+        in_title,
+    {%- for scope, _, _ in scopes %}
         case
             when partner_country is null and period is null then {{ scope }}_any
             when period is null then {{ scope }}_partner + {{ scope }}_no_partner
             when partner_country is null then {{ scope }}_period + {{ scope }}_no_period
-            else {{ scope }}_both + {{ scope }}_partner_no_period + {{ scope }}_period_no_partner + {{ scope }}_neither
-        end as {{ scope }}_agreeing
-        {%- endfor %}
+            else
+                {{ scope }}_both
+                + {{ scope }}_partner_no_period
+                + {{ scope }}_period_no_partner
+                + {{ scope }}_neither
+        end as {{ scope }}_agreeing{{ "," if not loop.last }}
+    {%- endfor %}
     from counted
 ),
 
@@ -100,23 +111,24 @@ final as (
     select
         left(md5(article_id || ':' || cast(position as varchar)), 16) as figure_id,
         article_id,
-        figure_text,
-        value,
-        unit,
-        kind,
-        metric,
-        reporter_country,
-        partner_country,
-        commodity,
-        period,
-        sentence,
+        converted.figure_text,
+        converted.value,
+        converted.unit,
+        converted.kind,
+        converted.metric,
+        converted.reporter_country,
+        converted.partner_country,
+        converted.commodity,
+        converted.period,
+        converted.sentence,
         case
-            when kind = 'money' and unit = 'USD' then value
-            when kind = 'money' and fx_rate is not null then value * cast(fx_rate as double)
+            when converted.kind = 'money' and converted.unit = 'USD' then converted.value
+            when converted.kind = 'money' and converted.fx_rate is not null
+                then converted.value * cast(converted.fx_rate as double)
         end as value_usd,
-        case when kind = 'money' and unit <> 'USD' then fx_rate_date end as fx_rate_date,
-        in_title,
-        note,
+        case when converted.kind = 'money' and converted.unit <> 'USD' then converted.fx_rate_date end as fx_rate_date,
+        converted.in_title,
+        converted.note,
         cast(position as integer) as position,
         restated.is_restatement
     from converted

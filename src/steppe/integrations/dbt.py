@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import shutil
@@ -30,6 +31,9 @@ from steppe.warehouse import connect
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # What decides the tables' content (model yml holds configs too); data tests change no table.
 _DIGESTED = ("dbt_project.yml", "models/**/*.sql", "models/**/*.yml", "macros/**/*.sql")
+# The manifest of each version of the project (steppe.manifest reads the marts' contract in it).
+MANIFEST_CACHE_DIR = DBT_PROJECT_DIR / "target" / "steppe"
+DATABASE_VAR = "steppe_database"  # the dbt var profiles.yml reads the DuckDB file's path from
 
 
 class DbtBuildError(RuntimeError):
@@ -125,6 +129,8 @@ def dbt_build(
             f"dbt build failed on {database}: {detail} (dbt's log: {dbt_log_path(artifacts_dir)})"
         ) from cause
     record_build(database, digest, full_refresh=full_refresh)
+    with contextlib.suppress(OSError):  # a cache: the build stands without it
+        keep_manifest(artifacts_dir / "target" / "manifest.json", cached_manifest_path(digest))
     if docs_page is not None:
         started = time.perf_counter()
         try:
@@ -133,6 +139,47 @@ def dbt_build(
             report.docs_error = str(exc)
         report.docs_seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def cached_manifest_path(digest: str) -> Path:
+    return MANIFEST_CACHE_DIR / f"manifest-{digest[:16]}.json"
+
+
+def keep_manifest(manifest: Path, cached: Path) -> None:
+    """Keep a copy of `manifest` as `cached`, written whole then renamed (a reader sees all of it
+    or nothing), and drop the manifests of other versions of the project."""
+    if cached.is_file():
+        return
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=f".{cached.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copyfile(manifest, tmp)
+        os.chmod(tmp, 0o644)  # read by every process of the project, as dbt's own artifacts are
+        os.replace(tmp, cached)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    for stale in cached.parent.glob("manifest-*.json"):
+        if stale != cached:
+            stale.unlink(missing_ok=True)
+
+
+class DbtParseError(RuntimeError):
+    """dbt parse failed."""
+
+
+def parse_project(workdir: Path) -> Path:
+    """`dbt parse` of the project with its artifacts in `workdir`; returns the manifest's path.
+
+    Parsing opens no database: the one the profile names (inside workdir) is never created.
+    """
+    workdir = workdir.absolute()
+    result = _invoke(["parse"], workdir / "unused.duckdb", workdir)
+    manifest = workdir / "target" / "manifest.json"
+    if not result.success or not manifest.is_file():
+        raise DbtParseError(f"dbt parse failed: {result.exception} (dbt's log: {dbt_log_path(workdir)})")
+    return manifest
 
 
 class DbtDocsError(RuntimeError):
@@ -171,15 +218,16 @@ def _invoke(command: list[str], database: Path, artifacts_dir: Path) -> Any:
     """dbt `command` against `database`, in this process; returns dbt's dbtRunnerResult."""
     from dbt.cli.main import dbtRunner  # heavy: imported in the task, never at DAG parse time
 
-    # dbt re-parses the whole project when its profile changes, and the working copy's path
-    # changes every run; named relative to the working directory it stays the same, and dbt's
-    # partial parsing (target/partial_parse.msgpack) saves every run that parse.
-    os.environ["STEPPE_DBT_DATABASE"] = database.name
-    os.environ.setdefault("DO_NOT_TRACK", "1")
     args = [
         *command,
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
+        # The database is a var the profile reads (profiles.yml). dbt re-parses the whole project
+        # when its vars change, and the working copy's path changes every run; named relative to
+        # the working directory it stays the same, and dbt's partial parsing
+        # (target/partial_parse.msgpack) saves every run that parse.
+        "--vars", json.dumps({DATABASE_VAR: database.name}),
+        "--no-send-anonymous-usage-stats",
         # Artifacts beside the warehouse's state, so runs on different warehouses never mix.
         "--target-path", str(artifacts_dir / "target"),
         # dbt's log goes to its file only: a build prints ~190 lines the operator does not need;

@@ -7,9 +7,12 @@ expectations/define_suites.py writes them). One checkpoint per table runs every 
 
 Each run should cost what its new data costs. Raw and staging rows never change once written,
 so their checkpoints see only this run's batch (the latest landing and parsing); a run can
-change any mart row, so marts are checked whole, but only on keys, counts and short columns: checks
-of article text run once, on the staging rows of the parse that produced them (BATCH_QUERIES).
-Only the columns a suite's expectations name are read (batch_query).
+change any mart row, so marts are checked whole, but only on counts and short columns: checks
+of article text run once, on the staging rows of the parse that produced them (batch_queries).
+Only the columns a suite's expectations name are read (batch_query). Tables dbt builds are named
+by their model: dbt's manifest says where each is, and a mart's primary key names its failing rows
+(steppe.manifest). Keys, not-nulls, accepted values and relationships are dbt's tests; the suites
+keep the content checks dbt cannot express cheaply (expectations/define_suites.py).
 
 Every expectation declares its action in its meta: {"action": "fail"} stops the run before
 publishing (blocking), {"action": "warn"} is only reported. Rows failing the contract's row checks
@@ -34,8 +37,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import yaml  # dbt's own dependency
 
-from steppe.config import PROJECT_ROOT, load_settings
+from steppe.config import PROJECT_ROOT
+from steppe.manifest import Manifest, project_manifest
 from steppe.report import CSP_META, DBT_DOCS_PAGE, with_csp
 
 GX_PROJECT_DIR = PROJECT_ROOT / "expectations"
@@ -49,32 +54,48 @@ BATCH_DEFINITION = "whole_table"
 # them: every body in marts.articles is one of those, so re-reading all of them each run (the
 # dearest check of a large warehouse) would only repeat checks already passed.
 _LATEST_PAGES = "dump_id in (select dump_id from raw.pages where parsed_at = (select max(parsed_at) from raw.pages))"
-BATCH_QUERIES: dict[str, str] = {
+# The tables Python writes (raw, audit), by name.
+_PYTHON_TABLE_QUERIES: dict[str, str] = {
     "raw.dumps": "select * exclude (content) from raw.dumps where landed_at = (select max(landed_at) from raw.dumps)",
     "audit.rejected_dumps": "select * from audit.rejected_dumps",
     "raw.pages": "select *, year(page_date) as page_year from raw.pages "
     "where parsed_at = (select max(parsed_at) from raw.pages)",
     "raw.parse_issues": f"select * from raw.parse_issues where {_LATEST_PAGES}",  # noqa: S608  constant names
+}
+# The tables dbt builds, by model: the manifest says where each is ({relation}).
+_MODEL_QUERIES: dict[str, str] = {
     # Once per distinct content: the checks read title and body, which the content hash fixes, and
     # a first build's batch would otherwise hold each article about six times.
-    "staging.stg_steppe__page_articles": f"select * from staging.stg_steppe__page_articles where {_LATEST_PAGES} "  # noqa: S608  constant names
+    "stg_steppe__page_articles": f"select * from {{relation}} where {_LATEST_PAGES} "  # noqa: S608  constant names
     "qualify row_number() over (partition by content_hash order by dump_id, position) = 1",
     # Bodies were checked in staging when they were parsed (above); the mart checks keys and counts.
-    "marts.articles": "select * exclude (body) from marts.articles",
-    "marts.fx_daily": "select * from marts.fx_daily",
+    "articles": "select * exclude (body) from {relation}",
+    "fx_daily": "select * from {relation}",
 }
-
-
-# The columns that name a row of each suite's batch: a failed check lists its first offending rows by them.
-KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+# The columns that name a row of a batch, where its table declares no primary key (the marts do,
+# in dbt): a failed check lists its first offending rows by them.
+_ROW_NAMES: dict[str, tuple[str, ...]] = {
     "raw.dumps": ("file_name",),
     "audit.rejected_dumps": ("file_name",),
     "raw.pages": ("dump_id",),
     "raw.parse_issues": ("dump_id", "line_no"),
-    "staging.stg_steppe__page_articles": ("dump_id", "position"),
-    "marts.articles": ("article_id",),
-    "marts.fx_daily": ("rate_date", "currency"),
+    "stg_steppe__page_articles": ("dump_id", "position"),
 }
+
+
+def batch_queries(manifest: Manifest | None = None) -> dict[str, str]:
+    """Every validated table (its suite's name) and the query of the rows its suite checks."""
+    relations = (manifest or project_manifest()).relations
+    models = {relations[name]: query.format(relation=relations[name]) for name, query in _MODEL_QUERIES.items()}
+    return {**_PYTHON_TABLE_QUERIES, **models}
+
+
+def key_columns(manifest: Manifest | None = None) -> dict[str, tuple[str, ...]]:
+    """The columns that name a row of each validated table: a mart's primary key, as dbt declares it."""
+    manifest = manifest or project_manifest()
+    keys = {manifest.relations.get(name, name): columns for name, columns in _ROW_NAMES.items()}
+    keys.update({mart.relation: mart.primary_key for mart in manifest.marts})
+    return keys
 
 
 def batch_query(query: str, expectations: list[Any], keys: tuple[str, ...] = ()) -> str:
@@ -109,7 +130,7 @@ class CheckResult:
     success: bool
     observed: str
     expected: str = ""  # what the expectation asks for (its arguments), e.g. "value_set=[False]"
-    offending: tuple[str, ...] = ()  # the first failing rows, by their key columns (KEY_COLUMNS)
+    offending: tuple[str, ...] = ()  # the first failing rows, by their key columns (key_columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,29 +222,45 @@ def quarantine_warning(summary: QuarantineSummary) -> CheckResult:
     )
 
 
-def get_context() -> Any:
-    """The file-backed context of expectations/gx (Data Docs go to $STEPPE_REPORTS_DIR)."""
+def get_context(reports_dir: Path | None = None) -> Any:
+    """The file-backed context of expectations/gx; with reports_dir, one whose validation results
+    and Data Docs go there (set here, in code: the committed great_expectations.yml names no
+    warehouse's folder)."""
     import great_expectations as gx  # heavy: imported in the task, never at DAG parse time
 
-    os.environ.setdefault("STEPPE_REPORTS_DIR", str(load_settings().reports_dir))
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR))
+    if reports_dir is None:
+        return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR))
+    config = yaml.safe_load((GX_PROJECT_DIR / "gx" / "great_expectations.yml").read_text(encoding="utf-8"))
+    config.pop("fluent_datasources", None)  # GX reads those from the file itself
+    # Per warehouse, beside its report (not shared by every warehouse this checkout builds).
+    config["stores"]["validation_results_store"]["store_backend"]["base_directory"] = str(
+        reports_dir / "gx_validation_results"
+    )
+    config["data_docs_sites"] = {
+        "local_site": {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(reports_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+    }
+    return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR), project_config=config)
 
 
 def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
     """Run every table's checkpoint on the database and build Data Docs into reports_dir."""
-    os.environ["STEPPE_REPORTS_DIR"] = str(reports_dir)  # read by great_expectations.yml
-    context = get_context()
+    context = get_context(reports_dir)
     report = QualityReport()
     results: list[Any] = []  # this run's validation results: the only Data Docs pages built
     # File times come from a coarse clock that can lag time.time() by a tick: a second's margin.
     started = time.time() - 1.0
     con = duckdb.connect(str(database), read_only=True)
     try:
-        for suite_name, query in BATCH_QUERIES.items():
+        row_keys = key_columns()
+        for suite_name, query in batch_queries().items():
             checkpoint = context.checkpoints.get(suite_name)
             suite = [e for definition in checkpoint.validation_definitions for e in definition.suite.expectations]
-            keys = KEY_COLUMNS.get(suite_name, ())
+            keys = row_keys.get(suite_name, ())
             frame = con.sql(batch_query(query, suite, keys)).df()
             result = checkpoint.run(batch_parameters={"dataframe": frame})
             results.extend(result.run_results)
