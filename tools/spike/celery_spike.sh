@@ -5,6 +5,8 @@
 # each task instance and each component's memory, and stops every process it started.
 #
 #   tools/spike/celery_spike.sh            (from the project folder, after `make install`)
+#   SPIKE_DAG_ID=steppe_pipeline SPIKE_DAGS_FOLDER=dags STEPPE_RAW_DIR=... STEPPE_WAREHOUSE=... tools/spike/celery_spike.sh
+#                                          (the project's own DAG, unchanged, on the same two workers)
 #
 # Needs: PostgreSQL on 127.0.0.1:5432 (trust), Redis on 127.0.0.1:6379. Creates the databases
 # steppe_spike_airflow (metadata + Celery results) and steppe_spike_lake_celery (DuckLake catalog).
@@ -20,7 +22,8 @@ LAKE_DB=steppe_spike_lake_celery
 PG="postgres@127.0.0.1:5432"
 
 export AIRFLOW_HOME="$HOME_DIR"
-export AIRFLOW__CORE__DAGS_FOLDER="$SPIKE/celery_dags"
+DAG_ID="${SPIKE_DAG_ID:-spike_mapped}"
+export AIRFLOW__CORE__DAGS_FOLDER="$(cd "${SPIKE_DAGS_FOLDER:-$SPIKE/celery_dags}" && pwd)"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__EXECUTOR=CeleryExecutor
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
@@ -101,23 +104,30 @@ wait_for "api-server" 120 curl -sf "http://127.0.0.1:$API_PORT/api/v2/monitor/he
 wait_for "worker-1" 120 grep -q "ready" "$HOME_DIR/out/worker-1.log"
 wait_for "worker-2" 120 grep -q "ready" "$HOME_DIR/out/worker-2.log"
 sql() { psql -h 127.0.0.1 -U postgres -d "$META_DB" -Atc "$1"; }
-wait_for "DAG parsed" 120 bash -c "[ -n \"\$(psql -h 127.0.0.1 -U postgres -d $META_DB -Atc \"select 1 from dag where dag_id = 'spike_mapped' and not is_paused\")\" ]"
+wait_for "DAG parsed" 120 bash -c "[ -n \"\$(psql -h 127.0.0.1 -U postgres -d $META_DB -Atc \"select 1 from dag where dag_id = '$DAG_ID'\")\" ]"
+"$BIN/airflow" dags unpause "$DAG_ID" > /dev/null 2>&1  # a DAG may start paused whatever the setting says
 
 T0=$(( $(date +%s%N) / 1000000 ))
-"$BIN/airflow" dags trigger spike_mapped > "$HOME_DIR/out/trigger.log" 2>&1
+"$BIN/airflow" dags trigger "$DAG_ID" > "$HOME_DIR/out/trigger.log" 2>&1
+# Unpausing a scheduled DAG may add a run of its own: wait until no run is unfinished.
 state=""
-for _ in $(seq 1 300); do
-    state="$(sql "select state from dag_run where dag_id = 'spike_mapped' order by id desc limit 1")"
-    [[ "$state" == success || "$state" == failed ]] && break
+for _ in $(seq 1 600); do
+    unfinished="$(sql "select count(*) from dag_run where dag_id = '$DAG_ID' and state not in ('success', 'failed')")"
+    if [[ "$unfinished" == 0 ]]; then
+        state="$(sql "select string_agg(distinct state, ',') from dag_run where dag_id = '$DAG_ID'")"
+        break
+    fi
     sleep 1
 done
-echo "DAG run: $state in $(elapsed) ms"
+echo "DAG runs: $(sql "select count(*) from dag_run where dag_id = '$DAG_ID'"), states: $state, in $(elapsed) ms"
 
 echo "--- task instances (task_id, map_index, state, hostname, pid, seconds)"
+echo "--- task instances per hostname"
+sql "select hostname, count(*) from task_instance where dag_id = '$DAG_ID' group by 1 order by 1"
 sql "select task_id, map_index, state, hostname, pid, round(extract(epoch from end_date - start_date)::numeric, 1)
-     from task_instance where dag_id = 'spike_mapped' order by task_id, map_index"
+     from task_instance where dag_id = '$DAG_ID' order by task_id, map_index"
 echo "--- mapped task instances per hostname"
-sql "select hostname, count(*) from task_instance where dag_id = 'spike_mapped' and task_id = 'work' group by 1 order by 1"
+sql "select hostname, count(*) from task_instance where dag_id = '$DAG_ID' and map_index >= 0 group by 1 order by 1"
 echo "--- merge task's log"
 grep -rh "per worker" "$HOME_DIR/logs" | sed 's/.*"event": *//' | head -4 || true
 
