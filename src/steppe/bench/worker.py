@@ -156,7 +156,8 @@ def _profiled(profile_dir: Path | None, name: str) -> Iterator[None]:
 
 
 def _settings(root: Path, raw_dir: Path) -> Settings:
-    return Settings(raw_dir=raw_dir, warehouse=root / "warehouse" / "warehouse.duckdb", reports_dir=root / "reports")
+    return Settings(raw_dir=raw_dir, warehouse=root / "warehouse" / "warehouse.duckdb", reports_dir=root / "reports",
+                    settle_seconds=0)
 
 
 def run_stages(settings: Settings, sampler: RssSampler, profile_dir: Path | None = None) -> dict[str, Any]:
@@ -182,9 +183,9 @@ def run_stages(settings: Settings, sampler: RssSampler, profile_dir: Path | None
     run_id = None
     try:
         run_id = timed("prepare", pipeline.prepare, settings)["run_id"]
-        for name, stage in pipeline.STAGES:
-            kwargs: dict[str, Any] = {"settle_seconds": 0} if name == "land" else {}
-            results[name] = timed(name, stage, run_id, settings, **kwargs)
+        for stage in pipeline.STAGES[:-1]:  # validate and publish are timed below
+            name = stage.name
+            results[name] = timed(name, getattr(pipeline, name), run_id, settings)
             if name == "build":
                 stages[STAGE_RENAMES[name]]["slowest_nodes"] = _slowest_dbt_nodes(settings)
         results["validate"] = timed("validate", pipeline.validate, run_id, settings, results)
@@ -207,11 +208,11 @@ def run_stages(settings: Settings, sampler: RssSampler, profile_dir: Path | None
 
 def _record_failure(settings: Settings, run_id: str, reason: str) -> None:
     """Mark the run failed in the warehouse's ledger, as run_pipeline does."""
-    from steppe.runs import RunPaths, record_finished
+    from steppe.pipeline import record_failure
+    from steppe.runs import RunPaths
 
-    paths = RunPaths.of(settings, run_id)
-    if paths.run_dir.exists():
-        record_finished(settings, paths, "failed", reason=reason)
+    if RunPaths.of(settings, run_id).run_dir.exists():
+        record_failure(settings, run_id, RuntimeError(reason))
 
 
 def _compact(results: dict[str, Any]) -> dict[str, Any]:
