@@ -1,0 +1,83 @@
+"""`python -m steppe.bench` (what `make bench` runs).
+
+    python -m steppe.bench [--sizes 100,1000,10000] [--out bench/out] [--seed 7] [--nlp-articles 300]
+                           [--empty-repeats 3] [--profile] [--keep-work] [--no-nlp]
+    python -m steppe.bench --generate 500 --to /tmp/dumps     # only write dumps, e.g. for `make run`
+    python -m steppe.bench --show bench/out/bench.json        # print the tables of an earlier run
+    python -m steppe.bench --hostile-only [--hostile-repeats 3]  # only seeds + hostile set vs seeds alone
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from rich.console import Console
+
+from steppe.bench.generator import DEFAULT_SEED, write_dumps
+from steppe.bench.runner import DEFAULT_OUT, DEFAULT_SIZES, BenchOptions, run_bench, run_hostile_only
+from steppe.bench.table import print_report
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part.replace("_", "")) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of sizes: {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m steppe.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=_sizes, default=DEFAULT_SIZES, help="dump counts, e.g. 100,1000,10000")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where bench.json and work files go")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
+    parser.add_argument("--nlp-articles", type=int, default=300,
+                        help="distinct articles for the extractors-vs-spaCy comparison")
+    parser.add_argument("--empty-repeats", type=int, default=3,
+                        help="runs of one new dump into an empty warehouse (median reported)")
+    parser.add_argument("--profile", action="store_true",
+                        help="run each stage under pyinstrument (out/profile/nN/...); slows the stages")
+    parser.add_argument("--keep-work", action="store_true", help="keep the generated dumps and warehouses")
+    parser.add_argument("--no-nlp", action="store_true", help="skip the spaCy comparison")
+    parser.add_argument("--no-hostile", action="store_true", help="skip the hostile set's comparison")
+    parser.add_argument("--hostile-only", action="store_true",
+                        help="only the hostile comparison (seeds + hostile set vs seeds alone); "
+                             "writes bench_hostile.json")
+    parser.add_argument("--hostile-repeats", type=int, default=1,
+                        help="runs of each side of the hostile comparison (the median run is reported)")
+    parser.add_argument("--generate", type=int, metavar="N", help="only write N dumps (to --to) and stop")
+    parser.add_argument("--to", type=Path, help="folder for --generate")
+    parser.add_argument("--show", type=Path, metavar="JSON", help="print the tables of an earlier bench.json")
+    args = parser.parse_args(argv)
+    console = Console(width=None if Console().is_terminal else 150)
+
+    if args.show:
+        print_report(json.loads(args.show.read_text()), console)
+        return
+    if args.generate is not None:
+        if args.to is None:
+            parser.error("--generate needs --to FOLDER")
+        console.print(write_dumps(args.to, args.generate, seed=args.seed).as_dict())
+        return
+    options = BenchOptions(
+        sizes=args.sizes, out=args.out.resolve(), seed=args.seed, nlp_articles=args.nlp_articles,
+        empty_repeats=args.empty_repeats, profile=args.profile, keep_work=args.keep_work, nlp=not args.no_nlp,
+        hostile=not args.no_hostile, hostile_repeats=max(1, args.hostile_repeats),
+    )
+    if args.hostile_only:
+        report = run_hostile_only(options, console)
+        print_report(report, console)
+        console.print(f"JSON: {options.out / 'bench_hostile.json'}")
+        return
+    report = run_bench(options, console)
+    print_report(report, console)
+    console.print(f"JSON: {options.out / 'bench.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Extraction stage: entities and trade figures from one article's title and body."""

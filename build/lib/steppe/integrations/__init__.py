@@ -1,0 +1,1 @@
+"""Integrations with the tools around the library: dbt, Great Expectations."""
