@@ -5,6 +5,7 @@ project folder (dbt_project/, expectations/) named by STEPPE_PROJECT_DIR, from a
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -35,8 +36,12 @@ print(json.dumps({"package": steppe.__file__, "project": str(settings.project_di
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel built from this checkout, installed (not editable) into a folder of its own."""
     root = tmp_path_factory.mktemp("installed")
+    source = root / "source"  # a copy: setuptools builds in the source folder (build/)
+    shutil.copytree(PROJECT_ROOT / "src" / "steppe", source / "src" / "steppe",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(PROJECT_ROOT / "pyproject.toml", source / "pyproject.toml")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--no-index", "--wheel-dir", str(root / "wheel"), str(PROJECT_ROOT)], check=True,
+                    "--no-index", "--wheel-dir", str(root / "wheel"), str(source)], check=True,
                    capture_output=True, env={**os.environ, "PIP_NO_INPUT": "1"})
     [wheel] = (root / "wheel").glob("steppe-*.whl")
     names = zipfile.ZipFile(wheel).namelist()

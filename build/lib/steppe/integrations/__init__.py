@@ -1,1 +1,0 @@
-"""Integrations with the tools around the library: dbt, Great Expectations."""
