@@ -6,9 +6,10 @@ figures, builds the staging and mart models with dbt, checks them with Great Exp
 publishes the warehouse to `STEPPE_WAREHOUSE` (write-audit-publish: the published file changes
 only when every blocking check passed). The report is `STEPPE_REPORTS_DIR/index.html`.
 
-The DAG only orchestrates: the work lives in the `steppe` package (`steppe.pipeline`).
-One run at a time writes the warehouse (`max_active_runs=1`; each stage also takes the
-warehouse's writer lock).
+The DAG only orchestrates: one task per stage of `steppe.stages.STAGES` (the list `steppe run`
+loops over too), each reopening the run by id through `steppe.store.WarehouseStore`, which takes
+the warehouse's writer lock. One run at a time writes the warehouse (`max_active_runs=1`); a run
+that another run overtook anyway (another orchestrator) restarts from prepare when it publishes.
 
 `prepare` checks the folders, free space and the writer lock first (`steppe.preflight`). A
 machine fault (disk full, permission denied, read-only file system, a writer lock held too
@@ -33,27 +34,22 @@ import shlex
 import subprocess
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pendulum
 from airflow.sdk import Asset, dag, task
 
-TASK_TIMEOUT = timedelta(seconds=float(os.environ.get("STEPPE_TASK_TIMEOUT_SECONDS") or 1800))
+# Light at parse time: the settings and the stage list import nothing heavy (no dbt, GX, DuckDB).
+from steppe.settings import Settings
+from steppe.stages import STAGES, Stage
+
 ALERT_VARIABLE = "steppe_alert_command"  # an operator's command run when a task fails for good
 ALERT_TIMEOUT_SECONDS = 60
 log = logging.getLogger(__name__)
 
-
-def warehouse_asset() -> Asset:
-    """The published warehouse as an Airflow Asset: file:// and STEPPE_WAREHOUSE made absolute, as
-    steppe.config does (not imported here: parsing the DAG must stay light)."""
-    path = Path(os.environ.get("STEPPE_WAREHOUSE") or "data/warehouse.duckdb")
-    path = path if path.is_absolute() else (Path.cwd() / path).resolve()
-    return Asset(name="steppe_warehouse", uri=path.as_uri())
-
-
-WAREHOUSE = warehouse_asset()
+SETTINGS = Settings.from_env()  # the edge: read once per parse; each task reads it again when it runs
+TASK_TIMEOUT = timedelta(seconds=SETTINGS.task_timeout_seconds)
+WAREHOUSE = Asset(name="steppe_warehouse", uri=SETTINGS.warehouse.as_uri())
 
 
 def _notify(context: Any, error: BaseException) -> None:
@@ -92,22 +88,33 @@ def _record_failed_task(context: Any) -> None:
     if isinstance(error, AirflowFailException):
         return  # raised by _stage, which recorded the failure
     run_id = context["ti"].xcom_pull(task_ids="prepare")
-    pipeline.record_task_failure(str(run_id) if run_id else None, error)
+    pipeline.record_task_failure(str(run_id) if run_id else None, error, Settings.from_env())
 
 
-def _stage(steppe_run: str, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run one stage; a machine fault ends the run now (a retry 20 s later cannot help)."""
+def _stage(steppe_run: str, call: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """call(store) for this run; a fault that ends the run (a machine fault, blocking checks) fails the
+    task without retries: a retry 20 s later cannot help."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    from steppe import pipeline
+    from steppe.pipeline import record_fault
+    from steppe.store import WarehouseStore
 
+    settings = Settings.from_env()
     try:
-        return call()
+        return call(WarehouseStore(settings))
     except Exception as exc:
-        failure = pipeline.record_fault(steppe_run, exc)
+        failure = record_fault(steppe_run, exc, settings)
         if failure is None:
             raise
         raise AirflowFailException(failure.line()) from None
+
+
+def _stage_task(stage: Stage) -> Any:
+    @task(task_id=stage.task_id, doc_md=stage.doc)
+    def run_stage(steppe_run: str) -> dict[str, Any]:
+        return _stage(steppe_run, lambda store: store.open(steppe_run).execute(stage))
+
+    return run_stage
 
 
 @dag(
@@ -131,58 +138,25 @@ def steppe_pipeline() -> None:
     @task
     def prepare() -> str:
         """Check folders, free space and the writer lock; copy the published warehouse into a working folder."""
-        from steppe import pipeline
+        from steppe.preflight import preflight
         from steppe.runs import new_run_id
 
         steppe_run = new_run_id()
-        _stage(steppe_run, pipeline.preflight_stage)
-        return str(_stage(steppe_run, lambda: pipeline.prepare(run_id=steppe_run))["run_id"])
 
-    @task
-    def land(steppe_run: str) -> dict[str, Any]:
-        """Land every new file of STEPPE_RAW_DIR into the working copy, or refuse it with a reason."""
-        from steppe import pipeline
+        def start(store: Any) -> dict[str, Any]:
+            preflight(store.settings)
+            return {"run_id": store.prepare(steppe_run).run_id}
 
-        return _stage(steppe_run, lambda: pipeline.land(steppe_run))
-
-    @task
-    def parse(steppe_run: str) -> dict[str, Any]:
-        """Parse the dumps not yet parsed by this parser version."""
-        from steppe import pipeline
-
-        return _stage(steppe_run, lambda: pipeline.parse(steppe_run))
-
-    @task
-    def extract(steppe_run: str) -> dict[str, Any]:
-        """Extract entities and trade figures of article contents not yet extracted."""
-        from steppe import pipeline
-
-        return _stage(steppe_run, lambda: pipeline.extract(steppe_run))
-
-    @task
-    def dbt_build(steppe_run: str) -> dict[str, Any]:
-        """dbt build (models and data tests) on the working copy."""
-        from steppe import pipeline
-
-        return _stage(steppe_run, lambda: pipeline.build(steppe_run))
-
-    @task
-    def validate(steppe_run: str, results: dict[str, Any]) -> dict[str, Any]:
-        """GX checkpoints; blocking failures fail the run without retries and without publishing."""
-        from steppe import pipeline
-
-        return _stage(steppe_run, lambda: pipeline.validate(steppe_run, results=results))
+        return str(_stage(steppe_run, start)["run_id"])
 
     @task(retries=0, outlets=[WAREHOUSE])
-    def publish(steppe_run: str, results: dict[str, Any]) -> dict[str, Any]:
+    def publish(steppe_run: str) -> dict[str, Any]:
         """Atomically replace the published warehouse with the checked working copy, when its data changed
         (an event of the warehouse Asset); skipped when nothing changed (no event, the file stays)."""
         from airflow.sdk import get_current_context
         from airflow.sdk.exceptions import AirflowSkipException
 
-        from steppe import pipeline
-
-        result = _stage(steppe_run, lambda: pipeline.publish(steppe_run, results=results))
+        result = _stage(steppe_run, lambda store: store.open(steppe_run).publish())
         if result.get("unchanged") or result.get("already_published"):
             raise AirflowSkipException(f"nothing new: the warehouse published by run {result.get('published_by')} "
                                        "stays as it is")
@@ -193,14 +167,12 @@ def steppe_pipeline() -> None:
         return result
 
     steppe_run = prepare()
-    landed = land(steppe_run)
-    parsed = parse(steppe_run)
-    extracted = extract(steppe_run)
-    built = dbt_build(steppe_run)
-    landed >> parsed >> extracted >> built
-    results = {"land": landed, "parse": parsed, "extract": extracted, "build": built}
-    checked = validate(steppe_run, results)
-    publish(steppe_run, {**results, "validate": checked})
+    previous = steppe_run
+    for stage in STAGES:  # the declared order; each task waits for the one before
+        current = _stage_task(stage)(steppe_run)
+        previous >> current
+        previous = current
+    previous >> publish(steppe_run)
 
 
 steppe_pipeline()

@@ -9,22 +9,15 @@ says a reader should (`steppe.readers.open_latest`), so it always reads the newe
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pendulum
 from airflow.sdk import Asset, dag, task
 
+from steppe.settings import Settings
 
-def warehouse_asset() -> Asset:
-    """The same Asset as steppe_pipeline's (file:// and STEPPE_WAREHOUSE made absolute)."""
-    path = Path(os.environ.get("STEPPE_WAREHOUSE") or "data/warehouse.duckdb")
-    path = path if path.is_absolute() else (Path.cwd() / path).resolve()
-    return Asset(name="steppe_warehouse", uri=path.as_uri())
-
-
-WAREHOUSE = warehouse_asset()
+# The same Asset as steppe_pipeline's: file:// and the warehouse's absolute path (steppe.settings).
+WAREHOUSE = Asset(name="steppe_warehouse", uri=Settings.from_env().warehouse.as_uri())
 
 
 @dag(

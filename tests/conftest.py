@@ -15,7 +15,8 @@ from types import ModuleType
 import duckdb
 import pytest
 
-from steppe.config import PROJECT_ROOT, Settings
+from steppe.config import PROJECT_ROOT
+from steppe.settings import Settings
 
 BUNDLED_RAW = PROJECT_ROOT / "data" / "raw"  # the three real dumps bundled with the project
 GOLD = PROJECT_ROOT / "data" / "gold"  # hand labels: seeds/, corpus/ (given) and steppe/ (ours)
@@ -23,6 +24,8 @@ CORPUS_PAGES = PROJECT_ROOT / "data" / "corpus" / "pages"  # the development cor
 SEED_NAMES = sorted(p.stem for p in BUNDLED_RAW.glob("*.txt"))
 SEED_TEXT = {name: (BUNDLED_RAW / f"{name}.txt").read_text(encoding="utf-8") for name in SEED_NAMES}
 FIRST = SEED_TEXT[SEED_NAMES[0]]  # 08 December 2025, six articles, KZT 0.00196
+
+pytest_plugins = ["tests.faults"]  # fault injection: the inject_fault fixture (tests/faults.py)
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

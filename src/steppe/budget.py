@@ -10,7 +10,6 @@ the stage records as the page's or article's outcome.
 from __future__ import annotations
 
 import contextvars
-import os
 import signal
 import threading
 import time
@@ -19,8 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
 
-DEFAULT_PAGE_BUDGET_SECONDS = 5.0
-BUDGET_ENV = "STEPPE_PAGE_BUDGET_SECONDS"
+from steppe.settings import DEFAULT_PAGE_BUDGET_SECONDS
+from steppe.settings import PAGE_BUDGET_ENV as BUDGET_ENV  # noqa: F401  (its name for callers)
 
 
 class OverBudget(Exception):
@@ -59,23 +58,21 @@ def check() -> None:
 
 
 def page_budget_seconds() -> float:
-    """STEPPE_PAGE_BUDGET_SECONDS, or the default when unset or not a positive number."""
-    raw = os.environ.get(BUDGET_ENV, "").strip()
-    try:
-        seconds = float(raw) if raw else DEFAULT_PAGE_BUDGET_SECONDS
-    except ValueError:
-        return DEFAULT_PAGE_BUDGET_SECONDS
-    return seconds if seconds > 0 else DEFAULT_PAGE_BUDGET_SECONDS
+    """STEPPE_PAGE_BUDGET_SECONDS, or the default when unset or not a positive number (for a script or a
+    test without Settings; a run takes Settings.page_budget_seconds)."""
+    from steppe.settings import page_budget_from_env
+
+    return page_budget_from_env()
 
 
 @contextmanager
 def time_budget(seconds: float | None = None) -> Iterator[Deadline]:
-    """Run the block under a deadline of `seconds` (default: page_budget_seconds()).
+    """Run the block under a deadline of `seconds` (default: DEFAULT_PAGE_BUDGET_SECONDS).
 
     Nested budgets keep the earlier expiry. The timer signal is armed only in the main thread of
     a process (signals are delivered there) and put back as it was afterwards.
     """
-    limit = page_budget_seconds() if seconds is None else seconds
+    limit = DEFAULT_PAGE_BUDGET_SECONDS if seconds is None else seconds
     outer = _current.get()
     deadline = Deadline.after(limit)
     if outer is not None and outer.expires_at < deadline.expires_at:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import traceback
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -13,8 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from steppe.config import Settings, load_settings
 from steppe.display import display_name
+from steppe.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console(highlight=False, soft_wrap=True)  # soft wrap: one line printed is one line read
@@ -36,14 +34,6 @@ def fail(line: str, code: int = 1) -> typer.Exit:
 # --- the record of the last run -------------------------------------------------------------------
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        data: dict[str, Any] = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    return data
-
-
 def _finished(record: dict[str, Any] | None) -> float:
     try:
         return dt.datetime.fromisoformat(str((record or {})["finished_at"])).timestamp()
@@ -51,23 +41,17 @@ def _finished(record: dict[str, Any] | None) -> float:
         return 0.0
 
 
-def newest_ledger_entry(settings: Settings) -> dict[str, Any] | None:
-    """The ledger's newest entry: it is written even when the reports folder cannot be."""
-    folder = settings.state_dir / "runs"
-    try:
-        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
-    except OSError:
-        return None
-    return _read_json(entries[-1]) if entries else None
-
-
 def last_run(settings: Settings) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """(the last run's report summary, its ledger entry when that is newer than the report)."""
-    report = _read_json(settings.reports_dir / "last_run.json")
-    ledger = newest_ledger_entry(settings)
-    if ledger and (report is None or (ledger.get("run_id") != report.get("run_id")
-                                      and _finished(ledger) > _finished(report))):
-        return report, ledger
+    """(the last run's record in the reports folder, the record beside the warehouse when that is newer:
+    written when the reports folder could not be)."""
+    from steppe.ledger import newest_fallback
+    from steppe.report import read_last_run
+
+    report = read_last_run(settings.reports_dir)
+    fallback = newest_fallback(settings)
+    if fallback and (report is None or (fallback.get("run_id") != report.get("run_id")
+                                        and _finished(fallback) > _finished(report))):
+        return report, fallback
     return report, None
 
 
@@ -76,7 +60,7 @@ def summary(
     since: Annotated[float, typer.Option(help="Fail unless the last run finished after this Unix time.")] = 0.0,
 ) -> None:
     """Print the last run's summary; exits non-zero when that run failed (or none finished since --since)."""
-    settings = load_settings()
+    settings = Settings.from_env()
     report, newer = last_run(settings)
     last = newer or report
     if last is None:
@@ -177,12 +161,13 @@ def run(
     """
     from steppe.pipeline import failure_of, record_failure, run_pipeline
     from steppe.preflight import EnvironmentFault, preflight
-    from steppe.runs import lock_wait_seconds, new_run_id
+    from steppe.runs import new_run_id
 
-    settings = load_settings()
+    settings = Settings.from_env()
 
     def waiting(holder: str) -> None:
-        errors.print(f"Waiting for the writer lock, held by {shown(holder)} (at most {lock_wait_seconds():.0f} s) …")
+        errors.print(f"Waiting for the writer lock, held by {shown(holder)} "
+                     f"(at most {settings.lock_wait_seconds:.0f} s) …")
 
     try:
         preflight(settings, on_wait=waiting)

@@ -38,19 +38,16 @@ from pathlib import Path
 from typing import NoReturn
 
 import duckdb
-import pyarrow as pa
 
-from steppe.config import ALLOWED_ROOTS_ENV, load_allowed_roots
 from steppe.display import display_name
 from steppe.parsing import parse_page
 from steppe.parsing.header import is_quote_like
-from steppe.runs import fault_point
+from steppe.settings import ALLOWED_ROOTS_ENV, DEFAULT_MAX_DUMP_BYTES, MAX_DUMP_BYTES_ENV
+from steppe.settings import DEFAULT_SETTLE_SECONDS as SETTLE_SECONDS
+from steppe.warehouse import insert_rows
 
-# A file modified this recently may still be being written; it is left for the next run.
-SETTLE_SECONDS = 2.0
-# A page dump is tens of kilobytes; anything this large is not one, and is refused unread.
-MAX_DUMP_BYTES_ENV = "STEPPE_MAX_DUMP_BYTES"
-DEFAULT_MAX_DUMP_BYTES = 5 * 1024 * 1024
+# A file modified within SETTLE_SECONDS may still be being written; it is left for the next run.
+# A page dump is tens of kilobytes; anything over max_dump_bytes is not one, and is refused unread.
 _CHUNK = 1 << 20
 
 
@@ -99,13 +96,6 @@ class LandingReport:
             "ignored": [{"file": f, "reason": r} for f, r in self.ignored],
             "versions": self.versions,
         }
-
-
-def max_dump_bytes() -> int:
-    try:
-        return int(os.environ.get(MAX_DUMP_BYTES_ENV, DEFAULT_MAX_DUMP_BYTES))
-    except ValueError:
-        return DEFAULT_MAX_DUMP_BYTES
 
 
 def decode_dump(data: bytes) -> tuple[str, str]:
@@ -356,7 +346,7 @@ def _same(a: os.stat_result, b: os.stat_result) -> bool:
 
 
 def _read(
-    path: Path, *, now: float, settle_seconds: float, roots: Sequence[Path], entry: os.stat_result | None
+    path: Path, *, now: float, settle_seconds: float, roots: Sequence[Path], entry: os.stat_result | None, limit: int
 ) -> Candidate:
     # A link into the raw folder (or an allowed root) lands like its target; checked, then
     # opened without following anything swapped in since.
@@ -376,7 +366,6 @@ def _read(
     try:
         if not _same(os.fstat(fd), info) or not _opened_inside(fd, roots):
             raise Deferred("replaced or changed while being landed")
-        limit = max_dump_bytes()
         digest = hashlib.sha256()
         if info.st_size > limit:
             # Never held in memory: hashed in chunks so the refusal names the content.
@@ -542,17 +531,17 @@ def land_raw_dir(
     con: duckdb.DuckDBPyConnection,
     *,
     settle_seconds: float = SETTLE_SECONDS,
-    allowed_roots: Sequence[Path] | None = None,
+    allowed_roots: Sequence[Path] = (),
+    max_dump_bytes: int = DEFAULT_MAX_DUMP_BYTES,
 ) -> LandingReport:
     """Land every *.txt file of raw_dir into raw.dumps, or record why it was refused; list the rest as ignored.
 
-    Links are followed only into raw_dir or allowed_roots (default: STEPPE_ALLOWED_ROOTS). File
-    names are kept and shown as display_name() writes them (control characters escaped).
+    Links are followed only into raw_dir or allowed_roots (Settings.allowed_roots). File names are
+    kept and shown as display_name() writes them (control characters escaped).
     """
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"STEPPE_RAW_DIR {raw_dir} is not a folder")
-    extra = load_allowed_roots() if allowed_roots is None else tuple(root.resolve() for root in allowed_roots)
-    roots = (raw_dir.resolve(), *extra)  # compared with resolved paths: resolved too
+    roots = (raw_dir.resolve(), *(root.resolve() for root in allowed_roots))  # compared resolved
     report = LandingReport()
     known = {row[0] for row in con.execute("select sha256 from raw.dumps").fetchall()}
     refused = {tuple(row) for row in con.execute("select file_name, sha256 from audit.rejected_dumps").fetchall()}
@@ -591,7 +580,8 @@ def land_raw_dir(
             versions.saw(name, last[1])  # adds a row only to a ledger that lacks this name (older warehouses)
             continue
         try:
-            candidate = _read(path, now=now.timestamp(), settle_seconds=settle_seconds, roots=roots, entry=entry)
+            candidate = _read(path, now=now.timestamp(), settle_seconds=settle_seconds, roots=roots, entry=entry,
+                              limit=max_dump_bytes)
             sha, size = candidate.sha256, len(candidate.data)
             # Recorded only once the file is landed or found a duplicate; a refusal is looked at again.
             quick = _cacheable(entry, candidate.info, settled_before_ns=settled_before_ns)
@@ -641,15 +631,7 @@ def land_raw_dir(
     _save_signatures(con, cached, signatures, now)  # after the dumps they point at
     insert_rows(con, "raw.file_versions", versions.rows)
     report.versions = len(versions.rows)
-    fault_point("land")  # test hook: rows written, not committed (see steppe.runs)
     insert_rows(con, "audit.rejected_dumps", rejected_rows)
     _record_ignored(con, report.ignored, utc_now)
     return report
 
-
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, object]]) -> None:
-    """Bulk insert through Arrow (row-by-row inserts are slow in DuckDB), columns matched by name."""
-    if not rows:
-        return
-    batch = pa.Table.from_pylist(rows)  # noqa: F841  (read by DuckDB's replacement scan)
-    con.execute(f"insert into {table} by name select * from batch")  # noqa: S608  table names are the callers' constants

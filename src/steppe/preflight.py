@@ -7,7 +7,7 @@ fault that strikes anyway (the disk fills during dbt, a folder is made read-only
 recognised by classify() wherever it surfaces (an OSError, a DuckDB IO error, dbt's failure
 messages), and either way the operator reads one line: what failed, which path, what to do.
 
-The writer lock (steppe.runs.writer_lock): a run waits for another writer for at most
+The writer lock (steppe.lock.writer_lock): a run waits for another writer for at most
 STEPPE_LOCK_WAIT_SECONDS (default 900 s), then fails naming the holder's pid. flock is released
 by the kernel when its holder dies, so a lock that stays held belongs to a live process.
 """
@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from steppe.config import Settings
 from steppe.display import display_name
+from steppe.settings import Settings
 
 MIB = 1024 * 1024
 # What a run writes besides its working copy: dbt's artifacts and log, DuckDB's WAL, the run files.
@@ -285,7 +285,7 @@ def check_lock(
     on_wait(holder) is called once when the lock is held, before waiting, so a person at the
     terminal knows why nothing happens.
     """
-    from steppe.runs import LockHeldError, lock_holder, writer_lock
+    from steppe.lock import LockHeldError, lock_holder, writer_lock
 
     try:
         with writer_lock(settings, timeout=0):

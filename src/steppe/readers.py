@@ -9,8 +9,8 @@ open a connection to same database file with a different configuration").
 
 open_latest() avoids the cache: it makes a new in-memory instance (never shared) and attaches the
 file read-only to it, so it opens whatever file the path names now. The attached catalog is named
-after the file's stem and made the default, so `marts.articles` reads as usual (dbt's staging views
-refer to that catalog name too).
+`warehouse` (steppe.runs.CATALOG: every run builds its copy under that name, and dbt's staging views
+refer to it) and made the default, so `marts.articles` reads as usual whatever the file is called.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from steppe.config import load_settings
+from steppe.runs import CATALOG
+from steppe.settings import Settings
 
 
 def _sql_string(text: str) -> str:
@@ -35,12 +36,12 @@ def open_latest(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
 
     Close it when done; open another to see a later publication.
     """
-    database = Path(path) if path is not None else load_settings().warehouse
+    database = Path(path) if path is not None else Settings.from_env().warehouse
     if not database.exists():
         raise FileNotFoundError(f"no published warehouse at {database}")
     con = duckdb.connect(":memory:")
     try:
-        catalog = _identifier(database.stem)
+        catalog = _identifier(CATALOG)
         # ATTACH takes no bound parameters: the path is quoted as an SQL string literal.
         con.execute(f"attach {_sql_string(str(database))} as {catalog} (read_only)")
         con.execute(f"use {catalog}")

@@ -1,4 +1,4 @@
-"""The run report: index.html of STEPPE_REPORTS_DIR (static, readable offline) plus JSON summaries.
+"""The run report: index.html of STEPPE_REPORTS_DIR (static, readable offline) plus one JSON record per run.
 
 Page text (titles, bodies, entity names, file names) is untrusted: everything shown is escaped,
 and every HTML page Steppe writes or links carries a Content-Security-Policy that runs no script
@@ -19,9 +19,9 @@ from urllib.parse import quote
 
 import duckdb
 
-from steppe.config import Settings
 from steppe.manifest import mart_names
-from steppe.runs import RunPaths, write_json
+from steppe.runs import write_json
+from steppe.settings import Settings
 
 DBT_DOCS_PAGE = "dbt_docs.html"  # dbt's static docs site, in the reports folder
 
@@ -53,27 +53,46 @@ def mart_row_counts(database: Path) -> dict[str, int]:
         con.close()
 
 
-def write_run_report(settings: Settings, paths: RunPaths, stages: dict[str, Any], *, status: str) -> Path:
-    """Write runs/<run_id>.json, last_run.json and index.html; returns the index path."""
+def write_run_report(
+    settings: Settings, run_id: str, stages: dict[str, Any], *, status: str, record_status: str | None = None,
+    **facts: Any,
+) -> Path:
+    """Write the run's JSON record (runs/<run_id>.json), point last_run.json at it, and write the run's
+    page and index.html; returns the index path. The pages show `status` ("failed: disk full ..."), the
+    record `record_status` ("failed") when given; facts (reason, log, ...) go into the record."""
     reports = settings.reports_dir
     summary = {
-        "run_id": paths.run_id,
+        "run_id": run_id,
         "status": status,
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "raw_dir": str(settings.raw_dir),
         "warehouse": str(settings.warehouse),
         "reports_dir": str(reports),
         "stages": stages,
+        **facts,
     }
-    write_json(reports / "runs" / f"{paths.run_id}.json", summary)
-    write_json(reports / "last_run.json", summary)
+    write_json(reports / "runs" / f"{run_id}.json", {**summary, "status": record_status or status})
+    write_json(reports / LAST_RUN, {"run_id": run_id, "record": f"runs/{run_id}.json"})
     # The run's own page, kept: the index's history links every run to it.
-    run_page = reports / "runs" / f"{paths.run_id}.html"
+    run_page = reports / "runs" / f"{run_id}.html"
     run_page.write_text(render_index(summary, reports, run_page=True), encoding="utf-8")
     label_validation_pages(reports)
     index = reports / "index.html"
     index.write_text(render_index(summary, reports), encoding="utf-8")
     return index
+
+
+LAST_RUN = "last_run.json"  # a pointer to the newest run's record: {"run_id", "record"}
+
+
+def read_last_run(reports: Path) -> dict[str, Any] | None:
+    """The newest run's JSON record, through last_run.json; None when there is none (or it is unreadable)."""
+    try:
+        pointer = json.loads((reports / LAST_RUN).read_text(encoding="utf-8"))
+        record = json.loads((reports / str(pointer["record"])).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 HISTORY_RUNS = 20  # runs in the index's trend table

@@ -2,7 +2,10 @@
 
 dbt owns the staging and marts schemas; Python owns what it lands and parses, which dbt reads
 as sources. DuckDB allows one writing process per file, so only one run writes at a time
-(see steppe.runs) and every stage opens, writes and closes its connection promptly.
+(steppe.store) and every stage opens, writes and closes its connection promptly.
+
+The warehouse keeps its own books: which run landed or parsed each raw row (run_id), and one
+row per finished run in audit.runs (steppe.ledger). A copied or renamed file takes them along.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 DDL = """
 create schema if not exists raw;
@@ -163,6 +167,18 @@ create table if not exists raw.trade_figures (
     note             varchar
 );
 
+-- The run ledger: one row per finished run. A published run writes its row into the copy it
+-- publishes; a failed run publishes nothing, so its row is carried in by the next published run
+-- from its JSON record (steppe.ledger).
+create table if not exists audit.runs (
+    run_id      varchar primary key,
+    status      varchar not null,      -- published | failed
+    started_at  timestamp,
+    finished_at timestamp not null,
+    reason      varchar,               -- why a failed run failed (one line)
+    details     json                   -- the run's stage results and facts (its JSON record)
+);
+
 -- One row per dbt build: which version of the dbt project built the tables. Incremental models
 -- are rebuilt in full when the project changed since the last build (steppe.integrations.dbt).
 create table if not exists audit.dbt_builds (
@@ -181,6 +197,52 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     try:
         if not read_only:
             con.execute(DDL)
+            _add_run_ids(con)
         yield con
     finally:
         con.close()
+
+
+# The run that wrote each row: stamped by steppe.store when the stage that wrote it commits.
+RUN_STAMPED = ("raw.dumps", "raw.file_versions", "raw.pages", "raw.article_extractions", "audit.rejected_dumps")
+BEFORE_RUN_IDS = "before-run-ids"  # rows of a warehouse made before run ids existed
+
+
+def _add_run_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every run-stamped table its run_id column (once; older rows are marked as such)."""
+    have = {
+        f"{schema}.{table}"
+        for schema, table in con.execute(
+            "select table_schema, table_name from information_schema.columns where column_name = 'run_id'"
+        ).fetchall()
+    }
+    for table in RUN_STAMPED:
+        if table not in have:
+            con.execute(f"alter table {table} add column run_id varchar")
+            con.execute(f"update {table} set run_id = ?", [BEFORE_RUN_IDS])  # noqa: S608  constant names
+
+
+def stamp_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Stamp the rows a stage just wrote (run_id still NULL) with the run that wrote them."""
+    for table in RUN_STAMPED:
+        con.execute(f"update {table} set run_id = ? where run_id is null", [run_id])  # noqa: S608  constant names
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction: committed when the block ends, rolled back when it raises (or is killed)."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, object]]) -> None:
+    """Bulk insert through Arrow (row-by-row inserts are slow in DuckDB), columns matched by name."""
+    if not rows:
+        return
+    batch = pa.Table.from_pylist(rows)  # noqa: F841  (read by DuckDB's replacement scan)
+    con.execute(f"insert into {table} by name select * from batch")  # noqa: S608  table names are the callers' constants

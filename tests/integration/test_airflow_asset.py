@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from steppe.report import read_last_run
 from tests.conftest import seed_raw
 from tests.integration.test_airflow_dag import AIRFLOW, DAGS, airflow_env
 
@@ -66,7 +67,7 @@ def test_a_published_change_is_an_asset_event_and_nothing_new_is_none(tmp_path: 
     again = subprocess.run([AIRFLOW, "dags", "test", "steppe_pipeline"], env=env, capture_output=True, text=True)
     assert again.returncode == 0, (again.stdout + again.stderr)[-4000:]
     assert len(asset_events(env)) == 1
-    assert json.loads((tmp_path / "reports" / "last_run.json").read_text())["stages"]["publish"]["unchanged"]
+    assert read_last_run(tmp_path / "reports")["stages"]["publish"]["unchanged"]  # type: ignore[index]
 
     # The example DAG scheduled on the Asset reads the new warehouse.
     consumer = subprocess.run([AIRFLOW, "dags", "test", "steppe_warehouse_consumer"], env=env,

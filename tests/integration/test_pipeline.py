@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 from steppe.config import Settings
 from steppe.manifest import mart_names, project_manifest
 from steppe.pipeline import run_pipeline
+from steppe.report import read_last_run
 from tests.conftest import PROJECT_ROOT, SEED_NAMES, clone_warehouse, extra_dumps, mart_hashes, seed_raw, write_dump
 
 pytestmark = pytest.mark.slow
@@ -107,7 +107,7 @@ def test_report_is_published_and_readable_offline(seed_run: tuple[Settings, dict
     index = settings.reports_dir / "index.html"
     html = index.read_text()
     assert "published" in html and "marts.articles" in html
-    assert json.loads((settings.reports_dir / "last_run.json").read_text())["status"] == "published"
+    assert read_last_run(settings.reports_dir)["status"] == "published"  # type: ignore[index]
     for page in settings.reports_dir.rglob("*.html"):
         text = page.read_text()
         assert 'src="http' not in text and 'rel="stylesheet" href="http' not in text, page

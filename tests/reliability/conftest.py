@@ -26,7 +26,9 @@ from typing import Any
 
 import pytest
 
-from steppe.config import PROJECT_ROOT, Settings
+from steppe.config import PROJECT_ROOT
+from steppe.report import read_last_run
+from steppe.settings import Settings
 from tests.conftest import file_digest, landed_shas, make_settings, mart_hashes, seed_raw
 
 # --- baselines --------------------------------------------------------------------------------------
@@ -79,9 +81,15 @@ def steppe_env(settings: Settings, **extra: str) -> dict[str, str]:
     return env
 
 
+def steppe_command(*args: str, fault: str | None = None) -> list[str]:
+    """`steppe <args>` as a subprocess command; with a fault armed (tests/faults.py) through tests.fault_runner."""
+    if fault:
+        return [sys.executable, "-m", "tests.fault_runner", fault, "--", *args]
+    return [sys.executable, "-m", "steppe.cli", *args]
+
+
 def start_steppe_run(settings: Settings, *, fault: str | None = None, **extra: str) -> subprocess.Popen[str]:
-    env = steppe_env(settings, **({"STEPPE_FAULT_INJECT": fault} if fault else {}), **extra)
-    return subprocess.Popen([sys.executable, "-m", "steppe.cli", "run"], env=env, cwd=PROJECT_ROOT,
+    return subprocess.Popen(steppe_command("run", fault=fault), env=steppe_env(settings, **extra), cwd=PROJECT_ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -378,3 +386,10 @@ def airflow_stack(root: Path, settings: Settings, *, executor: str, schedule: bo
 def read_json(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text())
     return data
+
+
+def last_run(settings: Settings) -> dict[str, Any]:
+    """The newest run's JSON record (last_run.json points at it)."""
+    record = read_last_run(settings.reports_dir)
+    assert record is not None, f"no last_run.json record in {settings.reports_dir}"
+    return record

@@ -29,7 +29,7 @@ import pytest
 
 from steppe.display import display_name
 from steppe.landing import DEFAULT_MAX_DUMP_BYTES, LandingReport, is_dump_name, land_raw_dir
-from steppe.stages import parse_new_dumps
+from steppe.stages.parse import parse_new_dumps
 from steppe.warehouse import connect
 from tests.conftest import FIRST, SEED_NAMES, SEED_TEXT, age, file_digest, seed_raw, write_dump
 

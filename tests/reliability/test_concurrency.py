@@ -21,19 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from steppe.config import PROJECT_ROOT, Settings
+from steppe.config import PROJECT_ROOT
+from steppe.lock import LockHeldError, writer_lock
 from steppe.pipeline import build, extract, land, parse, prepare, publish, validate
-from steppe.runs import (
-    STALE_ENV,
-    LockHeldError,
-    RunGoneError,
-    RunPaths,
-    prepare_run,
-    read_run,
-    stale_reason,
-    update_run,
-    writer_lock,
-)
+from steppe.runs import RunGoneError, RunPaths, read_run, stale_reason, update_run
+from steppe.settings import Settings
 from tests.conftest import (
     age,
     clone_warehouse,
@@ -44,14 +36,14 @@ from tests.conftest import (
     seed_raw,
     write_dump,
 )
-from tests.reliability.conftest import DUCKDB_LOCK_ERRORS, Built, read_json, start_steppe_run
+from tests.reliability.conftest import DUCKDB_LOCK_ERRORS, Built, last_run, read_json, start_steppe_run
 
 # --- the writer lock --------------------------------------------------------------------------------
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from steppe.runs import writer_lock
+from steppe.lock import writer_lock
 from tests.conftest import make_settings
 with writer_lock(make_settings(Path(sys.argv[1]))):
     print("held", flush=True)
@@ -131,8 +123,7 @@ def left_behind(settings: Settings, run_id: str, **meta: object) -> RunPaths:
     return paths
 
 
-def test_prepare_removes_only_runs_that_cannot_continue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(STALE_ENV, raising=False)
+def test_prepare_removes_only_runs_that_cannot_continue(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     live = left_behind(settings, "live-staged")  # an Airflow run between two tasks
     quiet = left_behind(settings, "quiet-staged")
@@ -152,24 +143,21 @@ def test_prepare_removes_only_runs_that_cannot_continue(tmp_path: Path, monkeypa
     assert (stale_reason(abandoned.run_dir) or "").startswith("staged run idle for")
     assert stale_reason(junk) == "no run.json: a prepare that never completed"
 
-    prepare_run(settings, "next")
+    prepare(settings, "next")
     assert sorted(p.name for p in settings.work_dir.iterdir()) == ["live-staged", "next", "quiet-staged"]
     assert read_run(live)["status"] == "running"  # type: ignore[index]
 
     # A shorter limit (STEPPE_STALE_RUN_SECONDS) makes the quiet one stale too.
-    monkeypatch.setenv(STALE_ENV, "1800")
-    prepare_run(settings, "after")
+    prepare(settings.replace(stale_run_seconds=1800), "after")
     assert sorted(p.name for p in settings.work_dir.iterdir()) == ["after", "live-staged", "next"]
 
 
-def test_a_stage_of_a_run_removed_as_stale_fails_with_a_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_stage_of_a_run_removed_as_stale_fails_with_a_clear_error(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     (tmp_path / "raw").mkdir()
     old = prepare(settings)["run_id"]
     backdate(settings.work_dir / old, 10)
-    monkeypatch.setenv(STALE_ENV, "5")
+    settings = settings.replace(stale_run_seconds=5)  # STEPPE_STALE_RUN_SECONDS
     prepare(settings)
     with pytest.raises(RunGoneError, match=f"run {old}: its working folder .* is gone"):
         land(old, settings)
@@ -294,9 +282,10 @@ def test_interleaved_staged_runs_lose_nothing(tmp_path: Path, baseline: Built, e
 
     second_results = stages_until_checked(second, settings)
     published = publish(second, settings, second_results)
-    # The second run started before the first published: it took over X before replacing it.
-    last = read_json(settings.reports_dir / "last_run.json")
-    assert last["run_id"] == second and last["stages"]["reconcile"] == {"dumps_taken": 1, "rejections_taken": 0}
+    # The second run started before the first published: it restarted from prepare, on the first
+    # run's publication (X included), before replacing it.
+    last = last_run(settings)
+    assert last["run_id"] == second and last["stages"]["restart"] == {"count": 1, "overtaken_by": first}
     assert mart_hashes(settings.warehouse) == extended.hashes
     assert landed_shas(settings.warehouse) == extended.shas == baseline.shas | {x_sha, y_sha}
     assert published["mart_rows"]["articles"] > 0

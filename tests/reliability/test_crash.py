@@ -1,4 +1,4 @@
-"""Crash safety: `steppe run` killed with SIGKILL at each stage (STEPPE_FAULT_INJECT, see steppe.runs).
+"""Crash safety: `steppe run` killed with SIGKILL at each stage (the fault plugin, tests/faults.py).
 
 Each time: the published warehouse still opens read-only and is the one from before, byte for
 byte (or, killed after the atomic rename, the new one, complete); and the next run completes
@@ -13,10 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from steppe.ledger import ledger_entry
 from steppe.pipeline import run_pipeline
-from steppe.runs import FAULT_POINTS, ledger_entry
 from tests.conftest import clone_warehouse, file_digest, landed_shas, mart_hashes, seed_raw
-from tests.reliability.conftest import Built, read_json, run_steppe
+from tests.faults import FAULT_POINTS
+from tests.reliability.conftest import Built, last_run, run_steppe
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +52,7 @@ def test_killed_run_leaves_the_published_warehouse_and_the_next_run_recovers(
     else:
         assert file_digest(settings.warehouse) == baseline.digest  # untouched, byte for byte
         assert mart_hashes(settings.warehouse) == baseline.hashes
-    assert not (settings.reports_dir / "last_run.json").exists() or \
-        read_json(settings.reports_dir / "last_run.json")["run_id"] != dead_run
+    assert not (settings.reports_dir / "last_run.json").exists() or last_run(settings)["run_id"] != dead_run
 
     # The next run: removes the dead run's folder, completes, and equals a clean build.
     again = run_pipeline(settings)

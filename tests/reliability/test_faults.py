@@ -10,13 +10,13 @@ short summary, with no dbt log lines and untrusted file names shown inert.
 Permission faults: root ignores file modes, so as root the command runs with CAP_DAC_OVERRIDE and
 CAP_DAC_READ_SEARCH dropped (setpriv), which makes chmod bind it as it binds any user. Full
 disks: a small tmpfs (mounting needs root); the disk-full@<point> hook (steppe.runs) fills it at
-a given stage so the real ENOSPC errors of DuckDB, dbt, GX and the file writes follow.
+a given stage so the real ENOSPC errors of DuckDB, dbt, GX and the file writes follow (the fault
+plugin, tests/faults.py, armed in the `steppe` process by tests.fault_runner).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -29,12 +29,15 @@ from pathlib import Path
 import pytest
 
 from steppe.cli import print_summary
-from steppe.config import PROJECT_ROOT, Settings
+from steppe.config import PROJECT_ROOT
 from steppe.display import display_name
+from steppe.ledger import ledger_entry
+from steppe.lock import LockHeldError
 from steppe.pipeline import land, prepare, record_fault
-from steppe.runs import LOCK_WAIT_ENV, LockHeldError, ledger_entry
+from steppe.settings import LOCK_WAIT_ENV, Settings
 from tests.conftest import clone_warehouse, file_digest, make_settings, seed_raw, write_dump
-from tests.reliability.conftest import Built, steppe_env
+from tests.reliability.conftest import Built, steppe_command, steppe_env
+from tests.reliability.conftest import last_run as last_run_record
 
 IS_ROOT = os.geteuid() == 0
 SETPRIV = shutil.which("setpriv")
@@ -47,10 +50,11 @@ HOSTILE_NAME = "\x1b[2J[conceal]hidden[link=x.example]click\u202eevil.txt"  # no
 
 
 def steppe(settings: Settings, *args: str, bound_by_modes: bool = False, timeout: float = 600,
-           **env: str) -> tuple[int, str]:
+           fault: str | None = None, **env: str) -> tuple[int, str]:
     """`steppe <args>` in a subprocess, stdout and stderr together; with bound_by_modes, as a
-    process that file modes bind (a non-root user, or root without the DAC capabilities)."""
-    command = [sys.executable, "-m", "steppe.cli", *args]
+    process that file modes bind (a non-root user, or root without the DAC capabilities); with a
+    fault armed (tests/faults.py)."""
+    command = steppe_command(*args, fault=fault)
     if bound_by_modes and IS_ROOT:
         assert SETPRIV, "setpriv (util-linux) is needed to drop root's DAC capabilities"
         command = [SETPRIV, "--bounding-set=-dac_override,-dac_read_search", *command]
@@ -72,8 +76,7 @@ def assert_one_line_fault(code: int, output: str, *, names: Path | str, says: st
 
 
 def last_run(settings: Settings) -> dict[str, object]:
-    data: dict[str, object] = json.loads((settings.reports_dir / "last_run.json").read_text())
-    return data
+    return last_run_record(settings)
 
 
 def work_left(settings: Settings) -> list[str]:
@@ -164,7 +167,7 @@ def test_reports_path_that_is_a_file_fails_before_landing(tmp_path: Path) -> Non
 def test_a_held_writer_lock_is_waited_for_then_one_line(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, seed_raw(tmp_path / "raw"))
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\nfrom steppe.runs import writer_lock\n"
+        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\nfrom steppe.lock import writer_lock\n"
          "from tests.conftest import make_settings\nwith writer_lock(make_settings(Path(sys.argv[1]))):\n"
          "    print('held', flush=True); time.sleep(60)", str(tmp_path)],
         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
@@ -183,20 +186,18 @@ def test_a_held_writer_lock_is_waited_for_then_one_line(tmp_path: Path) -> None:
     assert work_left(settings) == [] and not settings.warehouse.exists()
 
 
-def test_a_stage_that_meets_a_held_lock_is_recorded_and_its_copy_removed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_stage_that_meets_a_held_lock_is_recorded_and_its_copy_removed(tmp_path: Path) -> None:
     """As an Airflow task meets it: the stage raises LockHeldError, record_fault ends the run."""
     settings = make_settings(tmp_path, seed_raw(tmp_path / "raw"))
     run_id = prepare(settings)["run_id"]
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\nfrom steppe.runs import writer_lock\n"
+        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\nfrom steppe.lock import writer_lock\n"
          "from tests.conftest import make_settings\nwith writer_lock(make_settings(Path(sys.argv[1]))):\n"
          "    print('held', flush=True); time.sleep(60)", str(tmp_path)],
         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        monkeypatch.setenv(LOCK_WAIT_ENV, "0.5")
+        settings = settings.replace(lock_wait_seconds=0.5)  # STEPPE_LOCK_WAIT_SECONDS
         with pytest.raises(LockHeldError) as raised:
             land(run_id, settings)
     finally:
@@ -228,7 +229,7 @@ def test_too_little_free_space_is_found_before_copying(tmp_path: Path, baseline:
 def test_a_disk_that_fills_during_the_run_ends_it_in_one_line(point: str, tmp_path: Path, baseline: Built) -> None:
     with tmpfs(tmp_path / "disk", "128m") as disk:
         settings = published_on(disk, baseline)
-        code, output = steppe(settings, "run", STEPPE_FAULT_INJECT=f"disk-full@{point}")
+        code, output = steppe(settings, "run", fault=f"disk-full@{point}")
         line = assert_one_line_fault(code, output, names=disk, says="disk full")
         assert not DBT_LINE.search(output), output[-3000:]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from steppe.ledger import ledger_entry
 from steppe.pipeline import land, prepare, publish, run_pipeline
-from steppe.runs import ledger_entry
 from tests.conftest import (
     SEED_TEXT,
     clone_warehouse,

@@ -24,8 +24,8 @@ from tests.reliability.conftest import (
     Built,
     airflow_stack,
     group_alive,
+    last_run,
     processes_with_env,
-    read_json,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -86,7 +86,7 @@ def test_local_executor_on_postgres_serialises_a_manual_trigger_during_a_schedul
         assert _parse(str(second["start_date"])) >= _parse(str(first["end_date"])), runs  # one after the other
         # The published warehouse: the same marts as the in-process build of the same dumps.
         assert mart_hashes(settings.warehouse) == baseline.hashes
-        last = read_json(settings.reports_dir / "last_run.json")
+        last = last_run(settings)
         assert last["status"] == "published"
         assert last["stages"]["land"]["landed"] == 0  # the second run started from the first one's publication
         if len(stack.dag_runs()) == 2:  # (past the hour, the scheduler may have started another run)
@@ -106,7 +106,7 @@ def test_celery_executor_with_redis_and_postgres(tmp_path: Path, baseline: Built
         pgids = [p.pid for p in stack.procs.values()]
         assert len(stack.dag_runs()) == 1
         assert mart_hashes(settings.warehouse) == baseline.hashes
-        last = read_json(settings.reports_dir / "last_run.json")
+        last = last_run(settings)
         assert last["status"] == "published" and last["stages"]["land"]["landed"] == 3
         assert "celery-worker" in stack.procs
         worker_log = (stack.home / "celery-worker.log").read_text(errors="replace")

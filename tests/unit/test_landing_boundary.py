@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 import steppe.landing
-from steppe.config import ALLOWED_ROOTS_ENV
 from steppe.landing import LandingReport, land_raw_dir
+from steppe.settings import ALLOWED_ROOTS_ENV, Settings
 from steppe.warehouse import connect
 from tests.conftest import FIRST, SEED_NAMES, SEED_TEXT, write_dump
 
@@ -82,11 +82,12 @@ def test_allowed_roots_from_the_setting_let_links_into_them(
     os.symlink(outside / "secret.txt", raw / "a.txt")
     os.symlink(other / "page.txt", raw / "b.txt")
     monkeypatch.setenv(ALLOWED_ROOTS_ENV, os.pathsep.join([str(outside), "", str(other)]))
-    report = land(raw, tmp_path / "w.duckdb")
+    report = land(raw, tmp_path / "w.duckdb", allowed_roots=Settings.from_env().allowed_roots)
     assert report.landed == ["a.txt", "b.txt"] and report.rejected == []
     monkeypatch.setenv(ALLOWED_ROOTS_ENV, str(other))
     os.symlink(outside / "secret.txt", raw / "c.txt")
-    assert [name for name, _ in land(raw, tmp_path / "w.duckdb").rejected] == ["a.txt", "c.txt"]
+    rejected = land(raw, tmp_path / "w.duckdb", allowed_roots=Settings.from_env().allowed_roots).rejected
+    assert [name for name, _ in rejected] == ["a.txt", "c.txt"]
 
 
 def test_a_raw_folder_reached_through_a_link_is_its_own_boundary(raw: Path, outside: Path, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from steppe.config import PROJECT_ROOT
 from steppe.landing import MAX_DUMP_BYTES_ENV, RejectedDump, check_dump, land_raw_dir
+from steppe.settings import Settings
 from steppe.warehouse import connect
 from tests.conftest import write_dump
 
@@ -134,7 +135,7 @@ def test_the_refusal_rules_hold_in_a_landed_folder(tmp_path: Path, monkeypatch: 
     write_dump(raw, "feed.txt", json.dumps({"items": [1, 2]}))
     write_dump(raw, "large.txt", OLD_ARTICLE_PAGE * 20)
     with connect(tmp_path / "w.duckdb") as con:
-        report = land_raw_dir(raw, con)
+        report = land_raw_dir(raw, con, max_dump_bytes=Settings.from_env().max_dump_bytes)
     assert report.landed == ["author.txt", "old_article.txt", "tag.txt"]
     reasons = dict(report.rejected)
     assert reasons["empty.txt"] == "empty file (0 bytes)"

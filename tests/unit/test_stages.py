@@ -1,4 +1,5 @@
-"""Parse and extract stages on a real DuckDB file: batched parsing, parallel extraction, incrementality."""
+"""Parse and extract stages on a real DuckDB file: batched parsing, parallel extraction, incrementality;
+and the declared stage list."""
 
 from __future__ import annotations
 
@@ -6,11 +7,36 @@ from pathlib import Path
 
 import pytest
 
-from steppe import stages
 from steppe.landing import land_raw_dir
 from steppe.parsing import parse_page
+from steppe.settings import Settings
+from steppe.stages import STAGES
+from steppe.stages import extract as extracting
+from steppe.stages import parse as parsing
 from steppe.warehouse import connect
 from tests.conftest import BUNDLED_RAW
+
+
+class stages:  # noqa: N801  the functions these tests call, by the names they had in one module
+    content_hash = staticmethod(parsing.content_hash)
+    parse_new_dumps = staticmethod(parsing.parse_new_dumps)
+    parse_within_budget = staticmethod(parsing.parse_within_budget)
+    extract_new_articles = staticmethod(extracting.extract_new_articles)
+    extract_article = staticmethod(extracting.extract_article)
+    Todo = extracting.Todo
+    MAX_EXTRACTED_CHARS = extracting.MAX_EXTRACTED_CHARS
+    CUT_FOR_EXTRACTION = extracting.CUT_FOR_EXTRACTION
+
+
+def budget() -> float:
+    """The page budget as the edge reads it (STEPPE_PAGE_BUDGET_SECONDS), passed down to the stage."""
+    return Settings.from_env().page_budget_seconds
+
+
+def test_the_stage_list_is_declared_once_in_order() -> None:
+    assert [s.name for s in STAGES] == ["land", "parse", "extract", "build", "validate"]
+    assert [s.task_id for s in STAGES] == ["land", "parse", "extract", "dbt_build", "validate"]
+    assert all(callable(s.function()) for s in STAGES)
 
 
 def seed_articles() -> list[stages.Todo]:
@@ -25,10 +51,10 @@ def seed_articles() -> list[stages.Todo]:
 def test_parallel_extraction_equals_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
     todo = seed_articles()
     sequential = [stages.extract_article(item) for item in todo]
-    monkeypatch.setattr(stages, "PARALLEL_MIN_ARTICLES", 2)
-    monkeypatch.setattr(stages, "EXTRACT_CHUNK", 3)
-    monkeypatch.setattr("steppe.stages.os.cpu_count", lambda: 2)  # take the pool path on any machine
-    assert list(stages._extract_all(todo)) == sequential
+    monkeypatch.setattr(extracting, "PARALLEL_MIN_ARTICLES", 2)
+    monkeypatch.setattr(extracting, "EXTRACT_CHUNK", 3)
+    monkeypatch.setattr("steppe.stages.extract.os.cpu_count", lambda: 2)  # take the pool path on any machine
+    assert list(extracting._extract_all(todo)) == sequential
 
 
 def test_parsing_in_batches_gives_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,7 +66,7 @@ def test_parsing_in_batches_gives_the_same_rows(tmp_path: Path, monkeypatch: pyt
             (raw / f"{n}-{k}.txt").write_text(text + "\n" * (k + 1))  # other bytes, same page
     rows = {}
     for batch in (500, 2):
-        monkeypatch.setattr(stages, "PARSE_BATCH", batch)
+        monkeypatch.setattr(parsing, "PARSE_BATCH", batch)
         with connect(tmp_path / f"w{batch}.duckdb") as con:
             land_raw_dir(raw, con, settle_seconds=0)
             report = stages.parse_new_dumps(con)
@@ -78,7 +104,7 @@ def test_a_page_over_its_time_budget_is_recorded_once_and_the_run_goes_on(
     with connect(tmp_path / "w.duckdb") as con:
         land_raw_dir(raw, con, settle_seconds=0)
         monkeypatch.setenv("STEPPE_PAGE_BUDGET_SECONDS", "0.05")
-        report = stages.parse_new_dumps(con)
+        report = stages.parse_new_dumps(con, budget_seconds=budget())
         assert (report.pages, report.articles) == (2, 6)  # the seed page parsed in full beside it
         hostile = con.execute(
             "select p.dump_id, p.article_count, p.page_date, i.kind, i.detail from raw.pages p "
@@ -88,9 +114,9 @@ def test_a_page_over_its_time_budget_is_recorded_once_and_the_run_goes_on(
         _, article_count, page_date, kind, detail = hostile[0]
         assert (article_count, page_date, kind) == (0, None, "over_time_budget")
         assert "0.05 s" in detail and "STEPPE_PAGE_BUDGET_SECONDS" in detail
-        assert stages.parse_new_dumps(con).pages == 0  # same parser version: never tried again
+        assert stages.parse_new_dumps(con, budget_seconds=budget()).pages == 0  # same parser version: never again
     monkeypatch.delenv("STEPPE_PAGE_BUDGET_SECONDS")
-    assert len(stages.parse_within_budget(HOSTILE_PAGE).articles) == 1  # within the default budget it parses
+    assert len(stages.parse_within_budget(HOSTILE_PAGE, budget()).articles) == 1  # within the default budget it parses
 
 
 def test_an_article_over_its_time_budget_gets_no_rows_and_a_reason(
@@ -100,7 +126,8 @@ def test_an_article_over_its_time_budget_gets_no_rows_and_a_reason(
         f"Kazakhstan exported {n} million tons of grain to China and Uzbekistan in 2024." for n in range(3000)
     )
     monkeypatch.setenv("STEPPE_PAGE_BUDGET_SECONDS", "0.01")
-    chash, mentions, figures, issue = stages.extract_article(("h1", "Kazakh Grain Exports", long_body, None, ()))
+    chash, mentions, figures, issue = stages.extract_article(("h1", "Kazakh Grain Exports", long_body, None, ()),
+                                                             budget())
     assert (chash, mentions, figures) == ("h1", [], [])
     assert issue is not None and issue.startswith("over_time_budget") and "0.01 s" in issue
     raw = tmp_path / "raw"
@@ -109,13 +136,13 @@ def test_an_article_over_its_time_budget_gets_no_rows_and_a_reason(
     with connect(tmp_path / "w.duckdb") as con:
         land_raw_dir(raw, con, settle_seconds=0)
         monkeypatch.setenv("STEPPE_PAGE_BUDGET_SECONDS", "30")
-        assert stages.parse_new_dumps(con).articles == 1
+        assert stages.parse_new_dumps(con, budget_seconds=budget()).articles == 1
         monkeypatch.setenv("STEPPE_PAGE_BUDGET_SECONDS", "0.01")
-        report = stages.extract_new_articles(con)
+        report = stages.extract_new_articles(con, budget_seconds=budget())
         assert (report.articles, report.entities, report.figures) == (1, 0, 0)
         [(recorded,)] = con.execute("select issue from raw.article_extractions").fetchall()
         assert recorded.startswith("over_time_budget")
-        assert stages.extract_new_articles(con).articles == 0  # recorded as done for this extractor version
+        assert stages.extract_new_articles(con, budget_seconds=budget()).articles == 0  # done for this version
 
 
 def test_a_captions_entities_are_extracted_with_its_story_and_change_its_content_hash() -> None:

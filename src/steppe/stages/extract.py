@@ -1,0 +1,182 @@
+"""The extract stage: entities and trade figures of every article content not yet extracted.
+
+An article is extracted once per distinct content (title, body, captions), extractor version and
+page date, so a new dump costs only its new articles; each under the page time budget. Large
+batches run in one worker process per core.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from functools import cache, partial
+from pathlib import Path
+
+import duckdb
+
+from steppe.budget import OverBudget, time_budget
+from steppe.digests import files_digest
+from steppe.settings import DEFAULT_PAGE_BUDGET_SECONDS, Settings
+from steppe.stages.parse import OVER_TIME_BUDGET, over_budget_detail
+from steppe.warehouse import insert_rows
+
+
+def run(con: duckdb.DuckDBPyConnection, settings: Settings) -> ExtractReport:
+    started = time.perf_counter()
+    report = extract_new_articles(con, budget_seconds=settings.page_budget_seconds)
+    seconds = time.perf_counter() - started
+    report.words_per_second = round(report.words / seconds) if seconds and report.words else None
+    return report
+
+
+@cache
+def extractor_version() -> str:
+    """A digest of the extraction code: changing any extractor re-extracts every article once."""
+    package = Path(__file__).parents[1] / "extraction"
+    code = (p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".json", ".csv", ".txt", ".tsv"})
+    return files_digest(package, code)[:16]
+
+
+@dataclass(slots=True)
+class ExtractReport:
+    articles: int
+    words: int
+    entities: int
+    figures: int
+    words_per_second: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+# Below this many articles a worker pool costs more to start than it saves.
+PARALLEL_MIN_ARTICLES = 200
+EXTRACT_CHUNK = 100
+
+# (content hash, title, body, page date, photo captions shown with the article)
+Todo = tuple[str, str, str, "dt.date | None", "list[str] | tuple[str, ...]"]
+# (content hash, entity rows, figure rows, issue): issue is None, or why the article has no rows
+# or only some (a body cut at MAX_EXTRACTED_CHARS).
+
+# A long article is ~20,000 characters; beyond this a body is not an article but a flood, and only
+# its start is read: a 5 MB one-line page must not cost what a day of real pages costs.
+MAX_EXTRACTED_CHARS = 50_000
+CUT_FOR_EXTRACTION = "cut_for_extraction"
+Extracted = tuple[str, list[dict[str, object]], list[dict[str, object]], "str | None"]
+
+
+def extract_article(item: Todo, budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS) -> Extracted:
+    """Entities and trade figures of one article content, as rows (runs in worker processes too).
+
+    The work runs under the page time budget: an article that overruns gets no rows and the
+    reason, and is recorded as extracted, so this extractor version does not try it again."""
+    from steppe.extraction.entities import extract_entities
+    from steppe.extraction.figures import extract_trade_figures
+
+    chash, title, body, page_date, captions = item
+    _warm_extractors()
+    cut: str | None = None
+    if len(body) > MAX_EXTRACTED_CHARS:
+        cut = (f"{CUT_FOR_EXTRACTION}: only the first {MAX_EXTRACTED_CHARS:,} of the body's {len(body):,} "
+               "characters were extracted")
+        body = body[: body.rfind(" ", 0, MAX_EXTRACTED_CHARS) + 1 or MAX_EXTRACTED_CHARS]
+    try:
+        with time_budget(budget_seconds) as deadline:
+            # What a caption names belongs to its story (spec: title, caption, body); its figures do not.
+            entities = extract_entities(title, "\n\n".join([*captions, body]))
+            deadline.check()
+            trade_figures = extract_trade_figures(title, body, page_date)
+            deadline.check()
+    except OverBudget as over:
+        return chash, [], [], f"{OVER_TIME_BUDGET}: {over_budget_detail('extraction', over)}"
+    mentions = [
+        {"content_hash": chash, "position": n, **asdict(m), "aliases": list(m.aliases)}
+        for n, m in enumerate(entities, start=1)
+    ]
+    figures = [
+        {"content_hash": chash, "position": n, **asdict(f)} for n, f in enumerate(trade_figures, start=1)
+    ]
+    return chash, mentions, figures, cut
+
+
+@cache
+def _warm_extractors() -> None:
+    """Load the gazetteers and lexicons once, outside any article's time budget (and before forking)."""
+    from steppe.extraction.entities import extract_entities
+    from steppe.extraction.figures import extract_trade_figures
+
+    extract_entities("Warm-up", "Load the gazetteers once, before forking.")
+    extract_trade_figures("Warm-up", "Kazakhstan exported $1 billion of grain to China in 2024.", None)
+
+
+def _extract_all(todo: list[Todo], budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS) -> Iterator[Extracted]:
+    """Results in input order; one worker process per core when the batch is large enough."""
+    extract = partial(extract_article, budget_seconds=budget_seconds)
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(todo) < PARALLEL_MIN_ARTICLES:
+        yield from map(extract, todo)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _warm_extractors()  # workers inherit the loaded tables
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(extract, todo, chunksize=EXTRACT_CHUNK)
+
+
+def extract_new_articles(
+    con: duckdb.DuckDBPyConnection, *, budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS
+) -> ExtractReport:
+    """Extract entities and trade figures for article contents not yet extracted."""
+    version = extractor_version()
+    todo: list[Todo] = con.execute(
+        """
+        with contents as (
+            select a.content_hash, min(p.page_date) as page_date
+            from raw.page_articles a join raw.pages p using (dump_id)
+            group by a.content_hash
+        ),
+        todo as (
+            select c.* from contents c left join raw.article_extractions e using (content_hash)
+            where e.content_hash is null
+               or e.extractor_version <> ?
+               or e.page_date is distinct from c.page_date
+        ),
+        texts as (  -- text is read only for what is to be extracted: a run costs its new articles
+            select content_hash, any_value(title) as title, any_value(body) as body,
+                any_value(coalesce(captions, [])) as captions
+            from raw.page_articles
+            where content_hash in (select content_hash from todo)
+            group by content_hash
+        )
+        select todo.content_hash, texts.title, texts.body, todo.page_date, texts.captions
+        from todo join texts using (content_hash)
+        order by todo.content_hash
+        """,
+        [version],
+    ).fetchall()
+    hashes = [row[0] for row in todo]
+    for table in ("raw.article_extractions", "raw.entity_mentions", "raw.trade_figures"):
+        con.execute(f"delete from {table} where content_hash in (select unnest(?::varchar[]))", [hashes])  # noqa: S608  constant table names
+
+    now = dt.datetime.now(dt.UTC)
+    done: list[dict[str, object]] = []
+    mentions: list[dict[str, object]] = []
+    figures: list[dict[str, object]] = []
+    words = sum(len(title.split()) + len(body.split()) for _, title, body, _, _ in todo)
+    for (chash, article_mentions, article_figures, issue), (_, _, _, page_date, _) in zip(
+        _extract_all(todo, budget_seconds), todo, strict=True
+    ):
+        mentions += article_mentions
+        figures += article_figures
+        done.append(
+            {"content_hash": chash, "page_date": page_date, "extractor_version": version, "extracted_at": now,
+             "issue": issue}
+        )
+    insert_rows(con, "raw.article_extractions", done)
+    insert_rows(con, "raw.entity_mentions", mentions)
+    insert_rows(con, "raw.trade_figures", figures)
+    return ExtractReport(len(done), words, len(mentions), len(figures))

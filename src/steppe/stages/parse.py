@@ -1,0 +1,155 @@
+"""The parse stage: every dump not yet parsed by this parser version becomes raw.pages, raw.fx_quotes,
+raw.page_articles and raw.parse_issues rows. A dump is parsed once per parser version, each page under
+the page time budget (a page that overruns is recorded as such, and the run goes on).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+
+import duckdb
+
+from steppe.budget import OverBudget, time_budget
+from steppe.parsing import PARSER_VERSION, ParsedPage, ParseIssue, parse_page, warm_up
+from steppe.settings import DEFAULT_PAGE_BUDGET_SECONDS, Settings
+from steppe.warehouse import insert_rows
+
+
+def run(con: duckdb.DuckDBPyConnection, settings: Settings) -> ParseReport:
+    return parse_new_dumps(con, budget_seconds=settings.page_budget_seconds)
+
+
+def content_hash(title: str, body: str, captions: tuple[str, ...] | list[str] = ()) -> str:
+    """What the extractors read of an article; captions count only when there are some, so the
+    hash of an article without captions is what it always was."""
+    text = f"{title}\n\n{body}" + ("".join(f"\n\n[caption] {c}" for c in captions))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_KEY_SPACE = re.compile(r"[\t\n\f\r ]+")  # ASCII white space only: the key must never change
+
+
+def article_key(title: str) -> str:
+    """The stable article key: titles equal but for white space, letter case and quote style are
+    the same article. Computed once, here, rather than in every dbt model that reads the rows."""
+    normalised = _KEY_SPACE.sub(" ", title.replace("\u2019", "'").replace("\xa0", " ")).lower()
+    return hashlib.md5(normalised.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class ParseReport:
+    pages: int
+    articles: int
+    quotes: int
+    issues: int
+    pages_without_articles: int
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+PARSE_BATCH = 500  # dumps held in memory at once: bounds memory whatever the backlog
+
+
+def parse_new_dumps(
+    con: duckdb.DuckDBPyConnection, *, budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS
+) -> ParseReport:
+    """Parse dumps not yet parsed by this parser version into raw.pages and friends."""
+    ids = [
+        row[0]
+        for row in con.execute(
+            """
+            select d.dump_id from raw.dumps d
+            left join raw.pages p on p.dump_id = d.dump_id and p.parser_version = ?
+            where p.dump_id is null order by d.dump_id
+            """,
+            [PARSER_VERSION],
+        ).fetchall()
+    ]
+    # Output of an older parser version is replaced whole.
+    for table in ("raw.pages", "raw.fx_quotes", "raw.page_articles", "raw.parse_issues"):
+        con.execute(f"delete from {table} where dump_id in (select unnest(?::varchar[]))", [ids])  # noqa: S608  constant table names
+    now = dt.datetime.now(dt.UTC)
+    totals = [0, 0, 0, 0, 0]
+    for start in range(0, len(ids), PARSE_BATCH):
+        batch = con.execute(
+            "select dump_id, content from raw.dumps where dump_id in (select unnest(?::varchar[])) order by dump_id",
+            [ids[start : start + PARSE_BATCH]],
+        ).fetchall()
+        for i, n in enumerate(_parse_batch(con, batch, now, budget_seconds)):
+            totals[i] += n
+    return ParseReport(*totals)
+
+
+def _parse_batch(
+    con: duckdb.DuckDBPyConnection, batch: list[tuple[str, str]], now: dt.datetime, budget_seconds: float
+) -> tuple[int, int, int, int, int]:
+    pages: list[dict[str, object]] = []
+    quotes: list[dict[str, object]] = []
+    articles: list[dict[str, object]] = []
+    issues: list[dict[str, object]] = []
+    empty = 0
+    for dump_id, text in batch:
+        page = parse_within_budget(text, budget_seconds)
+        empty += not page.articles
+        pages.append(
+            {
+                "dump_id": dump_id,
+                "parser_version": PARSER_VERSION,
+                "page_date": page.page_date,
+                "listing_first": page.listing.first if page.listing else None,
+                "listing_last": page.listing.last if page.listing else None,
+                "listing_total": page.listing.total if page.listing else None,
+                "quote_count": len(page.quotes),
+                "article_count": len(page.articles),
+                "parsed_at": now,
+            }
+        )
+        quotes += [{"dump_id": dump_id, **asdict(q)} for q in page.quotes]
+        issues += [{"dump_id": dump_id, **asdict(i)} for i in page.issues]
+        for position, article in enumerate(page.articles, start=1):
+            articles.append(
+                {
+                    "dump_id": dump_id,
+                    "position": position,
+                    "article_id": article_key(article.title),
+                    "title": article.title,
+                    "body": article.body,
+                    "paragraph_count": len(article.paragraphs),
+                    "subheadings": list(article.subheadings),
+                    "inline_subheadings": list(article.inline_subheadings),
+                    "is_truncated": article.is_truncated,
+                    "dateline": article.dateline,
+                    "captions": list(article.captions),
+                    "content_hash": content_hash(article.title, article.body, article.captions),
+                    "word_count": article.word_count,
+                }
+            )
+    insert_rows(con, "raw.pages", pages)
+    insert_rows(con, "raw.fx_quotes", quotes)
+    insert_rows(con, "raw.page_articles", articles)
+    insert_rows(con, "raw.parse_issues", issues)
+    return len(pages), len(articles), len(quotes), len(issues), empty
+
+
+OVER_TIME_BUDGET = "over_time_budget"
+
+
+def over_budget_detail(work: str, over: OverBudget) -> str:
+    return f"{work} stopped at the time budget of {over.limit_seconds:g} s (STEPPE_PAGE_BUDGET_SECONDS)"
+
+
+def parse_within_budget(text: str, budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS) -> ParsedPage:
+    """parse_page under the page time budget. A page that overruns yields no quotes, date or articles
+    and one `over_time_budget` issue; it is recorded like any other page, so the same parser version
+    never tries it again."""
+    warm_up()
+    try:
+        with time_budget(budget_seconds):
+            return parse_page(text)
+    except OverBudget as over:
+        issue = ParseIssue(0, OVER_TIME_BUDGET, over_budget_detail("parsing", over))
+        return ParsedPage(page_date=None, listing=None, quotes=(), articles=(), issues=(issue,))
