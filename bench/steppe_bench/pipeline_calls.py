@@ -1,8 +1,8 @@
 """Every use the benchmark makes of the steppe package, in one place: when steppe's pipeline API
 changes, this module is the one to adapt. The other bench modules import steppe only through it.
 
-The stages are called one by one, as run_pipeline runs them (prepare, STAGES in order, validate,
-publish), so that the bench can time and memory-watch each one; see run_stages.
+The bench runs the stages as `steppe run` does (steppe.store.WarehouseStore over steppe.stages.STAGES),
+one by one, so that it can time and memory-watch each: prepare, every stage in order, publish.
 """
 
 from __future__ import annotations
@@ -13,16 +13,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from steppe.config import PROJECT_ROOT, Settings
+from steppe.config import PROJECT_ROOT
 from steppe.parsing import parse_page
+from steppe.settings import Settings
+from steppe.stages import STAGES
 
 __all__ = ["PROJECT_ROOT", "STAGE_NAMES", "STAGE_RENAMES", "Settings", "bench_settings", "dbt_target_dir",
            "count_entities", "count_trade_figures", "parse_page", "run_stages"]
 
-# The bench's names of the pipeline's stages (bench.json, tables): pipeline.STAGES' own names
-# except for these two. tests/unit/test_bench_generator.py checks STAGE_NAMES against pipeline.STAGES.
+# The bench's names of the pipeline's stages (bench.json, tables): the stages' own names except for these two.
 STAGE_RENAMES = {"build": "dbt_build", "validate": "gx_validate"}
-STAGE_NAMES = ("prepare", "land", "parse", "extract", "dbt_build", "gx_validate", "publish")
+STAGE_NAMES = ("prepare", *(STAGE_RENAMES.get(stage.name, stage.name) for stage in STAGES), "publish")
 
 StageResult = dict[str, Any]
 # Runs one stage call under the bench's name for it and returns the stage's result.
@@ -31,43 +32,39 @@ Timed = Callable[[str, Callable[[], StageResult]], StageResult]
 
 def bench_settings(root: Path, raw_dir: Path) -> Settings:
     """A warehouse and reports folder of its own under root, reading raw_dir."""
-    return Settings(raw_dir=raw_dir, warehouse=root / "warehouse" / "warehouse.duckdb", reports_dir=root / "reports")
+    return Settings(raw_dir=raw_dir, warehouse=root / "warehouse" / "warehouse.duckdb", reports_dir=root / "reports",
+                    settle_seconds=0)
 
 
 def dbt_target_dir(settings: Settings) -> Path:
     """Where the warehouse's dbt builds leave run_results.json and the partial-parse cache."""
-    return settings.state_dir / "dbt" / "target"
+    return settings.dbt_dir / "target"
 
 
 def run_stages(settings: Settings, timed: Timed, results: dict[str, StageResult]) -> None:
     """One whole pipeline run, every stage through timed(name, call); results gets each stage's result.
 
-    A failure is raised again after the run is recorded as failed, as run_pipeline records it
-    (validate records its own quality-gate failure).
+    A failure is recorded by the store (as `steppe run` records it) and raised again.
     """
-    from steppe import pipeline
+    from steppe.store import WarehouseStore, failure_of
 
-    run_id = None
+    store = WarehouseStore(settings)
+    prepared = {}
+
+    def prepare() -> StageResult:
+        prepared["run"] = store.prepare(mode="process")
+        return {"run_id": prepared["run"].run_id}
+
+    timed("prepare", prepare)
+    run = prepared["run"]
     try:
-        run_id = timed("prepare", partial(pipeline.prepare, settings))["run_id"]
-        for name, stage in pipeline.STAGES:
-            kwargs: dict[str, Any] = {"settle_seconds": 0} if name == "land" else {}
-            results[name] = timed(STAGE_RENAMES.get(name, name), partial(stage, run_id, settings, **kwargs))
-        results["validate"] = timed(STAGE_RENAMES["validate"], partial(pipeline.validate, run_id, settings, results))
-        results["publish"] = timed("publish", partial(pipeline.publish, run_id, settings, results))
+        for stage in STAGES:
+            results[stage.name] = timed(STAGE_RENAMES.get(stage.name, stage.name), partial(run.execute, stage))
+        results["publish"] = timed("publish", run.publish)
     except Exception as exc:
-        if run_id is not None and not isinstance(exc, pipeline.QualityGateError):
-            _record_failure(settings, run_id, f"{type(exc).__name__}: {exc}")
+        if failure_of(exc) is None:
+            store.fail(run.run_id, exc, run.results)
         raise
-
-
-def _record_failure(settings: Settings, run_id: str, reason: str) -> None:
-    """Mark the run failed in the warehouse's ledger."""
-    from steppe.runs import RunPaths, record_finished
-
-    paths = RunPaths.of(settings, run_id)
-    if paths.run_dir.exists():
-        record_finished(settings, paths, "failed", reason=reason)
 
 
 def count_entities(title: str, body: str) -> int:
