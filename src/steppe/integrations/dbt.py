@@ -85,16 +85,18 @@ def record_build(database: Path, digest: str, *, full_refresh: bool) -> None:
 
 
 def dbt_build(
-    database: Path, artifacts_dir: Path, *, full_refresh: bool | None = None, docs_page: Path | None = None
+    database: Path, artifacts_dir: Path, *, full_refresh: bool | None = None, docs_page: Path | None = None,
+    project_dir: Path = DBT_PROJECT_DIR,
 ) -> DbtReport:
     """`dbt build` against `database`; raises DbtBuildError naming what failed.
 
     full_refresh=None decides by the project digest: a full refresh when the warehouse was last
     built by another version of the project (or never), incremental otherwise. docs_page: where
-    to write dbt's static docs page after a successful build (write_docs_page).
+    to write dbt's static docs page after a successful build (write_docs_page). project_dir: the
+    dbt project (Settings.dbt_project_dir).
     """
     artifacts_dir = artifacts_dir.absolute()  # dbt runs in the database's folder (_invoke)
-    digest = project_digest()
+    digest = project_digest(project_dir)
     if full_refresh is None:
         full_refresh = last_built_digest(database) != digest
 
@@ -106,7 +108,7 @@ def dbt_build(
     ]
     if full_refresh:
         args.append("--full-refresh")
-    result = _invoke(args, database, artifacts_dir)
+    result = _invoke(args, database, artifacts_dir, project_dir)
     report = DbtReport(full_refresh=full_refresh, log=str(dbt_log_path(artifacts_dir)))
     for node in getattr(result.result, "results", None) or []:
         kind = node.node.resource_type
@@ -130,19 +132,19 @@ def dbt_build(
         ) from cause
     record_build(database, digest, full_refresh=full_refresh)
     with contextlib.suppress(OSError):  # a cache: the build stands without it
-        keep_manifest(artifacts_dir / "target" / "manifest.json", cached_manifest_path(digest))
+        keep_manifest(artifacts_dir / "target" / "manifest.json", cached_manifest_path(digest, project_dir))
     if docs_page is not None:
         started = time.perf_counter()
         try:
-            report.docs_page = str(write_docs_page(database, artifacts_dir, docs_page))
+            report.docs_page = str(write_docs_page(database, artifacts_dir, docs_page, project_dir))
         except (DbtDocsError, OSError) as exc:
             report.docs_error = str(exc)
         report.docs_seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def cached_manifest_path(digest: str) -> Path:
-    return MANIFEST_CACHE_DIR / f"manifest-{digest[:16]}.json"
+def cached_manifest_path(digest: str, project_dir: Path = DBT_PROJECT_DIR) -> Path:
+    return project_dir / MANIFEST_CACHE_DIR.relative_to(DBT_PROJECT_DIR) / f"manifest-{digest[:16]}.json"
 
 
 def keep_manifest(manifest: Path, cached: Path) -> None:
@@ -186,7 +188,7 @@ class DbtDocsError(RuntimeError):
     """dbt docs generate failed."""
 
 
-def write_docs_page(database: Path, artifacts_dir: Path, page: Path) -> Path:
+def write_docs_page(database: Path, artifacts_dir: Path, page: Path, project_dir: Path = DBT_PROJECT_DIR) -> Path:
     """dbt's docs site for `database` as one self-contained page, written to `page` (replaced whole).
 
     `dbt docs generate --static` inlines the manifest and the catalog (tables, columns, types,
@@ -195,7 +197,7 @@ def write_docs_page(database: Path, artifacts_dir: Path, page: Path) -> Path:
     manifest (same target path) is reused.
     """
     artifacts_dir = artifacts_dir.absolute()
-    result = _invoke(["docs", "generate", "--static", "--no-compile"], database, artifacts_dir)
+    result = _invoke(["docs", "generate", "--static", "--no-compile"], database, artifacts_dir, project_dir)
     generated = artifacts_dir / "target" / "static_index.html"
     if not result.success or not generated.is_file():
         raise DbtDocsError(f"dbt docs generate failed on {database}: {result.exception} "
@@ -214,14 +216,14 @@ def write_docs_page(database: Path, artifacts_dir: Path, page: Path) -> Path:
     return page
 
 
-def _invoke(command: list[str], database: Path, artifacts_dir: Path) -> Any:
+def _invoke(command: list[str], database: Path, artifacts_dir: Path, project_dir: Path = DBT_PROJECT_DIR) -> Any:
     """dbt `command` against `database`, in this process; returns dbt's dbtRunnerResult."""
     from dbt.cli.main import dbtRunner  # heavy: imported in the task, never at DAG parse time
 
     args = [
         *command,
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
         # The database is a var the profile reads (profiles.yml). dbt re-parses the whole project
         # when its vars change, and the working copy's path changes every run; named relative to
         # the working directory it stays the same, and dbt's partial parsing

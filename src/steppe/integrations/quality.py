@@ -222,15 +222,15 @@ def quarantine_warning(summary: QuarantineSummary) -> CheckResult:
     )
 
 
-def get_context(reports_dir: Path | None = None) -> Any:
+def get_context(reports_dir: Path | None = None, project_dir: Path = GX_PROJECT_DIR) -> Any:
     """The file-backed context of expectations/gx; with reports_dir, one whose validation results
     and Data Docs go there (set here, in code: the committed great_expectations.yml names no
-    warehouse's folder)."""
+    warehouse's folder). project_dir: the folder holding gx/ (Settings.expectations_dir)."""
     import great_expectations as gx  # heavy: imported in the task, never at DAG parse time
 
     if reports_dir is None:
-        return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR))
-    config = yaml.safe_load((GX_PROJECT_DIR / "gx" / "great_expectations.yml").read_text(encoding="utf-8"))
+        return gx.get_context(mode="file", project_root_dir=str(project_dir))
+    config = yaml.safe_load((project_dir / "gx" / "great_expectations.yml").read_text(encoding="utf-8"))
     config.pop("fluent_datasources", None)  # GX reads those from the file itself
     # Per warehouse, beside its report (not shared by every warehouse this checkout builds).
     config["stores"]["validation_results_store"]["store_backend"]["base_directory"] = str(
@@ -244,12 +244,12 @@ def get_context(reports_dir: Path | None = None) -> Any:
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         }
     }
-    return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR), project_config=config)
+    return gx.get_context(mode="file", project_root_dir=str(project_dir), project_config=config)
 
 
-def validate_warehouse(database: Path, reports_dir: Path) -> QualityReport:
+def validate_warehouse(database: Path, reports_dir: Path, *, project_dir: Path = GX_PROJECT_DIR) -> QualityReport:
     """Run every table's checkpoint on the database and build Data Docs into reports_dir."""
-    context = get_context(reports_dir)
+    context = get_context(reports_dir, project_dir)
     report = QualityReport()
     results: list[Any] = []  # this run's validation results: the only Data Docs pages built
     # File times come from a coarse clock that can lag time.time() by a tick: a second's margin.

@@ -12,4 +12,5 @@ def run(database: Path, settings: Settings) -> object:
     from steppe.integrations.dbt import dbt_build  # heavy: imported when the stage runs
     from steppe.report import DBT_DOCS_PAGE
 
-    return dbt_build(database, settings.dbt_dir, docs_page=settings.reports_dir / DBT_DOCS_PAGE)
+    return dbt_build(database, settings.dbt_dir, docs_page=settings.reports_dir / DBT_DOCS_PAGE,
+                     project_dir=settings.dbt_project_dir)
