@@ -29,6 +29,7 @@ CONTRACT = {
     "entities": {
         "entity_id": "VARCHAR", "name": "VARCHAR", "entity_type": "VARCHAR", "country_code": "VARCHAR",
         "aliases": "VARCHAR[]", "article_count": "INTEGER", "mention_count": "INTEGER",
+        "latitude": "DOUBLE", "longitude": "DOUBLE",
     },
     "article_entities": {"article_id": "VARCHAR", "entity_id": "VARCHAR", "mention_count": "INTEGER"},
     "trade_figures": {
