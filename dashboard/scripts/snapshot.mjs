@@ -38,14 +38,44 @@ try {
 	await page.waitForFunction(() => document.querySelectorAll('.chart canvas, [_echarts_instance_] canvas').length >= 3,
 		null, { timeout: WAIT_MS });
 	await page.waitForTimeout(1500); // charts animate in
-	await page.screenshot({ path: png, fullPage: true });
+	const shot = await page.screenshot({ path: png, fullPage: true });
 	const facts = await page.evaluate(() => ({
 		title: document.title,
 		text: document.body.innerText,
 		mapPoints: document.querySelectorAll('path.leaflet-interactive').length,
 		charts: document.querySelectorAll('[_echarts_instance_]').length
 	}));
-	console.log(JSON.stringify({ ...facts, errors, offsite }));
+	console.log(JSON.stringify({ ...facts, errors, offsite, png: await pngStats(browser, shot) }));
 } finally {
 	await browser.close();
+}
+
+// Chromium decodes the saved PNG: its size, how many distinct colours, and the spread of its
+// brightness (a blank or one-colour page has ~1 colour and no spread).
+async function pngStats(browser, buffer) {
+	const page = await browser.newPage();
+	try {
+		return await page.evaluate(async (dataUrl) => {
+			const img = new Image();
+			img.src = dataUrl;
+			await img.decode();
+			const canvas = new OffscreenCanvas(img.width, img.height);
+			const ctx = canvas.getContext('2d');
+			ctx.drawImage(img, 0, 0);
+			const { data } = ctx.getImageData(0, 0, img.width, img.height);
+			const colours = new Set();
+			let sum = 0, sumSq = 0;
+			const n = data.length / 4;
+			for (let i = 0; i < data.length; i += 4) {
+				const luma = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+				sum += luma;
+				sumSq += luma * luma;
+				if (colours.size < 100000) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+			}
+			const mean = sum / n;
+			return { width: img.width, height: img.height, colours: colours.size, lumaStdev: Math.sqrt(sumSq / n - mean * mean) };
+		}, 'data:image/png;base64,' + buffer.toString('base64'));
+	} finally {
+		await page.close();
+	}
 }
