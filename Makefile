@@ -29,7 +29,7 @@ export SCARF_ANALYTICS := false
 export GX_ANALYTICS_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run ui test test-fast lint lock secrets expectations bench eval clean
+.PHONY: help install run ui test test-fast lint lock secrets expectations bench eval clean dashboard dashboard-deps chromium
 
 help:
 	@echo "make run    install, then run the Airflow DAG once over STEPPE_RAW_DIR and print a summary"
@@ -37,6 +37,7 @@ help:
 	@echo "make bench  benchmark the pipeline (options: ARGS=\"--sizes 100 --no-nlp\"; see README)"
 	@echo "make eval   build a warehouse from the corpus and seeds, score it against the hand labels"
 	@echo "make ui     the Airflow UI on http://localhost:8080 (airflow standalone; Ctrl-C stops it)"
+	@echo "make dashboard  the Evidence dashboard of STEPPE_WAREHOUSE on http://127.0.0.1:3000 (Ctrl-C stops it)"
 	@echo "make lint   ruff (with security rules), mypy, secrets scan, ReDoS scan, sqlfluff on the dbt models"
 	@echo "make lock   recompile the hashed locks (requirements.txt, requirements-dev.txt) from the .in files"
 	@echo "make secrets  write a .env of random secrets for docker compose (never overwrites one)"
@@ -74,7 +75,7 @@ run: install $(AIRFLOW_HOME)/.migrated
 ui: install $(AIRFLOW_HOME)/.migrated
 	PATH="$(BIN):$$PATH" $(BIN)/airflow standalone
 
-test: install $(AIRFLOW_HOME)/.migrated
+test: install $(AIRFLOW_HOME)/.migrated dashboard-deps chromium
 	$(BIN)/pytest
 
 test-fast: install
@@ -107,6 +108,26 @@ expectations: install
 # make bench ARGS="--hostile-only" or ARGS="--sizes 100 --no-nlp".
 bench: install
 	PYTHONPATH=$(CURDIR)/bench $(BIN)/python -m steppe_bench $(ARGS)
+
+# The dashboard (dashboard/, Evidence): npm packages from the lock, once per lock.
+DASHBOARD_PORT ?= 3000
+dashboard/node_modules/.steppe-installed-lock: dashboard/package-lock.json
+	cd dashboard && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.steppe-installed-lock
+
+dashboard-deps: dashboard/node_modules/.steppe-installed-lock
+
+# Build the dashboard from the published warehouse (made first by `make run` if there is none), then
+# serve it on this machine only. The site is static: any web server can serve dashboard/build.
+dashboard: install dashboard-deps
+	@[ -f "$(STEPPE_WAREHOUSE)" ] || $(MAKE) --no-print-directory run
+	dashboard/scripts/build.sh "$(STEPPE_WAREHOUSE)"
+	@echo "Dashboard on http://127.0.0.1:$(DASHBOARD_PORT)/ (Ctrl-C stops it)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory dashboard/build $(DASHBOARD_PORT)
+
+# Headless Chromium for the dashboard's browser test: Debian's package (no browser download works here).
+chromium:
+	@[ -x /usr/bin/chromium ] || { [ "$$(id -u)" = 0 ] || { echo "Install Chromium first: sudo apt-get install chromium"; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
 
 # Build a warehouse from every real page in the repository and score it against the hand labels.
 eval: install

@@ -61,9 +61,17 @@ final as (
         entities.country_code,
         coalesce(aliases.aliases, cast([] as varchar[])) as aliases,
         cast(entities.article_count as integer) as article_count,
-        cast(entities.mention_count as integer) as mention_count
+        cast(entities.mention_count as integer) as mention_count,
+        coordinates.latitude,
+        coordinates.longitude
     from entities
     left join aliases using (entity_id)
+    -- A place named like a known city takes its coordinates; in another country, it takes none.
+    left join {{ ref('place_coordinates') }} as coordinates
+        on
+            entities.entity_type = 'PLACE'
+            and entities.name = coordinates.place_name
+            and coalesce(entities.country_code, coordinates.country_code) = coordinates.country_code
 )
 
 select * from final
