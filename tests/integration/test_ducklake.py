@@ -120,7 +120,8 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory, new_catalog: Any) -> dict
     root = tmp_path_factory.mktemp("ducklake")
     raw = seed_raw(root / "raw")
     file_settings = make_settings(root / "file", raw)
-    settings = lake_settings(root, new_catalog(), raw)
+    catalog = new_catalog()
+    settings = lake_settings(root, catalog, raw)
     facts: dict[str, Any] = {"settings": settings, "root": root}
 
     run_pipeline(file_settings)
@@ -132,7 +133,7 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory, new_catalog: Any) -> dict
     for name, text in extra_dumps().items():
         write_dump(raw, name, text)
     stop = root / "stop-reader"
-    env = {**os.environ, **lake_env(root, settings.lake_catalog.split("dbname=")[1].split()[0])}
+    env = {**os.environ, **lake_env(root, catalog)}
     reader = subprocess.Popen([sys.executable, "-c", READER, str(stop)], env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert reader.stdout is not None
