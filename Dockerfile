@@ -24,7 +24,7 @@ COPY expectations ./expectations
 
 # The mount points exist and belong to airflow, so the named volumes start out writable by it.
 RUN useradd --uid 50000 --gid 0 --home-dir /opt/airflow --create-home airflow \
- && mkdir -p /opt/steppe/data/raw /opt/steppe/data/warehouse /opt/steppe/data/reports \
+ && mkdir -p /opt/steppe/data/raw /opt/steppe/data/warehouse /opt/steppe/data/reports /opt/steppe/data/lake \
              /opt/airflow/logs /opt/airflow/dbt \
  && chown -R airflow:0 /opt/steppe /opt/airflow
 USER airflow

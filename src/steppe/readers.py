@@ -1,4 +1,5 @@
-"""Reading the published warehouse so that a new connection sees the newest publication.
+"""Reading the published warehouse so that a new connection sees the newest publication
+(open_latest: the file backend; open_lake: the DuckLake backend, see steppe.lake).
 
 A run publishes by renaming a new file over STEPPE_WAREHOUSE. A connection keeps reading the file
 it opened. Within one process, DuckDB also keeps one database instance per path while any
@@ -49,3 +50,21 @@ def open_latest(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def open_lake(settings: Settings | None = None, *, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the DuckLake (STEPPE_BACKEND=ducklake), `lake` as default catalog.
+
+    Each query outside an explicit transaction sees the newest committed snapshot: a reader keeps its
+    connection and never waits for a writer. snapshot pins the whole session to an earlier one (time
+    travel); one table at a time: `select ... from marts.articles at (version => n)`.
+    """
+    from steppe import lake
+
+    return lake.connect(settings or Settings.from_env(), read_only=True, snapshot=snapshot)
+
+
+def lake_snapshots(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+    """(snapshot id, commit time) of every snapshot of the lake attached to con, oldest first."""
+    rows = con.execute("select snapshot_id, snapshot_time::varchar from lake.snapshots() order by 1").fetchall()
+    return [(int(i), str(t)) for i, t in rows]

@@ -53,6 +53,22 @@ def mart_row_counts(database: Path) -> dict[str, int]:
         con.close()
 
 
+def _published_location(settings: Settings) -> str:
+    if settings.uses_lake:
+        from steppe.lake import location
+
+        return location(settings)
+    return str(settings.warehouse)
+
+
+def _snapshot_line(summary: dict[str, Any]) -> str:
+    """The lake snapshot a run published (readers: `AT (VERSION => n)`), when it published one."""
+    snapshot = (summary.get("result") or {}).get("lake_snapshot")
+    if snapshot is None:
+        return ""
+    return f"<br>DuckLake snapshot: <b>{int(snapshot)}</b>"
+
+
 def write_run_report(
     settings: Settings, run_id: str, stages: dict[str, Any], *, status: str, record_status: str | None = None,
     **facts: Any,
@@ -66,7 +82,7 @@ def write_run_report(
         "status": status,
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "raw_dir": str(settings.raw_dir),
-        "warehouse": str(settings.warehouse),
+        "warehouse": _published_location(settings),
         "reports_dir": str(reports),
         "stages": stages,
         **facts,
@@ -237,7 +253,7 @@ def render_index(summary: dict[str, Any], reports: Path, *, run_page: bool = Fal
     sections = [
         f"<h1>Steppe data-quality report</h1><p>Run <b>{html.escape(summary['run_id'])}</b> — "
         f"<b>{html.escape(outcome(summary))}</b> at {html.escape(summary['finished_at'])}.<br>"
-        f"Warehouse: <code>{html.escape(summary['warehouse'])}</code><br>"
+        f"Warehouse: <code>{html.escape(summary['warehouse'])}</code>{_snapshot_line(summary)}<br>"
         f"Raw dumps: <code>{html.escape(summary['raw_dir'])}</code></p>",
         "<h2>Marts</h2>" + _table([[f"marts.{k}", v] for k, v in marts.items()], ["table", "rows"]),
         _freshness_section(summary),

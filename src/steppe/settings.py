@@ -31,6 +31,13 @@ LOCK_WAIT_ENV = "STEPPE_LOCK_WAIT_SECONDS"
 STALE_ENV = "STEPPE_STALE_RUN_SECONDS"
 TASK_TIMEOUT_ENV = "STEPPE_TASK_TIMEOUT_SECONDS"
 PROJECT_DIR_ENV = "STEPPE_PROJECT_DIR"
+BACKEND_ENV = "STEPPE_BACKEND"
+LAKE_CATALOG_ENV = "STEPPE_LAKE_CATALOG"
+LAKE_DATA_PATH_ENV = "STEPPE_LAKE_DATA_PATH"
+
+FILE_BACKEND = "file"  # the default: one published DuckDB file (STEPPE_WAREHOUSE)
+LAKE_BACKEND = "ducklake"  # a DuckLake: catalog in PostgreSQL, Parquet under a data path (steppe.lake)
+BACKENDS = (FILE_BACKEND, LAKE_BACKEND)
 
 PROJECT_MARKERS = ("dbt_project/dbt_project.yml", "expectations/gx/great_expectations.yml")
 
@@ -69,6 +76,22 @@ def _non_negative(env: Mapping[str, str], name: str, default: float) -> float:
     return max(value, 0.0)
 
 
+def _backend(env: Mapping[str, str]) -> tuple[str, str, str]:
+    """(backend, lake catalog, lake data path). A misspelt backend raises rather than quietly
+    publishing somewhere else; the lake backend needs its catalog."""
+    backend = env.get(BACKEND_ENV, "").strip().lower() or FILE_BACKEND
+    if backend not in BACKENDS:
+        raise ValueError(f"{BACKEND_ENV}={backend!r}: expected one of {', '.join(BACKENDS)}")
+    catalog = env.get(LAKE_CATALOG_ENV, "").strip()
+    if backend == LAKE_BACKEND and not catalog:
+        example = "postgres:dbname=steppe host=127.0.0.1"
+        raise ValueError(f"{BACKEND_ENV}=ducklake needs {LAKE_CATALOG_ENV} (e.g. {example})")
+    data = env.get(LAKE_DATA_PATH_ENV, "").strip()
+    if data and "://" not in data:  # a local folder; an object store (s3://...) is kept as it is
+        data = str(_absolute(data))
+    return backend, catalog, data
+
+
 def _roots(value: str) -> tuple[Path, ...]:
     """os.pathsep-separated folders, resolved (a root reached through a link is compared as what it is)."""
     return tuple((Path.cwd() / part.strip()).resolve() for part in value.split(os.pathsep) if part.strip())
@@ -88,6 +111,11 @@ class Settings:
     task_timeout_seconds: float = DEFAULT_TASK_TIMEOUT_SECONDS  # Airflow execution_timeout of every task
     settle_seconds: float = DEFAULT_SETTLE_SECONDS  # files modified more recently wait for the next run
     project_dir: Path = field(default_factory=find_project_dir)  # holds dbt_project/ and expectations/
+    # Where runs publish: "file" (the warehouse file) or "ducklake" (steppe.lake). With the lake, the
+    # warehouse path only anchors the run state beside it (lock, working copies, dbt's cache).
+    backend: str = FILE_BACKEND
+    lake_catalog: str = ""  # after "ducklake:", e.g. postgres:dbname=steppe host=127.0.0.1 (no password)
+    lake_data_path: str = ""  # the lake's Parquet files: a folder, or s3://bucket/prefix/
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -95,6 +123,7 @@ class Settings:
         env = os.environ if env is None else env
         warehouse = _absolute(env.get(WAREHOUSE_ENV) or "data/warehouse.duckdb")
         project = env.get(PROJECT_DIR_ENV)
+        backend, lake_catalog, lake_data_path = _backend(env)
         return cls(
             raw_dir=_absolute(env.get(RAW_DIR_ENV) or "data/raw"),
             warehouse=warehouse,
@@ -107,10 +136,17 @@ class Settings:
             stale_run_seconds=_non_negative(env, STALE_ENV, DEFAULT_STALE_RUN_SECONDS),
             task_timeout_seconds=_positive(env, TASK_TIMEOUT_ENV, DEFAULT_TASK_TIMEOUT_SECONDS),
             project_dir=_absolute(project) if project else find_project_dir(),
+            backend=backend,
+            lake_catalog=lake_catalog,
+            lake_data_path=lake_data_path,
         )
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def uses_lake(self) -> bool:
+        return self.backend == LAKE_BACKEND
 
     # --- where things live ------------------------------------------------------------------------
     # Beside the warehouse, transient: the writer lock, the runs' working folders, dbt's artifacts

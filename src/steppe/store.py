@@ -63,6 +63,7 @@ from steppe.warehouse import connect, stamp_run, transaction
 Results = dict[str, Any]
 SKIPPED: Results = {"skipped": "run already published"}
 MAX_RESTARTS = 3  # overtaken again and again: give up rather than loop
+LAKE_BASE = "lake-snapshot:"  # a lake run's base: the snapshot id its working copy was copied from
 PUBLISHED_REPORT = "published.html"  # the report of the last published run, kept when later runs fail
 
 # --- steps: named points where hooks are called (tests register them) ---------------------------------
@@ -268,8 +269,26 @@ class WarehouseStore:
             return None
         return report
 
+    def published_identity(self) -> str:
+        """What is published right now: the file's identity, or the lake's snapshot id."""
+        if self.settings.uses_lake:
+            from steppe import lake
+
+            return f"{LAKE_BASE}{lake.snapshot_of(self.settings)}"
+        return identity(self.settings.warehouse)
+
+    def published_location(self) -> str:
+        if self.settings.uses_lake:
+            from steppe import lake
+
+            return lake.location(self.settings)
+        return str(self.settings.warehouse)
+
     def _copy_published(self, paths: RunPaths) -> None:
         """The working copy becomes a copy of the published warehouse (none yet: no copy)."""
+        if self.settings.uses_lake:
+            self._copy_lake(paths)
+            return
         update_run(paths, base=identity(self.settings.warehouse))
         if not self.settings.warehouse.exists():
             paths.database.unlink(missing_ok=True)
@@ -284,6 +303,23 @@ class WarehouseStore:
             # A half-copied file is useless and may fill the disk: never leave it behind.
             shutil.rmtree(paths.run_dir, ignore_errors=True)
             raise
+
+    def _copy_lake(self, paths: RunPaths) -> None:
+        """The lake's tables at its current snapshot into the working copy; that snapshot is the base."""
+        from steppe import lake
+
+        partial = paths.database.with_name(paths.database.name + ".copying")
+        paths.database.unlink(missing_ok=True)
+        try:
+            _step("prepare-copy", paths.run_dir)
+            snapshot = lake.copy_into(self.settings, partial)
+            _step("prepare", paths.run_dir)
+            if partial.exists():
+                os.replace(partial, paths.database)
+        except Exception:
+            shutil.rmtree(paths.run_dir, ignore_errors=True)
+            raise
+        update_run(paths, base=f"{LAKE_BASE}{snapshot}")
 
 
 class Run:
@@ -360,9 +396,11 @@ class Run:
         self._restart_if_overtaken()
         marts = mart_row_counts(self.paths.database)
         _step("publish", self.paths.run_dir)
-        result = {"warehouse": str(self.settings.warehouse), "mart_rows": marts}
+        result = {"warehouse": self.store.published_location(), "mart_rows": marts}
         result.update(self._record_publication(result))
-        if not result["unchanged"]:
+        if not result["unchanged"] and self.settings.uses_lake:
+            result.update(self._publish_to_lake())
+        elif not result["unchanged"]:
             self._replace()
         self._record("publish", result)
         return self._finish(result)
@@ -371,7 +409,7 @@ class Run:
         """Another run published after this one's prepare: start again from prepare, on what is
         published now, and run every stage this run had run (bounded, under the writer lock)."""
         for count in range(1, MAX_RESTARTS + 2):
-            if (read_run(self.paths) or {}).get("base") == identity(self.settings.warehouse):
+            if (read_run(self.paths) or {}).get("base") == self.store.published_identity():
                 return
             if count > MAX_RESTARTS:
                 raise RuntimeError(f"run {self.run_id} was overtaken by other publications {MAX_RESTARTS} times")
@@ -426,6 +464,23 @@ class Run:
         os.replace(database, warehouse)
         fsync(warehouse.parent, folder=True)
         _step("publish-after-replace", self.paths.run_dir)
+
+    def _publish_to_lake(self) -> Results:
+        """One DuckLake transaction replaces the lake's tables with the checked working copy's.
+
+        It commits nothing if the lake moved since the base snapshot (another machine published
+        after the overtaken check): LakeOvertakenError, and a retried publish restarts the run.
+        """
+        from steppe import lake
+
+        base = int(str((read_run(self.paths) or {}).get("base", "")).removeprefix(LAKE_BASE))
+        wal = self.paths.database.with_name(self.paths.database.name + ".wal")
+        if wal.exists():
+            raise RuntimeError(f"working copy {self.paths.database} was not closed cleanly ({wal.name} exists)")
+        _step("publish-before-replace", self.paths.run_dir)
+        snapshot = lake.publish_from(self.settings, self.paths.database, base)
+        _step("publish-after-replace", self.paths.run_dir)
+        return {"lake_snapshot": snapshot, "lake_base_snapshot": base}
 
     def _finish(self, result: Results) -> Results:
         """The report and the run's record; the working folder goes."""

@@ -37,7 +37,8 @@ FAB_AUTH_MANAGER = "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthM
 # What a container only reads: the code, the dbt project, the GX suites and the raw dumps.
 READ_ONLY_TARGETS = {"/opt/steppe/dags", "/opt/steppe/src", "/opt/steppe/dbt_project",
                      "/opt/steppe/expectations", "/opt/steppe/data/raw"}
-WRITABLE_TARGETS = {"/opt/steppe/data/warehouse", "/opt/steppe/data/reports", "/opt/airflow/logs"}
+WRITABLE_TARGETS = {"/opt/steppe/data/warehouse", "/opt/steppe/data/reports", "/opt/steppe/data/lake",
+                    "/opt/airflow/logs"}
 # Environment variables whose value is, or embeds, a secret.
 SECRET_KEY_RE = re.compile(r"PASSWORD|SECRET|FERNET|_CONN$|BROKER_URL|RESULT_BACKEND|REDISCLI_AUTH")
 REQUIRED_VAR_RE = re.compile(r"\$\{([A-Z0-9_]+):\?[^}]*\}")
@@ -321,6 +322,29 @@ def test_code_and_raw_mounts_are_read_only_and_outputs_are_volumes(
         # What dbt run by hand writes goes to the container's home, not into the read-only project.
         assert not env["DBT_TARGET_PATH"].startswith("/opt/steppe/")
         assert env["PYTHONDONTWRITEBYTECODE"] == "1"
+
+
+def test_the_services_run_the_ducklake_backend_on_the_postgres_service(
+    resolved: tuple[dict[str, Any], dict[str, str]],
+) -> None:
+    from steppe.settings import Settings
+
+    project, env = resolved
+    init_script = project["services"]["airflow-init"]["command"][-1]
+    for name in AIRFLOW_SERVICES:
+        service = project["services"][name]
+        settings = Settings.from_env(service["environment"])  # what the containers' tasks will read
+        assert settings.uses_lake
+        catalog = dict(part.split("=", 1) for part in settings.lake_catalog.removeprefix("postgres:").split())
+        assert catalog["host"] == "postgres" and "password" not in catalog  # the password: PGPASSWORD only
+        assert service["environment"]["PGPASSWORD"] == env["POSTGRES_PW"]
+        assert f'create database {catalog["dbname"]}' in init_script  # airflow-init makes the catalog database
+        # The Parquet files live in one named volume that every service mounts: all see the same lake.
+        mounts = {m["target"]: m for m in service["volumes"]}
+        lake_mount = mounts[settings.lake_data_path.rstrip("/")]
+        assert lake_mount["type"] == "volume" and lake_mount["source"] == "steppe-lake"
+    mkdir = re.search(r"mkdir -p ([^&]+)&&", (PROJECT_ROOT / "Dockerfile").read_text(), flags=re.S)
+    assert mkdir and "/opt/steppe/data/lake" in mkdir.group(1).split()  # the volume starts writable by airflow
 
 
 def test_mounted_host_folders_exist() -> None:

@@ -1,0 +1,265 @@
+"""The DuckLake backend (STEPPE_BACKEND=ducklake): the catalog in PostgreSQL, the data as Parquet.
+
+The store keeps its shape (docs/architecture.md, "Backends"): a run's stages work on a local DuckDB
+working file exactly as with the single-file backend. Only the two ends differ:
+
+- prepare copies every table of the lake, at its current snapshot, into the working file
+  (`copy_into`); the snapshot id is the run's base.
+- publish replaces the lake's tables with the working file's in ONE DuckLake transaction
+  (`publish_from`): readers see the old snapshot until it commits, the new one right after. It
+  commits nothing when the lake moved on since prepare (LakeOvertakenError: the store restarts the
+  run), and a run stopped by a blocking check never gets here, so the lake is untouched.
+
+Only tables are published (raw, audit, intermediate, marts); dbt's staging views stay in the
+working file. Extensions load offline: the ducklake and postgres extensions come from their pinned
+wheels (duckdb-extension-*), installed once into an extension directory, and DuckDB is told never
+to download one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+from pathlib import Path
+
+import duckdb
+
+from steppe.settings import Settings
+
+ALIAS = "lake"  # the lake's catalog name in every connection the package opens
+WORK_ALIAS = "warehouse"  # the working file's catalog (steppe.runs.CATALOG: dbt's views name it)
+# extension -> (the wheel's package, the name DuckDB installs it under)
+EXTENSIONS = {"ducklake": ("duckdb_extension_ducklake", "ducklake"),
+              "postgres": ("duckdb_extension_postgres", "postgres_scanner")}
+# Any attempt to fetch an extension fails at once instead of reaching the network.
+OFFLINE_CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false",
+                  "custom_extension_repository": "/nonexistent-repo"}
+PUBLISHED_SCHEMAS = ("raw", "audit", "intermediate", "marts")
+# Not copied back into a working file: every run's dbt build makes the marts anew (tables with
+# contracts: primary and foreign keys, which a copy would lose and dbt then cannot refer to).
+REBUILT_SCHEMAS = ("marts",)
+_PASSWORD_RE = re.compile(r"password\s*+=\s*+\S++", re.IGNORECASE)
+
+
+class LakeOvertakenError(RuntimeError):
+    """The lake's snapshot moved on since the run's prepare: publishing would drop that publication."""
+
+
+def redacted(catalog: str) -> str:
+    """The catalog string with any password hidden (for reports and logs)."""
+    return _PASSWORD_RE.sub("password=***", catalog)
+
+
+# --- extensions, offline ------------------------------------------------------------------------------
+
+
+def wheel_extension(name: str) -> Path:
+    """The extension binary inside its pinned wheel."""
+    package = EXTENSIONS[name][0]
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise RuntimeError(f"package {package} is not installed (requirements.txt pins it)")
+    return Path(spec.origin).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+
+
+def _installed(directory: Path) -> bool:
+    found = {p.name for p in directory.glob(f"v{duckdb.__version__}/*/*.duckdb_extension")}
+    return all(f"{installed}.duckdb_extension" in found for _, installed in EXTENSIONS.values())
+
+
+def extension_dir() -> Path:
+    """Where the extensions are installed: beside the Python environment (a new environment, a new
+    DuckDB, a new directory), else under the user's home when the environment is read-only (an image)."""
+    candidates = [Path(sys.prefix) / "duckdb_extensions", Path.home() / ".cache" / "steppe" / "duckdb_extensions"]
+    for directory in candidates:
+        if _installed(directory):
+            return directory
+    for directory in candidates:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(directory, os.W_OK):
+            return directory
+    raise RuntimeError(f"no writable folder for DuckDB's extensions among {', '.join(map(str, candidates))}")
+
+
+def ensure_extensions(directory: Path | None = None) -> Path:
+    """Install both extensions from their wheels into directory, once; returns the directory."""
+    directory = directory or extension_dir()
+    if _installed(directory):
+        return directory
+    directory.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"extension_directory": str(directory), **OFFLINE_CONFIG})
+    try:
+        for name in EXTENSIONS:
+            # INSTALL takes no bound parameter: the path is a quoted SQL string.
+            con.execute(f"install {_sql_string(str(wheel_extension(name)))}")
+    finally:
+        con.close()
+    return directory
+
+
+def connect_offline() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with ducklake and postgres loaded, never touching the network."""
+    directory = ensure_extensions()
+    con = duckdb.connect(config={"extension_directory": str(directory), **OFFLINE_CONFIG})
+    con.execute("load ducklake")
+    con.execute("load postgres")
+    return con
+
+
+# --- attaching ----------------------------------------------------------------------------------------
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _name(catalog: str, schema: str, table: str | None = None) -> str:
+    """catalog."schema"."table", the names quoted (they come from the catalogs' own listings)."""
+    parts = [schema] if table is None else [schema, table]
+    return catalog + "".join('."' + part.replace('"', '""') + '"' for part in parts)
+
+
+def data_path(settings: Settings) -> str:
+    """The lake's data path, ending in a slash (a local folder or an s3:// prefix)."""
+    path = settings.lake_data_path
+    return path if path.endswith("/") else path + "/"
+
+
+def attach(con: duckdb.DuckDBPyConnection, settings: Settings, *, read_only: bool,
+           snapshot: int | None = None, alias: str = ALIAS) -> None:
+    """Attach the lake as alias; read-only readers may pin a snapshot (time travel for a whole session).
+
+    A writer's first attach creates the catalog (its tables in the PostgreSQL database) with the data path.
+    """
+    if not settings.lake_catalog:
+        raise ValueError("STEPPE_LAKE_CATALOG is not set: the ducklake backend needs its catalog")
+    options = []
+    if settings.lake_data_path:
+        options.append(f"data_path {_sql_string(data_path(settings))}")
+    if read_only:
+        options.append("read_only")
+    if snapshot is not None:
+        options.append(f"snapshot_version {int(snapshot)}")
+    target = _sql_string("ducklake:" + settings.lake_catalog)
+    con.execute(f"attach {target} as {alias} ({', '.join(options)})")
+
+
+def connect(settings: Settings, *, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake attached as `lake` and used by default."""
+    con = connect_offline()
+    try:
+        attach(con, settings, read_only=read_only, snapshot=snapshot)
+        con.execute(f"use {ALIAS}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def current_snapshot(con: duckdb.DuckDBPyConnection, alias: str = ALIAS) -> int:
+    row = con.execute(f"select id from {alias}.current_snapshot()").fetchone()  # noqa: S608  constant alias
+    return int(row[0]) if row else 0
+
+
+def tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
+    """(schema, table) of every base table of catalog in the published schemas."""
+    rows = con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = ? and table_type = 'BASE TABLE' and table_schema in ? order by 1, 2",
+        [catalog, list(PUBLISHED_SCHEMAS)],
+    ).fetchall()
+    return [(str(s), str(t)) for s, t in rows]
+
+
+def snapshot_of(settings: Settings) -> int:
+    """The lake's current snapshot id (creating the catalog on first use)."""
+    con = connect(settings, read_only=False)
+    try:
+        return current_snapshot(con)
+    finally:
+        con.close()
+
+
+# --- the two ends of a run ----------------------------------------------------------------------------
+
+
+def copy_into(settings: Settings, database: Path) -> int:
+    """Copy every lake table, at the current snapshot, into the working file; returns that snapshot id.
+
+    The working file is made by steppe.warehouse.connect first, so the tables Python writes keep their
+    keys and constraints; dbt's tables are copied as they are, its marts left to the build. An empty
+    lake leaves no working file (as an unpublished file warehouse does): the run starts from nothing.
+    """
+    from steppe.warehouse import connect as connect_warehouse
+
+    con = connect(settings, read_only=False)  # only reads; a first run's attach creates the catalog
+    try:
+        con.execute("begin transaction")  # the id and the table list of one snapshot
+        snapshot = current_snapshot(con)
+        lake_tables = [(schema, t) for schema, t in tables(con, ALIAS) if schema not in REBUILT_SCHEMAS]
+        con.execute("rollback")
+        if not lake_tables:
+            return snapshot
+        with connect_warehouse(database):
+            pass  # the schema of the Python-written tables
+        con.execute(f"attach {_sql_string(str(database))} as {WORK_ALIAS}")
+        existing = set(tables(con, WORK_ALIAS))
+        con.execute("begin transaction")
+        for schema, table in lake_tables:
+            con.execute(f"create schema if not exists {_name(WORK_ALIAS, schema)}")
+            target = _name(WORK_ALIAS, schema, table)
+            source = f"{_name(ALIAS, schema, table)} at (version => {snapshot})"
+            if (schema, table) in existing:
+                con.execute(f"insert into {target} by name select * from {source}")  # noqa: S608  catalog names
+            else:
+                con.execute(f"create table {target} as select * from {source}")  # noqa: S608  catalog names
+        con.execute("commit")
+        con.execute(f"detach {WORK_ALIAS}")
+        return snapshot
+    finally:
+        con.close()
+
+
+def publish_from(settings: Settings, database: Path, base: int) -> int:
+    """Replace the lake's tables with the working file's in one transaction; returns the new snapshot id.
+
+    Raises LakeOvertakenError (committing nothing) when the lake's snapshot is no longer base.
+    """
+    con = connect(settings, read_only=False)
+    try:
+        con.execute(f"attach {_sql_string(str(database))} as {WORK_ALIAS} (read_only)")
+        con.execute("begin transaction")
+        try:
+            now = current_snapshot(con)
+            if now != base:
+                raise LakeOvertakenError(f"the lake moved from snapshot {base} to {now} since this run's prepare")
+            _replace_tables(con)
+        except BaseException:
+            con.execute("rollback")
+            raise
+        # DuckLake's optimistic concurrency: a writer that committed meanwhile makes this commit fail.
+        con.execute("commit")
+        return current_snapshot(con)
+    finally:
+        con.close()
+
+
+def _replace_tables(con: duckdb.DuckDBPyConnection) -> None:
+    work = tables(con, WORK_ALIAS)
+    for schema in sorted({schema for schema, _ in work}):
+        con.execute(f"create schema if not exists {_name(ALIAS, schema)}")
+    for schema, table in work:
+        target, source = _name(ALIAS, schema, table), _name(WORK_ALIAS, schema, table)
+        con.execute(f"create or replace table {target} as select * from {source}")  # noqa: S608  catalog names
+    for schema, table in set(tables(con, ALIAS)) - set(work):
+        con.execute(f"drop table {_name(ALIAS, schema, table)}")
+
+
+def location(settings: Settings) -> str:
+    """Where the lake is, for reports: its catalog (any password hidden) and data path."""
+    return f"ducklake:{redacted(settings.lake_catalog)} (data {data_path(settings)})"
