@@ -254,6 +254,34 @@ def test_an_earlier_snapshot_stays_readable(two_runs: dict[str, Any]) -> None:
         con.close()
 
 
+def readme_lake_example() -> str:
+    """The README's DuckLake example for any DuckDB client (the one ```sql block that attaches a lake)."""
+    from tests.integration.test_warehouse_clients import SQL_BLOCK_RE
+
+    blocks = SQL_BLOCK_RE.findall((Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8"))
+    (example,) = [sql for sql in blocks if "ducklake:" in sql]
+    return example
+
+
+def test_the_readme_lake_example_runs_in_the_duckdb_cli(two_runs: dict[str, Any]) -> None:
+    """The PyPI DuckDB CLI, with the README's commands, reads the lake (latest and an earlier snapshot)."""
+    settings = two_runs["settings"]
+    catalog = settings.lake_catalog.split("dbname=")[1].split()[0]
+    version = two_runs["snapshot_1"]
+    sql = (readme_lake_example()
+           .replace("/abs/path/.venv/duckdb_extensions", str(lake.ensure_extensions()))
+           .replace("dbname=steppe_lake ", f"dbname={catalog} ")
+           .replace("VERSION => 3", f"VERSION => {version}").replace("SNAPSHOT_VERSION 3", f"SNAPSHOT_VERSION {version}"))
+    assert f"dbname={catalog} " in sql and f"VERSION => {version}" in sql  # the example's placeholders were found
+    cli = Path(sys.executable).parent / "duckdb"
+    done = subprocess.run([str(cli), "-csv", "-c", sql], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "snapshot_id,snapshot_time,changes" in lines
+    earlier_articles = two_runs["run_1"]["publish"]["mart_rows"]["articles"]
+    assert lines[lines.index("snapshot_id,snapshot_time,changes") + 1:].count(str(earlier_articles)) >= 1
+
+
 @pytest.mark.slow
 def test_a_blocking_failure_leaves_the_last_snapshot_current(two_runs: dict[str, Any]) -> None:
     settings = two_runs["settings"]
