@@ -102,6 +102,9 @@ def test_airflow_dags_test_publishes_a_warehouse(tmp_path: Path) -> None:
     summary = read_last_run(tmp_path / "reports")
     assert summary is not None
     assert summary["status"] == "published"
+    # Parse and extract ran as one mapped batch each (3 dumps, 18 articles: under STEPPE_BATCH_SIZE).
+    assert summary["stages"]["parse"]["batches"] == summary["stages"]["extract"]["batches"] == 1
+    assert summary["stages"]["parse"]["pages"] == 3
     # The defaults were left alone.
     assert not (PROJECT_ROOT / "data" / "reports" / "runs" / f"{summary['run_id']}.json").exists()
 
