@@ -11,6 +11,12 @@ loops over too), each reopening the run by id through `steppe.store.WarehouseSto
 the warehouse's writer lock. One run at a time writes the warehouse (`max_active_runs=1`); a run
 that another run overtook anyway (another orchestrator) restarts from prepare when it publishes.
 
+Parse and extract fan out (`steppe.stages.batches`): `plan_parse` splits the new dumps into batches
+of `STEPPE_BATCH_SIZE`, `parse_batch` is mapped over them (with CeleryExecutor, on whichever workers
+are free; each writes only its own files in the run's folder, which every worker must reach), and
+`parse` merges every batch into the working copy in one transaction. The same for extract. Nothing
+new: no batch (the mapped task is skipped) and the merge still runs.
+
 `prepare` checks the folders, free space and the writer lock first (`steppe.preflight`). A
 machine fault (disk full, permission denied, read-only file system, a writer lock held too
 long) fails the run at once, without retries, with one line naming the path and what to do;
@@ -117,6 +123,30 @@ def _stage_task(stage: Stage) -> Any:
     return run_stage
 
 
+def _fan_out(stage: Stage, steppe_run: Any) -> tuple[Any, Any]:
+    """plan_<stage> -> <stage>_batch (mapped over the planned batches) -> <stage> (the merge, one writer)."""
+
+    @task(task_id=f"plan_{stage.task_id}", doc_md=f"Plan the batches of: {stage.doc}")
+    def plan(steppe_run: str) -> list[int]:
+        planned = _stage(steppe_run, lambda store: {"batches": store.open(steppe_run).plan(stage)})
+        return list(planned["batches"])
+
+    @task(task_id=f"{stage.task_id}_batch", doc_md=f"One batch, into its own files: {stage.doc}")
+    def work(steppe_run: str, batch: int) -> dict[str, Any]:
+        return _stage(steppe_run, lambda store: store.open(steppe_run).work_batch(stage, batch))
+
+    # none_failed: an empty plan skips the mapped task, and the merge must still record the stage.
+    @task(task_id=stage.task_id, doc_md=f"Merge every batch in one transaction: {stage.doc}",
+          trigger_rule="none_failed")
+    def merge(steppe_run: str) -> dict[str, Any]:
+        return _stage(steppe_run, lambda store: store.open(steppe_run).merge(stage))
+
+    planned = plan(steppe_run)
+    merged = merge(steppe_run)
+    work.partial(steppe_run=steppe_run).expand(batch=planned) >> merged
+    return planned, merged
+
+
 @dag(
     dag_id="steppe_pipeline",
     description="Land, parse, extract, build and check Central Asia news dumps; publish the DuckDB warehouse",
@@ -169,9 +199,9 @@ def steppe_pipeline() -> None:
     steppe_run = prepare()
     previous = steppe_run
     for stage in STAGES:  # the declared order; each task waits for the one before
-        current = _stage_task(stage)(steppe_run)
-        previous >> current
-        previous = current
+        first, last = _fan_out(stage, steppe_run) if stage.fans_out else (_stage_task(stage)(steppe_run),) * 2
+        previous >> first
+        previous = last
     previous >> publish(steppe_run)
 
 

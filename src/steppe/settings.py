@@ -19,6 +19,7 @@ DEFAULT_LOCK_WAIT_SECONDS = 900.0
 DEFAULT_STALE_RUN_SECONDS = 6 * 3600.0
 DEFAULT_TASK_TIMEOUT_SECONDS = 1800.0
 DEFAULT_SETTLE_SECONDS = 2.0  # a file modified this recently may still be being written
+DEFAULT_BATCH_SIZE = 200  # dumps per parse batch, article contents per extract batch (the DAG's fan-out)
 
 # Environment variable -> Settings field (the contract's names, docs/contract.md).
 RAW_DIR_ENV = "STEPPE_RAW_DIR"
@@ -34,6 +35,7 @@ PROJECT_DIR_ENV = "STEPPE_PROJECT_DIR"
 BACKEND_ENV = "STEPPE_BACKEND"
 LAKE_CATALOG_ENV = "STEPPE_LAKE_CATALOG"
 LAKE_DATA_PATH_ENV = "STEPPE_LAKE_DATA_PATH"
+BATCH_SIZE_ENV = "STEPPE_BATCH_SIZE"
 
 FILE_BACKEND = "file"  # the default: one published DuckDB file (STEPPE_WAREHOUSE)
 LAKE_BACKEND = "ducklake"  # a DuckLake: catalog in PostgreSQL, Parquet under a data path (steppe.lake)
@@ -116,6 +118,7 @@ class Settings:
     backend: str = FILE_BACKEND
     lake_catalog: str = ""  # after "ducklake:", e.g. postgres:dbname=steppe host=127.0.0.1 (no password)
     lake_data_path: str = ""  # the lake's Parquet files: a folder, or s3://bucket/prefix/
+    batch_size: int = DEFAULT_BATCH_SIZE  # the DAG parses and extracts in mapped tasks of this many
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -139,6 +142,7 @@ class Settings:
             backend=backend,
             lake_catalog=lake_catalog,
             lake_data_path=lake_data_path,
+            batch_size=max(1, int(_positive(env, BATCH_SIZE_ENV, DEFAULT_BATCH_SIZE))),
         )
 
     def replace(self, **changes: object) -> Settings:

@@ -61,6 +61,7 @@ from steppe.stages.validate import QualityGateError
 from steppe.warehouse import connect, stamp_run, transaction
 
 Results = dict[str, Any]
+StageWork = Callable[[Any, Settings], Any]  # a stage's run(con, settings)
 SKIPPED: Results = {"skipped": "run already published"}
 MAX_RESTARTS = 3  # overtaken again and again: give up rather than loop
 LAKE_BASE = "lake-snapshot:"  # a lake run's base: the snapshot id its working copy was copied from
@@ -334,20 +335,58 @@ class Run:
         self.results: Results = {} if published else dict((read_run(paths) or {}).get("results") or {})
         self.timings: dict[str, float] = {}
 
-    def execute(self, stage: Stage) -> Results:
-        """Run one stage on the working copy, under the writer lock; its report joins the run's results."""
+    def execute(self, stage: Stage, work: StageWork | None = None) -> Results:
+        """Run one stage on the working copy, under the writer lock; its report joins the run's results.
+        work: what to run instead of the stage's run() (the merge of its batches), same report key."""
         with self.store.lock():
             if self.published:
                 return dict(SKIPPED)
             require_run(self.settings, self.run_id)
             started = time.perf_counter()
-            result = self._guarded(lambda: self._execute(stage))
+            result = self._guarded(lambda: self._execute(stage, work))
             self.timings[stage.name] = time.perf_counter() - started
             self._record(stage.name, result)
         return result
 
-    def _execute(self, stage: Stage) -> Results:
-        run = stage.function()
+    # --- fan-out (steppe.stages.batches): plan under the lock, batches anywhere, merge = execute ----------
+
+    def batch_folder(self, stage: Stage) -> Path:
+        """Where the batches of `stage` exchange their files: inside the run folder, which every worker reaches."""
+        return self.paths.run_dir / "batches" / stage.name
+
+    def plan(self, stage: Stage) -> list[int]:
+        """Split what `stage` has left to do into batches of Settings.batch_size; their numbers."""
+        from steppe.stages import batches
+
+        with self.store.lock():
+            if self.published:
+                return []
+            require_run(self.settings, self.run_id)
+
+            def split() -> Results:
+                with connect(self.paths.database) as con:
+                    return {"batches": batches.plan(stage.name, con, self.batch_folder(stage),
+                                                    self.settings.batch_size)}
+
+            return list(self._guarded(split)["batches"])
+
+    def work_batch(self, stage: Stage, batch: int) -> Results:
+        """One batch of `stage`, into its own files: no lock, the working copy is not opened."""
+        from steppe.stages import batches
+
+        if self.published:
+            return dict(SKIPPED)
+        require_run(self.settings, self.run_id)
+        return self._guarded(lambda: batches.work(stage.name, self.batch_folder(stage), batch, self.settings))
+
+    def merge(self, stage: Stage) -> Results:
+        """Every batch's rows into the working copy in one transaction, recorded as the stage's result."""
+        from steppe.stages import batches
+
+        return self.execute(stage, batches.merge(stage.name, self.batch_folder(stage)))
+
+    def _execute(self, stage: Stage, work: StageWork | None = None) -> Results:
+        run = work or stage.function()
         _step(f"before:{stage.name}", self.paths.run_dir)
         if stage.opens == "file":
             report = run(self.paths.database, self.settings)

@@ -17,7 +17,8 @@ from tests.conftest import seed_raw
 
 DAGS = PROJECT_ROOT / "dags"
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
-STAGES = ["prepare", "land", "parse", "extract", "dbt_build", "validate", "publish"]
+STAGES = ["prepare", "land", "plan_parse", "parse_batch", "parse", "plan_extract", "extract_batch", "extract",
+          "dbt_build", "validate", "publish"]
 
 
 def airflow_env(home: Path, **extra: str) -> dict[str, str]:
@@ -45,6 +46,9 @@ def test_dagbag_imports_without_errors() -> None:
     # The stages run in order: each waits for the one before.
     for upstream, downstream in zip(STAGES, STAGES[1:], strict=False):
         assert upstream in dag.get_task(downstream).upstream_task_ids
+    # Parse and extract fan out: mapped batches, merged even when none was planned.
+    assert {t.task_id for t in dag.tasks if t.is_mapped} == {"parse_batch", "extract_batch"}
+    assert dag.get_task("parse").trigger_rule == dag.get_task("extract").trigger_rule == "none_failed"
 
 
 def test_every_task_has_an_owner_and_a_settable_execution_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,6 +102,9 @@ def test_airflow_dags_test_publishes_a_warehouse(tmp_path: Path) -> None:
     summary = read_last_run(tmp_path / "reports")
     assert summary is not None
     assert summary["status"] == "published"
+    # Parse and extract ran as one mapped batch each (3 dumps, 18 articles: under STEPPE_BATCH_SIZE).
+    assert summary["stages"]["parse"]["batches"] == summary["stages"]["extract"]["batches"] == 1
+    assert summary["stages"]["parse"]["pages"] == 3
     # The defaults were left alone.
     assert not (PROJECT_ROOT / "data" / "reports" / "runs" / f"{summary['run_id']}.json").exists()
 

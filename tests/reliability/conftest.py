@@ -314,9 +314,15 @@ def group_alive(pgid: int) -> bool:
 
 
 @contextlib.contextmanager
-def airflow_stack(root: Path, settings: Settings, *, executor: str, schedule: bool = True) -> Iterator[AirflowStack]:
-    """api-server, scheduler and dag-processor (and a Celery worker) on a fresh PostgreSQL database.
+def airflow_stack(
+    root: Path, settings: Settings, *, executor: str, schedule: bool = True, workers: int = 1,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[AirflowStack]:
+    """api-server, scheduler and dag-processor (and Celery workers) on a fresh PostgreSQL database.
 
+    workers > 1: Celery workers `celery-worker-<n>` as separate machines would be: each its own Celery
+    hostname, log-server port, one task at a time, and the name `<host>/w<n>` on the task instances it
+    runs (worker_hostname.py), so a test can tell which worker ran what.
     Everything started here is stopped (process groups, SIGTERM then SIGKILL) and the database
     dropped, whatever happens.
     """
@@ -327,7 +333,7 @@ def airflow_stack(root: Path, settings: Settings, *, executor: str, schedule: bo
     home.mkdir(parents=True)
     with contextlib.ExitStack() as cleanup:
         database = cleanup.enter_context(postgres_database())
-        env = steppe_env(settings)
+        env = steppe_env(settings, **(extra_env or {}))
         env.update({
             "AIRFLOW_HOME": str(home),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://postgres@127.0.0.1:5432/{database}",
@@ -350,11 +356,12 @@ def airflow_stack(root: Path, settings: Settings, *, executor: str, schedule: bo
             # False: only runs triggered by hand (the API), none from the hourly schedule.
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": str(schedule),
         })
-        commands = {
+        commands: dict[str, list[str]] = {
             "api-server": ["api-server", "--port", str(port)],
             "scheduler": ["scheduler"],
             "dag-processor": ["dag-processor"],
         }
+        own_env: dict[str, dict[str, str]] = {}  # a component's environment on top of the stack's
         if executor == "CeleryExecutor":
             ensure_redis()
             queue = f"steppe-{uuid.uuid4().hex[:8]}"  # nothing else on this Redis picks our tasks
@@ -365,7 +372,17 @@ def airflow_stack(root: Path, settings: Settings, *, executor: str, schedule: bo
                 "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
                 "AIRFLOW__OPERATORS__DEFAULT_QUEUE": queue,
             })
-            commands["celery-worker"] = ["celery", "worker", "--concurrency", "2", "--queues", queue]
+            if workers == 1:
+                commands["celery-worker"] = ["celery", "worker", "--concurrency", "2", "--queues", queue]
+            for n in range(1, workers + 1) if workers > 1 else ():
+                commands[f"celery-worker-{n}"] = ["celery", "worker", "--concurrency", "1", "--queues", queue,
+                                                  "--celery-hostname", f"w{n}@%h"]
+                own_env[f"celery-worker-{n}"] = {
+                    "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),  # one host: two ports
+                    "AIRFLOW__CORE__HOSTNAME_CALLABLE": "worker_hostname.worker_hostname",
+                    "STEPPE_TEST_WORKER": f"w{n}",
+                    "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent), env.get("PYTHONPATH")])),
+                }
             cleanup.callback(_forget_queue, redis_db, queue)
         migrate = subprocess.run([AIRFLOW, "db", "migrate"], env=env, capture_output=True, text=True, timeout=300)
         assert migrate.returncode == 0, migrate.stdout[-3000:] + migrate.stderr[-3000:]
@@ -374,7 +391,8 @@ def airflow_stack(root: Path, settings: Settings, *, executor: str, schedule: bo
         cleanup.callback(_stop, stack.procs, f"AIRFLOW_HOME={home}")
         for name, args in commands.items():
             log = cleanup.enter_context(open(home / f"{name}.log", "wb"))
-            stack.procs[name] = subprocess.Popen([AIRFLOW, *args], env=env, cwd=root, stdout=log,
+            stack.procs[name] = subprocess.Popen([AIRFLOW, *args], env={**env, **own_env.get(name, {})}, cwd=root,
+                                                 stdout=log,
                                                  stderr=subprocess.STDOUT, start_new_session=True)
         stack.wait(lambda: httpx.get(stack.base_url + "/api/v2/version", timeout=3).status_code == 200,
                    "the api-server", 180)

@@ -21,6 +21,7 @@ class Stage:
     task_id: str  # the Airflow task that runs it
     opens: Literal["connection", "file"]  # a DuckDB connection in a transaction, or the file (dbt, GX)
     doc: str
+    fans_out: bool = False  # the DAG runs it as plan -> mapped batches -> merge (steppe.stages.batches)
 
     @property
     def module(self) -> str:
@@ -34,8 +35,9 @@ class Stage:
 
 STAGES: tuple[Stage, ...] = (
     Stage("land", "land", "connection", "Land every new file of the raw folder, or refuse it with a reason."),
-    Stage("parse", "parse", "connection", "Parse the dumps not yet parsed by this parser version."),
-    Stage("extract", "extract", "connection", "Extract entities and trade figures of new article contents."),
+    Stage("parse", "parse", "connection", "Parse the dumps not yet parsed by this parser version.", fans_out=True),
+    Stage("extract", "extract", "connection", "Extract entities and trade figures of new article contents.",
+          fans_out=True),
     Stage("build", "dbt_build", "file", "dbt build (models and data tests) on the working copy."),
     Stage("validate", "validate", "file", "GX checkpoints; a blocking failure fails the run without publishing."),
 )

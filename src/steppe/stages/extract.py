@@ -127,56 +127,71 @@ def _extract_all(todo: list[Todo], budget_seconds: float = DEFAULT_PAGE_BUDGET_S
         yield from pool.map(extract, todo, chunksize=EXTRACT_CHUNK)
 
 
+TABLES = ("raw.article_extractions", "raw.entity_mentions", "raw.trade_figures")  # what extraction writes
+TableRows = dict[str, list[dict[str, object]]]  # rows to insert, by table
+
+TODO_QUERY = """
+    with contents as (
+        select a.content_hash, min(p.page_date) as page_date
+        from raw.page_articles a join raw.pages p using (dump_id)
+        group by a.content_hash
+    ),
+    todo as (
+        select c.* from contents c left join raw.article_extractions e using (content_hash)
+        where e.content_hash is null
+           or e.extractor_version <> ?
+           or e.page_date is distinct from c.page_date
+    ),
+    texts as (  -- text is read only for what is to be extracted: a run costs its new articles
+        select content_hash, any_value(title) as title, any_value(body) as body,
+            any_value(coalesce(captions, [])) as captions
+        from raw.page_articles
+        where content_hash in (select content_hash from todo)
+        group by content_hash
+    )
+    select todo.content_hash, texts.title, texts.body, todo.page_date, texts.captions
+    from todo join texts using (content_hash)
+    order by todo.content_hash
+"""
+
+
 def extract_new_articles(
     con: duckdb.DuckDBPyConnection, *, budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS
 ) -> ExtractReport:
     """Extract entities and trade figures for article contents not yet extracted."""
-    version = extractor_version()
-    todo: list[Todo] = con.execute(
-        """
-        with contents as (
-            select a.content_hash, min(p.page_date) as page_date
-            from raw.page_articles a join raw.pages p using (dump_id)
-            group by a.content_hash
-        ),
-        todo as (
-            select c.* from contents c left join raw.article_extractions e using (content_hash)
-            where e.content_hash is null
-               or e.extractor_version <> ?
-               or e.page_date is distinct from c.page_date
-        ),
-        texts as (  -- text is read only for what is to be extracted: a run costs its new articles
-            select content_hash, any_value(title) as title, any_value(body) as body,
-                any_value(coalesce(captions, [])) as captions
-            from raw.page_articles
-            where content_hash in (select content_hash from todo)
-            group by content_hash
-        )
-        select todo.content_hash, texts.title, texts.body, todo.page_date, texts.captions
-        from todo join texts using (content_hash)
-        order by todo.content_hash
-        """,
-        [version],
-    ).fetchall()
-    hashes = [row[0] for row in todo]
-    for table in ("raw.article_extractions", "raw.entity_mentions", "raw.trade_figures"):
+    todo = articles_to_extract(con)
+    forget(con, [row[0] for row in todo])
+    rows, report = extract_articles(todo, dt.datetime.now(dt.UTC), budget_seconds)
+    for table, table_rows in rows.items():
+        insert_rows(con, table, table_rows)
+    return report
+
+
+def articles_to_extract(con: duckdb.DuckDBPyConnection) -> list[Todo]:
+    """Article contents not extracted by this extractor version (or for another first page date), in hash order."""
+    todo: list[Todo] = con.execute(TODO_QUERY, [extractor_version()]).fetchall()
+    return todo
+
+
+def forget(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None:
+    """Earlier output for these contents is replaced whole."""
+    for table in TABLES:
         con.execute(f"delete from {table} where content_hash in (select unnest(?::varchar[]))", [hashes])  # noqa: S608  constant table names
 
-    now = dt.datetime.now(dt.UTC)
-    done: list[dict[str, object]] = []
-    mentions: list[dict[str, object]] = []
-    figures: list[dict[str, object]] = []
+
+def extract_articles(todo: list[Todo], now: dt.datetime, budget_seconds: float) -> tuple[TableRows, ExtractReport]:
+    """The rows of each article content, by table, and their report: pure, no connection."""
+    version = extractor_version()
+    rows: TableRows = {table: [] for table in TABLES}
     words = sum(len(title.split()) + len(body.split()) for _, title, body, _, _ in todo)
     for (chash, article_mentions, article_figures, issue), (_, _, _, page_date, _) in zip(
         _extract_all(todo, budget_seconds), todo, strict=True
     ):
-        mentions += article_mentions
-        figures += article_figures
-        done.append(
+        rows["raw.entity_mentions"] += article_mentions
+        rows["raw.trade_figures"] += article_figures
+        rows["raw.article_extractions"].append(
             {"content_hash": chash, "page_date": page_date, "extractor_version": version, "extracted_at": now,
              "issue": issue}
         )
-    insert_rows(con, "raw.article_extractions", done)
-    insert_rows(con, "raw.entity_mentions", mentions)
-    insert_rows(con, "raw.trade_figures", figures)
-    return ExtractReport(len(done), words, len(mentions), len(figures))
+    report = ExtractReport(len(todo), words, len(rows["raw.entity_mentions"]), len(rows["raw.trade_figures"]))
+    return rows, report

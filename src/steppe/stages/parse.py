@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass
 
 import duckdb
 
@@ -50,15 +50,40 @@ class ParseReport:
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
+    @classmethod
+    def of(cls, rows: TableRows) -> ParseReport:
+        pages = rows.get("raw.pages", [])
+        return cls(len(pages), len(rows.get("raw.page_articles", [])), len(rows.get("raw.fx_quotes", [])),
+                   len(rows.get("raw.parse_issues", [])), sum(not page["article_count"] for page in pages))
+
+    def __add__(self, other: ParseReport) -> ParseReport:
+        return ParseReport(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
 
 PARSE_BATCH = 500  # dumps held in memory at once: bounds memory whatever the backlog
+TABLES = ("raw.pages", "raw.fx_quotes", "raw.page_articles", "raw.parse_issues")  # what parsing writes
+TableRows = dict[str, list[dict[str, object]]]  # rows to insert, by table
 
 
 def parse_new_dumps(
     con: duckdb.DuckDBPyConnection, *, budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS
 ) -> ParseReport:
     """Parse dumps not yet parsed by this parser version into raw.pages and friends."""
-    ids = [
+    ids = dumps_to_parse(con)
+    forget(con, ids)
+    now = dt.datetime.now(dt.UTC)
+    report = ParseReport(0, 0, 0, 0, 0)
+    for start in range(0, len(ids), PARSE_BATCH):
+        rows = parse_dumps(read_dumps(con, ids[start : start + PARSE_BATCH]), now, budget_seconds)
+        for table, table_rows in rows.items():
+            insert_rows(con, table, table_rows)
+        report += ParseReport.of(rows)
+    return report
+
+
+def dumps_to_parse(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The dumps this parser version has not parsed, in id order."""
+    return [
         row[0]
         for row in con.execute(
             """
@@ -69,33 +94,27 @@ def parse_new_dumps(
             [PARSER_VERSION],
         ).fetchall()
     ]
-    # Output of an older parser version is replaced whole.
-    for table in ("raw.pages", "raw.fx_quotes", "raw.page_articles", "raw.parse_issues"):
+
+
+def forget(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    """Output of an older parser version is replaced whole."""
+    for table in TABLES:
         con.execute(f"delete from {table} where dump_id in (select unnest(?::varchar[]))", [ids])  # noqa: S608  constant table names
-    now = dt.datetime.now(dt.UTC)
-    totals = [0, 0, 0, 0, 0]
-    for start in range(0, len(ids), PARSE_BATCH):
-        batch = con.execute(
-            "select dump_id, content from raw.dumps where dump_id in (select unnest(?::varchar[])) order by dump_id",
-            [ids[start : start + PARSE_BATCH]],
-        ).fetchall()
-        for i, n in enumerate(_parse_batch(con, batch, now, budget_seconds)):
-            totals[i] += n
-    return ParseReport(*totals)
 
 
-def _parse_batch(
-    con: duckdb.DuckDBPyConnection, batch: list[tuple[str, str]], now: dt.datetime, budget_seconds: float
-) -> tuple[int, int, int, int, int]:
-    pages: list[dict[str, object]] = []
-    quotes: list[dict[str, object]] = []
-    articles: list[dict[str, object]] = []
-    issues: list[dict[str, object]] = []
-    empty = 0
-    for dump_id, text in batch:
+DUMPS_QUERY = "select dump_id, content from raw.dumps where dump_id in (select unnest(?::varchar[])) order by dump_id"
+
+
+def read_dumps(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple[str, str]]:
+    return con.execute(DUMPS_QUERY, [ids]).fetchall()
+
+
+def parse_dumps(dumps: list[tuple[str, str]], now: dt.datetime, budget_seconds: float) -> TableRows:
+    """The rows of each parsed dump (dump id, text), by table: pure, no connection."""
+    rows: TableRows = {table: [] for table in TABLES}
+    for dump_id, text in dumps:
         page = parse_within_budget(text, budget_seconds)
-        empty += not page.articles
-        pages.append(
+        rows["raw.pages"].append(
             {
                 "dump_id": dump_id,
                 "parser_version": PARSER_VERSION,
@@ -108,31 +127,27 @@ def _parse_batch(
                 "parsed_at": now,
             }
         )
-        quotes += [{"dump_id": dump_id, **asdict(q)} for q in page.quotes]
-        issues += [{"dump_id": dump_id, **asdict(i)} for i in page.issues]
-        for position, article in enumerate(page.articles, start=1):
-            articles.append(
-                {
-                    "dump_id": dump_id,
-                    "position": position,
-                    "article_id": article_key(article.title),
-                    "title": article.title,
-                    "body": article.body,
-                    "paragraph_count": len(article.paragraphs),
-                    "subheadings": list(article.subheadings),
-                    "inline_subheadings": list(article.inline_subheadings),
-                    "is_truncated": article.is_truncated,
-                    "dateline": article.dateline,
-                    "captions": list(article.captions),
-                    "content_hash": content_hash(article.title, article.body, article.captions),
-                    "word_count": article.word_count,
-                }
-            )
-    insert_rows(con, "raw.pages", pages)
-    insert_rows(con, "raw.fx_quotes", quotes)
-    insert_rows(con, "raw.page_articles", articles)
-    insert_rows(con, "raw.parse_issues", issues)
-    return len(pages), len(articles), len(quotes), len(issues), empty
+        rows["raw.fx_quotes"] += [{"dump_id": dump_id, **asdict(q)} for q in page.quotes]
+        rows["raw.parse_issues"] += [{"dump_id": dump_id, **asdict(i)} for i in page.issues]
+        rows["raw.page_articles"] += [
+            {
+                "dump_id": dump_id,
+                "position": position,
+                "article_id": article_key(article.title),
+                "title": article.title,
+                "body": article.body,
+                "paragraph_count": len(article.paragraphs),
+                "subheadings": list(article.subheadings),
+                "inline_subheadings": list(article.inline_subheadings),
+                "is_truncated": article.is_truncated,
+                "dateline": article.dateline,
+                "captions": list(article.captions),
+                "content_hash": content_hash(article.title, article.body, article.captions),
+                "word_count": article.word_count,
+            }
+            for position, article in enumerate(page.articles, start=1)
+        ]
+    return rows
 
 
 OVER_TIME_BUDGET = "over_time_budget"
