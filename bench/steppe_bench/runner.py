@@ -73,7 +73,7 @@ def run_bench(options: BenchOptions, console: Any) -> dict[str, Any]:
     report["meta"]["configurations"] = [c.label for c in chosen]
 
     with console.status(f"generating {largest + 1:,} dumps…"):
-        pool = generate_pool(work / "pool", largest + 1, options.seed)
+        pool = generate_pool(work / "pool", largest + 1, options.seed, retain=max(options.nlp_articles, 1))
     report["generator"] = pool_report(pool)
     console.print(
         f"generated {len(pool.files):,} dumps ({sum(pool.sizes) / 1e6:.1f} MB, "
