@@ -2,7 +2,7 @@
 
     python -m steppe_bench [--sizes 100,1000,10000] [--out bench/out] [--seed 7] [--nlp-articles 300]
                            [--empty-repeats 3] [--profile] [--keep-work] [--no-nlp]
-                           [--backend file|ducklake|both] [--workers 0|1|2|1,2] [--batch-size 200]
+                           [--backend file|ducklake|both] [--workers 0|1|2|0,1,2] [--batch-size 200]
     python -m steppe_bench --generate 500 --to /tmp/dumps     # only write dumps, e.g. for `make run`
     python -m steppe_bench --show bench/out/bench.json        # print the tables of an earlier run
     python -m steppe_bench --hostile-only [--hostile-repeats 3]  # only seeds + hostile set vs seeds alone
@@ -48,11 +48,6 @@ def _argument(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return convert
 
 
-def _workers(text: str) -> tuple[int, ...]:
-    """--workers: 0 (the stages in the bench's process, as `steppe run`), or batch worker counts 1, 2."""
-    return (0,) if text.strip() == "0" else parse_workers(text)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m steppe_bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -75,9 +70,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="runs of each side of the hostile comparison (the median run is reported)")
     parser.add_argument("--backend", type=_argument(parse_backends), default=("file",),
                         help="file, ducklake (a fresh PostgreSQL catalog on 127.0.0.1:5432 per run) or both")
-    parser.add_argument("--workers", type=_argument(_workers), default=(0,),
-                        help="0: stages in one process as `steppe run`; 1, 2 or 1,2: parse/extract batches "
-                             "(plan, batches, merge) in that many worker processes")
+    parser.add_argument("--workers", type=_argument(parse_workers), default=(0,),
+                        help="0: stages in one process as `steppe run`; 1, 2: parse/extract batches "
+                             "(plan, batches, merge) in that many worker processes; a list runs each, e.g. 1,2")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="STEPPE_BATCH_SIZE of the fanned-out runs (default: steppe's)")
     parser.add_argument("--generate", type=int, metavar="N", help="only write N dumps (to --to) and stop")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 BACKENDS = ("file", "ducklake")
-WORKER_COUNTS = (1, 2)
+WORKER_COUNTS = (0, 1, 2)  # 0: the stages in the bench's process, as `steppe run`
 PG = "host=127.0.0.1 port=5432 user=postgres"  # trust auth on the machine's PostgreSQL, no password
 # Disk the bench needs per dump at the largest size: the pool's dump (~16 KB) and a warehouse's share
 # of it, with room for a working copy beside the published one (measured ~1.6 GB of dumps at 100,000).
@@ -23,7 +23,7 @@ BYTES_PER_DUMP_NEEDED = 16_000 * 4
 @dataclass(frozen=True, slots=True)
 class Config:
     backend: str  # "file" or "ducklake"
-    workers: int  # worker processes running the parse/extract batches
+    workers: int  # worker processes running the parse/extract batches (0: none, no fan-out)
 
     @property
     def label(self) -> str:
@@ -41,7 +41,7 @@ def parse_backends(text: str) -> tuple[str, ...]:
 
 
 def parse_workers(text: str) -> tuple[int, ...]:
-    """--workers: a comma-separated list of worker counts, each 1 or 2."""
+    """--workers: a comma-separated list of worker counts, each 0, 1 or 2."""
     try:
         counts = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
     except ValueError:
