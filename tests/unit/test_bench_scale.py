@@ -158,3 +158,21 @@ def test_a_streamed_pool_reports_what_write_dumps_reports(tmp_path: Path) -> Non
     assert info == {k: v for k, v in report.as_dict().items() if k in info}
     assert {0, 1} <= set(pool.articles) and len(pool.articles) <= 2 + 2 * PAGE_SIZE  # retained + current page
     assert len(pool.words) == len(pool.first_seen) > 300  # every article's words, most articles released
+
+
+def test_the_configurations_table_shows_each_process_peak_and_unequal_marts() -> None:
+    from rich.console import Console
+
+    from steppe_bench.table import _print_configurations
+
+    runs = {"file-w2": {"100": _entry(7.0, 676, {"1": 387.0, "2": 390.0}, 5.5, empty=4.9)},
+            "ducklake-w1": {"100": _entry(14.6, 730, {"3": 389.0}, 17.9, empty=13.5)}}
+    runs["ducklake-w1"]["100"]["full"]["warehouse_bytes"] = {"lake_data": 1_200_000, "catalog": 8_900_000,
+                                                             "total": 10_100_000}
+    report = {"configurations": summary.configurations(runs, 100), "marts_equal": {"100": False}}
+    console = Console(record=True, width=200)
+    _print_configurations(report, console)
+    text = console.export_text()
+    assert "387, 390" in text and "catalog 8.9" in text and "10.1" in text
+    assert "NO" in text and "yes" not in text
+    assert "1.12" in text and "1.33" in text  # +1 dump into it / into an empty one: 5.5 / 4.9, 17.9 / 13.5
