@@ -113,11 +113,19 @@ class GeneratedDump:
 class DumpGenerator:
     """A deterministic stream of dumps: next_dump() returns dump 0, 1, 2, ... of the seed."""
 
-    def __init__(self, seed: int = DEFAULT_SEED, *, seed_dir: Path = SEED_DIR, page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self, seed: int = DEFAULT_SEED, *, seed_dir: Path = SEED_DIR, page_size: int = PAGE_SIZE,
+        retain: int | None = None,
+    ) -> None:
+        """retain: keep only the first `retain` articles once no later dump can show them (None: keep
+        all), so a stream of 100,000 dumps holds a page's worth of articles, not a decade's."""
         self.seed = seed
         self.page_size = page_size
         self.pool = load_seed_pool(seed_dir)
-        self.articles: list[GeneratedArticle] = []
+        self.articles: dict[int, GeneratedArticle] = {}  # made and kept, by index
+        self._made = 0
+        self._retain = retain
+        self._released = 0  # articles below this index that are not retained are gone
         self._titles: set[str] = set()
         self._rng = random.Random(f"steppe-bench:schedule:{seed}")  # noqa: S311  seeded, reproducible test data
         self._next_index = 0
@@ -128,9 +136,18 @@ class DumpGenerator:
 
     # articles ------------------------------------------------------------------------------------
     def article(self, index: int) -> GeneratedArticle:
-        while len(self.articles) <= index:
-            self.articles.append(self._make_article(len(self.articles)))
-        return self.articles[index]
+        while self._made <= index:
+            self.articles[self._made] = self._make_article(self._made)
+            self._made += 1
+        return self.articles[index]  # KeyError: released (retain), no dump shows it again
+
+    def _release_passed(self) -> None:
+        """Drop the articles before the current page's first: the listing only moves on."""
+        if self._retain is None:
+            return
+        for i in range(max(self._released, self._retain), min(self._start, self._made)):
+            self.articles.pop(i, None)
+        self._released = max(self._released, self._start)
 
     def _seed_of(self, index: int) -> int:
         n = len(self.pool.articles)
@@ -185,6 +202,7 @@ class DumpGenerator:
             if step == 0 and days == 0:
                 days = 1  # the same articles again: only on another day, so every dump differs
             self._start += step
+            self._release_passed()
             if days:
                 self._date += dt.timedelta(days=days)
                 self._day_quotes = self._quotes_for_day()
@@ -296,12 +314,14 @@ def write_dumps(
     folder.mkdir(parents=True, exist_ok=True)
     sizes: list[int] = []
     dump_articles: list[tuple[int, ...]] = []
+    words: dict[int, int] = {}  # of each article, taken while it is still held (the generator may release it)
     for dump in gen.dumps(n):
         path = write_dump(folder, dump)
         sizes.append(len(dump.text.encode()))
         dump_articles.append(dump.article_ids)
+        for i in dump.article_ids:
+            if i not in words:
+                words[i] = gen.article(i).words
         if on_dump is not None:
             on_dump(dump, path, sizes[-1])
-    return GenerationReport.of(
-        folder, sizes, dump_articles, lambda i: gen.article(i).words, time.perf_counter() - started
-    )
+    return GenerationReport.of(folder, sizes, dump_articles, words.__getitem__, time.perf_counter() - started)

@@ -48,6 +48,9 @@ def run_meta(options: BenchOptions, sizes: list[int]) -> dict[str, Any]:
         "seed": options.seed,
         "sizes": sizes,
         "profile": options.profile,
+        "backends": list(options.backends),
+        "workers": list(options.workers),
+        "batch_size": options.batch_size,
         "versions": _versions(),
         "note": "in-process stages (dbt and GX included), one fresh warmed-up process per size; "
                 "timings on a shared 2-core machine are noisy",

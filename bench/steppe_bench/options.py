@@ -24,3 +24,8 @@ class BenchOptions:
     nlp: bool = True
     hostile: bool = True  # the hostile set's cost against the seeds alone (hostile.py)
     hostile_repeats: int = 1
+    backends: tuple[str, ...] = ("file",)  # where runs publish: "file", "ducklake" (configs.BACKENDS)
+    # Batch worker processes: 0 runs the stages in the bench's process as `steppe run` does; 1 or 2 run
+    # the parse/extract batches in that many processes (standing in for Celery workers).
+    workers: tuple[int, ...] = (0,)
+    batch_size: int | None = None  # STEPPE_BATCH_SIZE of the fanned-out runs (None: steppe's default)

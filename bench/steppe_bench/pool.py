@@ -22,21 +22,25 @@ class DumpPool:
     sizes: list[int]  # bytes per file
     first_seen: dict[int, dt.date]  # article index -> first page date
     dump_articles: list[tuple[int, ...]]  # article indices of each dump
-    articles: list[GeneratedArticle]
+    articles: dict[int, GeneratedArticle]  # the first `retain` articles (the spaCy comparison's)
+    words: dict[int, int]  # words of every article
     seconds: float
 
 
-def generate_pool(folder: Path, count: int, seed: int) -> DumpPool:
+def generate_pool(folder: Path, count: int, seed: int, retain: int = 1000) -> DumpPool:
+    """Streams: each dump is written as it is made, and only the first `retain` articles stay in memory."""
     started = time.perf_counter()
-    gen = DumpGenerator(seed)
-    pool = DumpPool(folder, [], [], {}, [], gen.articles, 0.0)
+    gen = DumpGenerator(seed, retain=retain)
+    pool = DumpPool(folder, [], [], {}, [], gen.articles, {}, 0.0)
 
     def keep(dump: GeneratedDump, path: Path, size: int) -> None:
         pool.files.append(path)
         pool.sizes.append(size)
         pool.dump_articles.append(dump.article_ids)
         for i in dump.article_ids:
-            pool.first_seen.setdefault(i, dump.page_date)
+            if i not in pool.first_seen:
+                pool.first_seen[i] = dump.page_date
+                pool.words[i] = gen.article(i).words
 
     write_dumps(folder, count, generator=gen, on_dump=keep)
     pool.seconds = time.perf_counter() - started
@@ -58,7 +62,7 @@ def size_folder(pool: DumpPool, folder: Path, n: int) -> dict[str, Any]:
         except OSError:
             shutil.copy2(path, folder / path.name)
     report = GenerationReport.of(
-        folder, pool.sizes[:n], pool.dump_articles[:n], lambda i: pool.articles[i].words, 0.0
+        folder, pool.sizes[:n], pool.dump_articles[:n], pool.words.__getitem__, 0.0
     ).as_dict()
     return {key: report[key] for key in _INPUT_KEYS}
 

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from steppe_bench import hostile, summary
+from steppe_bench import configs, hostile, summary
+from steppe_bench.configs import Config
 from steppe_bench.generator import seed_dumps
 from steppe_bench.meta import finish_meta, run_meta
 from steppe_bench.nlp import compare_nlp, entity_accuracy
@@ -60,22 +61,32 @@ def run_hostile_only(options: BenchOptions, console: Any) -> dict[str, Any]:
 
 
 def run_bench(options: BenchOptions, console: Any) -> dict[str, Any]:
-    """Every size, the incremental comparison, the hostile set and spaCy (as options say): bench.json."""
+    """Every size in every configuration, the incremental comparison, the hostile set and spaCy (as
+    options say): bench.json."""
     sizes = sorted(set(options.sizes))
     work = _fresh_work(options.out)
     largest = sizes[-1]
+    configs.check_disk(work, largest)
+    chosen = configs.configurations(options.backends, options.workers)
     started = time.perf_counter()
     report: dict[str, Any] = {"meta": run_meta(options, sizes), "targets": dict(TARGETS)}
+    report["meta"]["configurations"] = [c.label for c in chosen]
 
     with console.status(f"generating {largest + 1:,} dumps…"):
-        pool = generate_pool(work / "pool", largest + 1, options.seed)
+        pool = generate_pool(work / "pool", largest + 1, options.seed, retain=max(options.nlp_articles, 1))
     report["generator"] = pool_report(pool)
     console.print(
         f"generated {len(pool.files):,} dumps ({sum(pool.sizes) / 1e6:.1f} MB, "
         f"{len(pool.first_seen):,} distinct articles) in {pool.seconds:.1f}s"
     )
-    report["sizes"] = {str(n): _measure_size(pool, work / f"n{n}", n, n == largest, options, console) for n in sizes}
+    runs = _measure_all(pool, work, sizes, chosen, options, console)
+    report["runs"] = runs
+    report["sizes"] = runs[chosen[0].label]  # the first configuration's, as before configurations
     report["incremental"] = summary.incremental(report["sizes"], largest)
+    report["configurations"] = summary.configurations(runs, largest)
+    report["marts_equal"] = {str(n): configs.mart_counts_differ(
+        {label: by_size[str(n)]["full"]["mart_rows_published"] for label, by_size in runs.items()}) == []
+        for n in sizes}
     if options.hostile:
         report["hostile"] = hostile.run_hostile(work, console, repeats=options.hostile_repeats,
                                                 keep_work=options.keep_work)
@@ -84,30 +95,55 @@ def run_bench(options: BenchOptions, console: Any) -> dict[str, Any]:
 
     if not options.keep_work:
         shutil.rmtree(work / "pool", ignore_errors=True)
-    report["checks"] = summary.checks(report, largest, hostile.checks(report.get("hostile") or {}))
+    more = {**hostile.checks(report.get("hostile") or {}), **summary.scale_checks(report, largest)}
+    report["checks"] = summary.checks(report, largest, more)
     finish_meta(report["meta"], started)
     options.out.mkdir(parents=True, exist_ok=True)
     (options.out / "bench.json").write_text(json.dumps(report, indent=2, default=str))
     return report
 
 
+def _measure_all(
+    pool: DumpPool, work: Path, sizes: list[int], chosen: list[Config], options: BenchOptions, console: Any
+) -> dict[str, dict[str, Any]]:
+    """{configuration: {size: entry}}; the lake catalogs made on the way are dropped, even on failure."""
+    prefix = configs.run_prefix()
+    runs: dict[str, dict[str, Any]] = {c.label: {} for c in chosen}
+    try:
+        for n in sizes:
+            for config in chosen:
+                root = work / f"n{n}" / config.label
+                runs[config.label][str(n)] = _measure_size(
+                    pool, root, n, n == sizes[-1], options, console, config, f"{prefix}_n{n}_{config.backend}")
+                if config.backend == "ducklake":
+                    configs.drop_catalogs(f"{prefix}_n{n}_{config.backend}_w{config.workers}_")
+    finally:
+        if any(c.backend == "ducklake" for c in chosen):
+            configs.drop_catalogs(prefix + "_")
+    return runs
+
+
 def _measure_size(
-    pool: DumpPool, root: Path, n: int, largest: bool, options: BenchOptions, console: Any
+    pool: DumpPool, root: Path, n: int, largest: bool, options: BenchOptions, console: Any,
+    config: Config, catalog_prefix: str,
 ) -> dict[str, Any]:
     """One worker on the pool's first n dumps (and, for the largest size, the empty-warehouse runs)."""
-    info = size_folder(pool, root / "raw", n)
+    info = size_folder(pool, root / "raw", n)  # its own folder of links: the +1 dump goes in here
     spec = worker_spec(
         n, root, root / "raw", seed_dumps()[0],
         plus_one=str(pool.files[n]),
         empty_dump=str(pool.files[n]) if largest else None,
         empty_repeats=options.empty_repeats if largest else 0,
-        profile_dir=str(options.out / "profile" / f"n{n}") if options.profile else None,
+        profile_dir=str(options.out / "profile" / f"n{n}" / config.label) if options.profile else None,
+        backend=config.backend, workers=config.workers, batch_size=options.batch_size,
+        catalog_prefix=f"{catalog_prefix}_w{config.workers}",
     )
     t0 = time.perf_counter()
-    with console.status(f"N={n:,}: warm-up, {'empty-warehouse runs, ' if largest else ''}"
+    with console.status(f"N={n:,} {config.label}: warm-up, {'empty-warehouse runs, ' if largest else ''}"
                         f"full build, one new dump (log: {root / 'worker.log'})…"):
         data = run_worker(spec, root / "worker.log")
     entry = _size_entry(data, info, n)
+    entry["configuration"] = config.label
     entry["worker_seconds"] = round(time.perf_counter() - t0, 1)
     if data.get("plus_one"):
         entry["plus_one"] = summarise_run(data["plus_one"], pool.sizes[n], 1)
@@ -115,7 +151,7 @@ def _measure_size(
         entry["empty_runs"] = [summarise_run(r, pool.sizes[n], 1) for r in data["empty_runs"]]
     full = entry["full"]
     console.print(
-        f"N={n:,}: full build {full['seconds_total']:.1f}s, peak {full['peak_rss_mb_max']:.0f} MB"
+        f"N={n:,} {config.label}: full build {full['seconds_total']:.1f}s, peak {full['peak_rss_mb_max']:.0f} MB"
         + (f", +1 dump {entry['plus_one']['seconds_total']:.1f}s" if "plus_one" in entry else "")
         + (f" [error: {full['error']}]" if full["error"] else "")
     )

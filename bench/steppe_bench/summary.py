@@ -11,6 +11,12 @@ TARGET_FULL_BUILD_S = 300.0
 TARGET_PEAK_MB = 2000.0
 TARGET_INCREMENTAL_RATIO = 1.5
 TARGET_NLP_RATIO = 3.0
+# Issue 14's targets at the scale size (a decade of hourly pages), per configuration.
+SCALE_N = 100_000
+SCALE_BASE_N = 10_000
+TARGET_SCALE_BUILD_S = 600.0
+TARGET_SCALE_PEAK_RATIO = 1.1  # of the peak at SCALE_BASE_N
+TARGET_SCALE_INCREMENTAL_RATIO = 1.2
 
 
 def summarise_run(run: dict[str, Any], input_bytes: int, dumps: int) -> dict[str, Any]:
@@ -35,7 +41,22 @@ def summarise_run(run: dict[str, Any], input_bytes: int, dumps: int) -> dict[str
         "dbt_slowest_nodes": stages.get("dbt_build", {}).get("slowest_nodes"),
         "counts": _counts(run["results"]),
         "error": run.get("error"),
+        "fan_out": {name: _rounded(stage["fan_out"]) for name, stage in stages.items() if "fan_out" in stage},
+        "worker_peak_rss_mb": {pid: round(mb, 1) for pid, mb in (run.get("worker_peak_rss_mb") or {}).items()},
+        "process_peak_mb": process_peak(run),
+        "warehouse_bytes": run.get("warehouse_bytes"),
+        "mart_rows_published": run.get("mart_rows"),
     }
+
+
+def process_peak(run: dict[str, Any]) -> float:
+    """The highest peak RSS of any one process of a run: the bench's (main) process or a batch worker."""
+    workers = (run.get("worker_peak_rss_mb") or {}).values()
+    return round(max([float(run.get("peak_rss_mb", 0.0)), *map(float, workers)]), 1)
+
+
+def _rounded(phase: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in phase.items()}
 
 
 def _throughput(run: dict[str, Any], mb: float, dumps: int) -> dict[str, float | None]:
@@ -125,4 +146,59 @@ def checks(report: dict[str, Any], largest: int, more: dict[str, Any]) -> dict[s
     checks.update(more)
     if largest < 10000:
         checks["note"] = f"largest size run was {largest:,}: the targets are stated for 10,000 dumps"
+    return checks
+
+
+def configurations(runs: dict[str, dict[str, Any]], largest: int) -> dict[str, Any]:
+    """Per configuration and size: the figures issue 14 asks for (bench.json's "configurations")."""
+    out: dict[str, Any] = {}
+    for label, by_size in runs.items():
+        inc = incremental(by_size, largest)
+        out[label] = {"incremental_ratio": inc["ratio"], "empty_s": inc["empty_s"], "into_largest_s": inc["large_s"],
+                      "sizes": {n: _config_row(entry) for n, entry in by_size.items()}}
+    return out
+
+
+def _config_row(entry: dict[str, Any]) -> dict[str, Any]:
+    full = entry["full"]
+    return {
+        "seconds_total": full["seconds_total"],
+        "seconds": full["seconds"],
+        "fan_out": full.get("fan_out") or {},
+        "main_peak_rss_mb": max(full["peak_rss_mb"].values(), default=0.0),
+        "worker_peak_rss_mb": full.get("worker_peak_rss_mb") or {},
+        "process_peak_mb": full.get("process_peak_mb"),
+        "warehouse_bytes": full.get("warehouse_bytes"),
+        "plus_one_s": (entry.get("plus_one") or {}).get("seconds_total"),
+        "error": full["error"],
+    }
+
+
+def scale_checks(report: dict[str, Any], largest: int) -> dict[str, Any]:
+    """Issue 14's targets for each configuration, when the largest size is the scale size; and that
+    every configuration published marts of equal row counts."""
+    checks: dict[str, Any] = {}
+    equal = report.get("marts_equal") or {}
+    if len(report.get("runs") or {}) > 1:
+        checks["marts_equal_across_configurations"] = {
+            "value": [n for n, ok in equal.items() if not ok] or "all sizes", "target": "equal per-mart rows",
+            "ok": all(equal.values())}
+    if largest != SCALE_N:
+        return checks
+    for label, config in (report.get("configurations") or {}).items():
+        row = config["sizes"][str(largest)]
+        checks[f"scale_build_s[{label}]"] = {"n": largest, "value": row["seconds_total"],
+                                             "target": TARGET_SCALE_BUILD_S,
+                                             "ok": row["seconds_total"] <= TARGET_SCALE_BUILD_S and not row["error"]}
+        peak = row["process_peak_mb"] or 0.0
+        base = (config["sizes"].get(str(SCALE_BASE_N)) or {}).get("process_peak_mb")
+        ratio = round(peak / base, 2) if base else None
+        checks[f"scale_peak_mb[{label}]"] = {"n": largest, "value": peak, "target": TARGET_PEAK_MB,
+                                             "ok": peak <= TARGET_PEAK_MB}
+        checks[f"scale_peak_vs_10000[{label}]"] = {"n": largest, "value": ratio, "target": TARGET_SCALE_PEAK_RATIO,
+                                                   "ok": ratio is not None and ratio <= TARGET_SCALE_PEAK_RATIO}
+        inc = config["incremental_ratio"]
+        checks[f"scale_incremental_ratio[{label}]"] = {
+            "n": largest, "value": inc, "target": TARGET_SCALE_INCREMENTAL_RATIO,
+            "ok": inc is not None and inc <= TARGET_SCALE_INCREMENTAL_RATIO}
     return checks

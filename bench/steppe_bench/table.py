@@ -42,6 +42,8 @@ def print_report(report: dict[str, Any], console: Console) -> None:
         _print_sizes(report, console)
     if report.get("incremental"):
         _print_incremental(report["incremental"], console)
+    if len(report.get("configurations") or {}) > 1 or report.get("meta", {}).get("workers", [0]) != [0]:
+        _print_configurations(report, console)
     if report.get("hostile"):
         print_hostile(report["hostile"], console)
     _print_nlp(report, console)
@@ -85,6 +87,58 @@ def _print_sizes(report: dict[str, Any], console: Console) -> None:
     for label, cell in rows:
         full.add_row(label, *[cell(sizes[n]["full"], sizes[n]) for n in names])
     console.print(full)
+
+
+def _fan_out_cell(fan_out: dict[str, Any]) -> str:
+    """plan/batches/merge seconds and batch count of each fanned-out stage, e.g. "parse 0.1/2.0/0.3 ×4"."""
+    return "\n".join(f"{name} {p['plan_s']:.1f}/{p['batches_s']:.1f}/{p['merge_s']:.1f} ×{p['batches']}"
+                      for name, p in fan_out.items()) or "—"
+
+
+def _mb(size: dict[str, Any] | None) -> str:
+    if not size:
+        return "—"
+    parts = [f"{k} {v / 1e6:,.1f}" for k, v in size.items() if k != "total"]
+    return f"{size['total'] / 1e6:,.1f}" + ("\n" + "\n".join(parts) if len(parts) > 1 else "")
+
+
+def _equal_cell(equal: bool | None) -> str:
+    return "—" if equal is None else ("yes" if equal else "NO")
+
+
+def _print_configurations(report: dict[str, Any], console: Console) -> None:
+    table = Table(title="Configurations: backend and batch worker processes (full build: seconds, peak RSS "
+                        "of the main process and each worker, warehouse on disk; one new dump into it and "
+                        "into an empty warehouse)")
+    for column in ("config", "N", "total s", "plan/batches/merge s", "main MB", "worker MB",
+                   "warehouse MB", "+1 dump s", "+1 empty s", "ratio", "marts =", "error"):
+        table.add_column(column, justify="left" if column in {"config", "error"} else "right")
+    equal = report.get("marts_equal") or {}
+    for label, config in report["configurations"].items():
+        for n, row in config["sizes"].items():
+            largest = n == str(max(int(k) for k in config["sizes"]))
+            table.add_row(
+                label, f"{int(n):,}", _s(row["seconds_total"]), _fan_out_cell(row["fan_out"]),
+                _n(row["main_peak_rss_mb"]), ", ".join(_n(v) for v in row["worker_peak_rss_mb"].values()) or "—",
+                _mb(row["warehouse_bytes"]), _s(row["plus_one_s"]),
+                _s(config["empty_s"]) if largest else "", _n(config["incremental_ratio"], 2) if largest else "",
+                _equal_cell(equal.get(n)), row["error"] or "",
+            )
+    console.print(table)
+    _print_config_stages(report, console)
+
+
+def _print_config_stages(report: dict[str, Any], console: Console) -> None:
+    """Seconds per stage of every configuration's full build, side by side."""
+    columns = [(label, n, row) for label, config in report["configurations"].items()
+               for n, row in config["sizes"].items()]
+    table = Table(title="Full build, seconds per stage, by configuration")
+    table.add_column("stage")
+    for label, n, _row in columns:
+        table.add_column(f"{label}\nN={int(n):,}", justify="right")
+    for stage in STAGE_NAMES:
+        table.add_row(STAGE_LABELS[stage], *[_s(row["seconds"].get(stage)) for _l, _n, row in columns])
+    console.print(table)
 
 
 def _print_incremental(inc: dict[str, Any], console: Console) -> None:

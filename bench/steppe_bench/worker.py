@@ -31,16 +31,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from steppe_bench.configs import create_catalog, lake_fields, warehouse_bytes
 from steppe_bench.memory import RssSampler, rss_bytes
 from steppe_bench.pipeline_calls import (
     PROJECT_ROOT,
     STAGE_RENAMES,
+    FanOut,
     Settings,
     bench_settings,
     count_entities,
     count_trade_figures,
     dbt_target_dir,
+    mart_row_counts,
     run_stages,
+    warm_worker,
 )
 
 BENCH_DIR = Path(__file__).resolve().parents[1]  # what holds this package: the worker's import path
@@ -51,8 +55,14 @@ BENCH_DIR = Path(__file__).resolve().parents[1]  # what holds this package: the 
 
 def worker_spec(n: int | str, root: Path, raw_dir: Path, warm_up_dump: Path, **steps: Any) -> dict[str, Any]:
     """What one worker does (spec.json): the warm-up and full build always; steps adds plus_one,
-    empty_dump with empty_repeats, and profile_dir (paths as strings, or None)."""
+    empty_dump with empty_repeats, and profile_dir (paths as strings, or None), and the configuration:
+    backend ("file" or "ducklake", whose catalogs are named catalog_prefix_<tag>), workers (0: the
+    stages in this process, as `steppe run`; else that many batch worker processes) and batch_size."""
     return {
+        "backend": steps.get("backend", "file"),
+        "workers": steps.get("workers", 0),
+        "batch_size": steps.get("batch_size"),
+        "catalog_prefix": steps.get("catalog_prefix"),
         "n": n,
         "root": str(root),
         "raw_dir": str(raw_dir),
@@ -110,8 +120,11 @@ def _profiled(profile_dir: Path | None, name: str) -> Iterator[None]:
             profiler.last_session.save(str(profile_dir / f"{name}.pyisession"))
 
 
-def timed_run(settings: Settings, sampler: RssSampler, profile_dir: Path | None = None) -> dict[str, Any]:
-    """One whole pipeline run, each stage timed and memory-watched."""
+def timed_run(
+    settings: Settings, sampler: RssSampler, profile_dir: Path | None = None, fan_out: FanOut | None = None
+) -> dict[str, Any]:
+    """One whole pipeline run, each stage timed and memory-watched (with fan_out: parse and extract
+    as plan, batches in its worker processes, merge; their phases and the workers' peaks recorded)."""
     stages: dict[str, dict[str, Any]] = {}
     results: dict[str, Any] = {}
 
@@ -129,20 +142,53 @@ def timed_run(settings: Settings, sampler: RssSampler, profile_dir: Path | None 
 
     started = time.perf_counter()
     error = None
+    if fan_out is not None:
+        fan_out.phases.clear()
     try:
-        run_stages(settings, timed, results)
+        run_stages(settings, timed, results, fan_out)
     except Exception as exc:  # reported, not raised: the other sizes still run
         error = f"{type(exc).__name__}: {exc}"
     total = time.perf_counter() - started
+    workers = _fan_out_phases(stages, fan_out)
+    size = _warehouse_bytes(settings)
     return {
+        "warehouse_mb": size["total"] / 1e6 if size else None,
+        "worker_peak_rss_mb": workers,
+        "warehouse_bytes": size,
+        "mart_rows": _mart_rows(settings) if error is None else None,
         "seconds": total,
         "stages": stages,
         "results": _compact(results),
         "peak_rss_mb": max((s.get("peak_rss_mb", 0.0) for s in stages.values()), default=0.0),
         "peak_with_children_mb": max((s.get("peak_with_children_mb", 0.0) for s in stages.values()), default=0.0),
-        "warehouse_mb": settings.warehouse.stat().st_size / 1e6 if settings.warehouse.exists() else None,
         "error": error,
     }
+
+
+def _fan_out_phases(stages: dict[str, dict[str, Any]], fan_out: FanOut | None) -> dict[str, float]:
+    """Each fanned-out stage's phases into its entry; the peak RSS of each worker process over the run."""
+    peaks: dict[str, float] = {}
+    for name, phase in (fan_out.phases if fan_out else {}).items():
+        label = STAGE_RENAMES.get(name, name)
+        if label in stages:
+            stages[label]["fan_out"] = phase
+        for pid, mb in phase["worker_peak_rss_mb"].items():
+            peaks[pid] = max(peaks.get(pid, 0.0), mb)
+    return peaks
+
+
+def _warehouse_bytes(settings: Settings) -> dict[str, int] | None:
+    try:
+        return warehouse_bytes(settings.warehouse, settings.lake_catalog, settings.lake_data_path)
+    except Exception:  # noqa: BLE001  a size we cannot read is reported missing, the run still counts
+        return None
+
+
+def _mart_rows(settings: Settings) -> dict[str, int] | None:
+    try:
+        return mart_row_counts(settings)
+    except Exception:  # noqa: BLE001  no published warehouse: the comparison reports it missing
+        return None
 
 
 def _compact(results: dict[str, Any]) -> dict[str, Any]:
@@ -175,7 +221,7 @@ def _slowest_dbt_nodes(settings: Settings, top: int = 12) -> list[dict[str, Any]
     ]
 
 
-def warm_up(settings: Settings, seed_dump: Path, sampler: RssSampler) -> dict[str, Any]:
+def warm_up(settings: Settings, seed_dump: Path, sampler: RssSampler, fan_out: FanOut | None) -> dict[str, Any]:
     """Imports, then one whole run on a single dump: the one-time cost of a fresh process."""
     started = time.perf_counter()
     import dbt.cli.main  # noqa: F401
@@ -186,7 +232,7 @@ def warm_up(settings: Settings, seed_dump: Path, sampler: RssSampler) -> dict[st
     imports = time.perf_counter() - started
     settings.raw_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(seed_dump, settings.raw_dir / seed_dump.name)
-    run = timed_run(settings, sampler)
+    run = timed_run(settings, sampler, fan_out=fan_out)
     return {"imports_seconds": imports, "run": run}
 
 
@@ -198,20 +244,48 @@ def warm_parse_cache(source: Settings, target: Settings) -> None:
         shutil.copy2(cache, dbt_target_dir(target) / cache.name)
 
 
-def empty_runs(root: Path, dump: Path, repeats: int, warm: Settings, sampler: RssSampler) -> list[dict[str, Any]]:
+def make_settings(spec: dict[str, Any], root: Path, raw_dir: Path, tag: str) -> Settings:
+    """The settings of one warehouse of this worker's configuration; a lake gets a fresh catalog
+    database (catalog_prefix_tag, dropped by the runner) and a data folder under root."""
+    fields: dict[str, Any] = {}
+    if spec.get("batch_size"):
+        fields["batch_size"] = int(spec["batch_size"])
+    if spec.get("backend") == "ducklake":
+        name = f"{spec['catalog_prefix']}_{tag}"
+        create_catalog(name)
+        fields.update(lake_fields(name, root / "lake-data"))
+    return bench_settings(root, raw_dir, **fields)
+
+
+def empty_runs(
+    spec: dict[str, Any], dump: Path, warm: Settings, sampler: RssSampler, fan_out: FanOut | None
+) -> list[dict[str, Any]]:
     """`repeats` runs of one new dump into an empty warehouse each."""
     runs = []
-    for r in range(repeats):
+    root = Path(spec["root"])
+    for r in range(int(spec.get("empty_repeats", 0))):
         empty_root = root / f"empty_{r}"
         (empty_root / "raw").mkdir(parents=True, exist_ok=True)
         shutil.copy2(dump, empty_root / "raw" / dump.name)
-        settings = bench_settings(empty_root, empty_root / "raw")
+        settings = make_settings(spec, empty_root, empty_root / "raw", f"e{r}")
         # Like the N-dump warehouse's next run, start with dbt's parse cache warm: the comparison
         # is of what the data costs, not of a warehouse's very first dbt parse.
         warm_parse_cache(warm, settings)
-        runs.append(timed_run(settings, sampler))
+        runs.append(timed_run(settings, sampler, fan_out=fan_out))
         shutil.rmtree(empty_root, ignore_errors=True)
     return runs
+
+
+def _pool(workers: int) -> Any:
+    """workers batch worker processes (spawned, as separate as Celery workers), imports loaded; None for 0."""
+    if not workers:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    list(pool.map(warm_worker, range(workers)))
+    return pool
 
 
 def main(spec_path: str) -> None:
@@ -222,27 +296,37 @@ def main(spec_path: str) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     sampler = RssSampler()
-    out: dict[str, Any] = {"n": spec["n"], "pid": os.getpid(), "rss_at_start_mb": rss_bytes() / 1e6}
+    out: dict[str, Any] = {"n": spec["n"], "pid": os.getpid(), "rss_at_start_mb": rss_bytes() / 1e6,
+                           "backend": spec.get("backend", "file"), "workers": spec.get("workers", 0)}
+    pool = _pool(int(spec.get("workers") or 0))
+    fan_out = FanOut(pool) if pool is not None else None
+    try:
+        _steps(spec, out, sampler, fan_out, root, raw_dir, profile_dir)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    out["ru_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+    sampler.close()
+    Path(spec["result"]).write_text(json.dumps(out, indent=2, default=str))
 
-    warm = bench_settings(root / "warm_up", root / "warm_up" / "raw")
-    out["warm_up"] = warm_up(warm, Path(spec["warm_up_dump"]), sampler)
+
+def _steps(spec: dict[str, Any], out: dict[str, Any], sampler: RssSampler, fan_out: FanOut | None,
+           root: Path, raw_dir: Path, profile_dir: Path | None) -> None:
+    """Warm-up, the empty-warehouse runs, the full build and one new dump, into out."""
+    warm = make_settings(spec, root / "warm_up", root / "warm_up" / "raw", "warm")
+    out["warm_up"] = warm_up(warm, Path(spec["warm_up_dump"]), sampler, fan_out)
     out["rss_after_warm_up_mb"] = rss_bytes() / 1e6
 
     empty_dump = spec.get("empty_dump")
-    repeats = int(spec.get("empty_repeats", 0)) if empty_dump else 0
-    out["empty_runs"] = empty_runs(root, Path(empty_dump), repeats, warm, sampler) if empty_dump else []
+    out["empty_runs"] = empty_runs(spec, Path(empty_dump), warm, sampler, fan_out) if empty_dump else []
 
-    settings = bench_settings(root / "full", raw_dir)
-    out["full"] = timed_run(settings, sampler, profile_dir / "full" if profile_dir else None)
+    settings = make_settings(spec, root / "full", raw_dir, "full")
+    out["full"] = timed_run(settings, sampler, profile_dir / "full" if profile_dir else None, fan_out)
 
     plus_one = spec.get("plus_one")
     if plus_one and not out["full"]["error"]:
         shutil.copy2(plus_one, raw_dir / Path(plus_one).name)
-        out["plus_one"] = timed_run(settings, sampler, profile_dir / "plus_one" if profile_dir else None)
-
-    out["ru_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
-    sampler.close()
-    Path(spec["result"]).write_text(json.dumps(out, indent=2, default=str))
+        out["plus_one"] = timed_run(settings, sampler, profile_dir / "plus_one" if profile_dir else None, fan_out)
 
 
 if __name__ == "__main__":
