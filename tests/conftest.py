@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import duckdb
 import pytest
@@ -135,6 +136,15 @@ def table_hashes(db: Path | duckdb.DuckDBPyConnection, tables: Iterable[str] | N
 def mart_hashes(db: Path) -> dict[str, str]:
     """table_hashes() of every mart."""
     return table_hashes(db)
+
+
+def query(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    """Rows of one query on a DuckDB file, opened read-only and closed again (the file stays free for the next run)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
 
 
 def landed_shas(db: Path) -> set[str]:

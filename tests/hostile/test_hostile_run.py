@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from steppe.config import Settings
 from steppe.display import display_name
 from steppe.pipeline import run_pipeline
-from tests.conftest import make_settings, seed_raw
+from tests.conftest import make_settings, query, seed_raw
 from tests.hostile.pages import (
     CONTROL_NAMES,
     CORRECTION_AFTER,
@@ -55,13 +54,6 @@ class HostileRuns:
     figures_before: list[tuple[str, float]]  # the correction article's figures after the first run
     cli: subprocess.CompletedProcess[str]  # `steppe run` after the correction
 
-
-def query(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def correction_figures(db: Path) -> list[tuple[str, float]]:

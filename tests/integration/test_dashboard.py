@@ -19,11 +19,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from steppe.config import PROJECT_ROOT, Settings
-from tests.conftest import BUNDLED_RAW, CORPUS_PAGES, age, make_settings
+from tests.conftest import BUNDLED_RAW, CORPUS_PAGES, age, make_settings, query
 
 pytestmark = pytest.mark.slow
 
@@ -82,13 +81,6 @@ def snapshot(site: str, warehouse: Settings) -> dict[str, Any]:
     return facts
 
 
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
 
 def test_page_loads_offline_without_errors(snapshot: dict[str, Any]) -> None:
     assert snapshot["title"] == "Steppe — Central Asia news"
@@ -99,25 +91,25 @@ def test_page_loads_offline_without_errors(snapshot: dict[str, Any]) -> None:
 
 def test_fx_view_shows_the_latest_rates_and_the_conflicts(snapshot: dict[str, Any], warehouse: Settings) -> None:
     text = snapshot["text"]
-    latest = rows(warehouse.warehouse, """
+    latest = query(warehouse.warehouse, """
         select strftime(rate_date, '%Y-%m-%d'), currency, printf('%.4f', round(1 / cast(rate as double), 4))
         from marts.fx_daily qualify rate_date = max(rate_date) over () order by currency""")
     assert len(latest) >= 3
     for day, currency, per_usd in latest:
         assert f"{day}\t{currency}\t{per_usd}" in text
-    conflicts = rows(warehouse.warehouse, """
+    conflicts = query(warehouse.warehouse, """
         select strftime(rate_date, '%Y-%m-%d'), currency, printf('%.4f', round(1 / cast(rate as double), 4)),
                observations
         from marts.fx_daily where has_conflict order by rate_date desc, currency limit 3""")
     assert conflicts, "the corpus has conflicting FX days"
     for day, currency, per_usd, observations in conflicts:
         assert f"{day}\t{currency}\t{per_usd}\t{observations}" in text
-    count = rows(warehouse.warehouse, "select count(*) from marts.fx_daily where has_conflict")[0][0]
+    count = query(warehouse.warehouse, "select count(*) from marts.fx_daily where has_conflict")[0][0]
     assert f"Conflicting FX days\n\n{count}" in text
 
 
 def test_entities_view_lists_the_most_mentioned(snapshot: dict[str, Any], warehouse: Settings) -> None:
-    top = rows(warehouse.warehouse, """
+    top = query(warehouse.warehouse, """
         select e.name, e.entity_type, sum(ae.mention_count) as mentions
         from marts.article_entities ae join marts.articles a using (article_id) join marts.entities e using (entity_id)
         where a.first_seen_date is not null group by all order by mentions desc, e.name limit 3""")
@@ -126,7 +118,7 @@ def test_entities_view_lists_the_most_mentioned(snapshot: dict[str, Any], wareho
 
 
 def test_trade_view_ranks_partners_by_usd(snapshot: dict[str, Any], warehouse: Settings) -> None:
-    partners = rows(warehouse.warehouse, """
+    partners = query(warehouse.warehouse, """
         select coalesce(c.name, t.partner_country), sum(t.value_usd) as usd, count(*)
         from marts.trade_figures t
         left join marts.entities c on c.entity_type = 'COUNTRY' and c.country_code = t.partner_country
@@ -139,7 +131,7 @@ def test_trade_view_ranks_partners_by_usd(snapshot: dict[str, Any], warehouse: S
 
 
 def test_map_has_one_point_per_located_place(snapshot: dict[str, Any], warehouse: Settings) -> None:
-    located = rows(warehouse.warehouse, """
+    located = query(warehouse.warehouse, """
         select count(*), max_by(name, mention_count) from marts.entities
         where entity_type = 'PLACE' and latitude is not null""")[0]
     assert located[0] >= 20

@@ -18,7 +18,7 @@ import yaml
 from steppe.config import PROJECT_ROOT, Settings
 from steppe.manifest import mart_names
 from steppe.pipeline import run_pipeline
-from tests.conftest import clone_warehouse, copy_of, seed_raw
+from tests.conftest import clone_warehouse, copy_of, query, seed_raw
 
 pytestmark = pytest.mark.slow
 
@@ -28,13 +28,6 @@ CLI = Path(sys.executable).parent / "duckdb"
 # A ```sql block of a Markdown file, fences on their own lines.
 SQL_BLOCK_RE = re.compile(r"^```sql\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
-
-def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def yaml_descriptions() -> dict[str, dict[str, str]]:

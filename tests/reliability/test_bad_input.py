@@ -31,7 +31,7 @@ from steppe.display import display_name
 from steppe.landing import DEFAULT_MAX_DUMP_BYTES, LandingReport, is_dump_name, land_raw_dir
 from steppe.stages.parse import parse_new_dumps
 from steppe.warehouse import connect
-from tests.conftest import FIRST, SEED_NAMES, SEED_TEXT, age, file_digest, seed_raw, write_dump
+from tests.conftest import FIRST, SEED_NAMES, SEED_TEXT, age, file_digest, query, seed_raw, write_dump
 
 SECOND = SEED_TEXT[SEED_NAMES[1]]
 THIRD = SEED_TEXT[SEED_NAMES[2]]
@@ -248,13 +248,6 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
     yield Batch(raw, report, db, seed_only_db)
     (raw / "fifty_megabytes.txt").unlink()
 
-
-def query(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def dump_id_of(db: Path, file_name: str) -> str:
