@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import duckdb
+import pyarrow as pa
 
 from steppe.display import display_name
 from steppe.parsing import parse_page
@@ -414,17 +415,12 @@ def _signature(info: os.stat_result) -> Signature:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
-def _entry(path: Path) -> os.stat_result | None:
+def _entry(dir_entry: os.DirEntry[str]) -> os.stat_result | None:
     """lstat() of the folder entry itself; None if it is gone (reading it says why)."""
     try:
-        return path.lstat()
+        return dir_entry.stat(follow_symlinks=False)
     except OSError:
         return None
-
-
-def _unchanged(entry: os.stat_result | None, last: Signature) -> bool:
-    """Whether the folder entry is a regular file (not a link) with the signature it was read with."""
-    return entry is not None and stat.S_ISREG(entry.st_mode) and _signature(entry) == last
 
 
 def _cacheable(entry: os.stat_result | None, read: os.stat_result, *, settled_before_ns: int) -> bool:
@@ -444,8 +440,47 @@ def _cacheable(entry: os.stat_result | None, read: os.stat_result, *, settled_be
     )
 
 
-def _load_signatures(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[Signature, str]]:
-    rows = con.execute("select file_name, size_bytes, mtime_ns, ctime_ns, inode, sha256 from raw.landed_files")
+# What this run's scan found, as a table DuckDB compares with raw.landed_files in one join.
+_SCAN = "steppe_landing_scan"
+
+
+def _register_scan(con: duckdb.DuckDBPyConnection, scanned: list[tuple[str, os.stat_result | None]]) -> None:
+    """The scan's dump files and their signatures (None for an entry that is not a regular file)."""
+    regular = [(name, e) for name, e in scanned if e is not None and stat.S_ISREG(e.st_mode)]
+    columns = {
+        "file_name": pa.array([name for name, _ in scanned], pa.string()),
+        "is_regular": pa.array([e is not None and stat.S_ISREG(e.st_mode) for _, e in scanned], pa.bool_()),
+    }
+    signatures = {id(e): _signature(e) for _, e in regular}
+    for i, column in enumerate(("size_bytes", "mtime_ns", "ctime_ns", "inode")):
+        columns[column] = pa.array([signatures[id(e)][i] if id(e) in signatures else None for _, e in scanned],
+                                   pa.int64())
+    con.register(_SCAN, pa.table(columns))
+
+
+def _to_look_at(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the scan that are not known duplicates: not regular files, signature unknown or
+    changed, or content not in raw.dumps. Everything else is unchanged since it was read, and left
+    unopened; only the names to look at come back to Python (O(new), not O(warehouse))."""
+    rows = con.execute(
+        f"""
+        select s.file_name from {_SCAN} s
+        where not s.is_regular or not exists (
+            select 1 from raw.landed_files l join raw.dumps d on d.sha256 = l.sha256
+            where l.file_name = s.file_name and l.size_bytes = s.size_bytes and l.mtime_ns = s.mtime_ns
+              and l.ctime_ns = s.ctime_ns and l.inode = s.inode)
+        """  # noqa: S608  constant name
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _load_signatures(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, tuple[Signature, str]]:
+    """The recorded signatures of `names` (the files this run looks at)."""
+    rows = con.execute(
+        "select file_name, size_bytes, mtime_ns, ctime_ns, inode, sha256 from raw.landed_files "
+        "where file_name in (select unnest(?::varchar[]))",
+        [names],
+    )
     return {name: ((size, mtime, ctime, inode), sha) for name, size, mtime, ctime, inode, sha in rows.fetchall()}
 
 
@@ -453,14 +488,19 @@ def _save_signatures(
     con: duckdb.DuckDBPyConnection,
     before: dict[str, tuple[Signature, str]],
     after: dict[str, tuple[Signature, str]],
+    looked_at: set[str],
     now: dt.datetime,
 ) -> None:
-    """Make raw.landed_files hold `after` (this run's files), writing only what changed, in bulk."""
+    """Make raw.landed_files hold this run's files, writing only what changed, in bulk: `after` are the
+    signatures of the files read (before: their rows), the files not looked at keep theirs, and the
+    rows of names no longer in the folder, or refused or deferred, go (look again)."""
     changed = [name for name, entry in after.items() if before.get(name) != entry]
-    gone = [name for name in before if name not in after]  # removed, refused or deferred: look again
-    if not changed and not gone:
-        return
-    con.execute("delete from raw.landed_files where file_name in (select unnest(?::varchar[]))", [changed + gone])
+    gone = [name for name in before if name in looked_at and name not in after]
+    con.execute(
+        f"delete from raw.landed_files where file_name in (select unnest(?::varchar[])) "  # noqa: S608  constant name
+        f"or file_name not in (select file_name from {_SCAN})",
+        [changed + gone],
+    )
     rows: list[dict[str, object]] = []
     for name in changed:
         (size, mtime_ns, ctime_ns, inode), sha = after[name]
@@ -478,6 +518,31 @@ def _save_signatures(
     insert_rows(con, "raw.landed_files", rows)
 
 
+def _version_unversioned(con: duckdb.DuckDBPyConnection, looked_at: set[str], now: dt.datetime) -> int:
+    """A raw.file_versions row for each unchanged file whose latest row there holds other content
+    (in practice: a name the ledger lacks, in older warehouses), as _VersionLedger.saw writes it for
+    the files looked at. In one statement, not a Python loop over every file. Rows added."""
+    row = con.execute(
+        f"""
+        insert into raw.file_versions (file_name, dump_id, seen_at)
+        select s.file_name, substr(l.sha256, 1, 16),
+               case when v.seen is null then ?::timestamp
+                    else greatest(?::timestamp, v.seen + interval 1 microsecond) end
+        from {_SCAN} s
+        join raw.landed_files l on l.file_name = s.file_name
+        left join (
+            select file_name, arg_max(dump_id, seen_at) as dump_id, max(seen_at) as seen from raw.file_versions
+            where file_name in (select file_name from {_SCAN}) group by file_name
+        ) v on v.file_name = s.file_name
+        where s.file_name not in (select unnest(?::varchar[]))
+          and v.dump_id is distinct from substr(l.sha256, 1, 16)
+        order by s.file_name
+        """,  # noqa: S608  constant name
+        [now, now, sorted(looked_at)],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _ignored_reason(entry: os.DirEntry[str]) -> str:
     """Why a folder entry that is not named like a dump is not looked at (links are not followed)."""
     if entry.is_dir(follow_symlinks=False):
@@ -492,7 +557,12 @@ def _record_ignored(con: duckdb.DuckDBPyConnection, ignored: list[tuple[str, str
     """One row per name and reason in audit.ignored_files, written the first time it is seen."""
     if not ignored:
         return
-    known = set(con.execute("select file_name, reason from audit.ignored_files").fetchall())
+    known = set(
+        con.execute(
+            "select file_name, reason from audit.ignored_files where file_name in (select unnest(?::varchar[]))",
+            [sorted({name for name, _ in ignored})],
+        ).fetchall()
+    )
     rows: list[dict[str, object]] = [
         {"file_name": name, "reason": reason, "seen_at": now} for name, reason in ignored if (name, reason) not in known
     ]
@@ -502,9 +572,11 @@ def _record_ignored(con: duckdb.DuckDBPyConnection, ignored: list[tuple[str, str
 class _VersionLedger:
     """raw.file_versions: a row whenever a name's content differs from its latest recorded row."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, now: dt.datetime) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, now: dt.datetime, names: list[str]) -> None:
         rows = con.execute(
-            "select file_name, arg_max(dump_id, seen_at), max(seen_at) from raw.file_versions group by file_name"
+            "select file_name, arg_max(dump_id, seen_at), max(seen_at) from raw.file_versions "
+            "where file_name in (select unnest(?::varchar[])) group by file_name",
+            [names],
         ).fetchall()
         self.latest: dict[str, tuple[str, dt.datetime]] = {name: (dump_id, seen) for name, dump_id, seen in rows}
         self.now = now
@@ -543,49 +615,83 @@ def land_raw_dir(
         raise FileNotFoundError(f"STEPPE_RAW_DIR {raw_dir} is not a folder")
     roots = (raw_dir.resolve(), *(root.resolve() for root in allowed_roots))  # compared resolved
     report = LandingReport()
-    known = {row[0] for row in con.execute("select sha256 from raw.dumps").fetchall()}
-    refused = {tuple(row) for row in con.execute("select file_name, sha256 from audit.rejected_dumps").fetchall()}
     now = dt.datetime.now(dt.UTC)
     utc_now = now.replace(tzinfo=None)  # stored as UTC wall time: no time zone or DST shift reorders versions
-    cached = _load_signatures(con)
-    versions = _VersionLedger(con, utc_now)
-    signatures: dict[str, tuple[Signature, str]] = {}  # this run's landed and duplicate files
+    # One scandir and one lstat per entry; DuckDB compares the signatures with raw.landed_files in
+    # one join, and only the files to look at (new, changed, links, refused before) come back.
+    scanned: list[tuple[os.DirEntry[str], str, os.stat_result | None]] = []
+    for dir_entry in _entries(raw_dir):
+        name = display_name(dir_entry.name)
+        if not is_dump_name(Path(dir_entry.name)):
+            report.ignored.append((name, _ignored_reason(dir_entry)))
+            continue
+        scanned.append((dir_entry, name, _entry(dir_entry)))
+    _register_scan(con, [(name, entry) for _, name, entry in scanned])
+    try:
+        _land_scanned(con, scanned, report, roots, now, settle_seconds=settle_seconds, max_dump_bytes=max_dump_bytes)
+    finally:
+        con.unregister(_SCAN)
+    _record_ignored(con, report.ignored, utc_now)
+    return report
+
+
+def _land_scanned(
+    con: duckdb.DuckDBPyConnection,
+    scanned: list[tuple[os.DirEntry[str], str, os.stat_result | None]],
+    report: LandingReport,
+    roots: Sequence[Path],
+    now: dt.datetime,
+    *,
+    settle_seconds: float,
+    max_dump_bytes: int,
+) -> None:
+    utc_now = now.replace(tzinfo=None)
+    looked_at = _to_look_at(con)
+    cached = _load_signatures(con, sorted(looked_at))
+    versions = _VersionLedger(con, utc_now, sorted(looked_at))
+    signatures: dict[str, tuple[Signature, str]] = {}  # this run's landed and duplicate files, of those read
+    landed_now: set[str] = set()  # sha256 of the dumps this run landed
+    refused: set[tuple[str, str | None]] = set()  # (name, sha256) refusals recorded this run
     settled_before_ns = int((now.timestamp() - settle_seconds) * 1e9)
     new_rows: list[dict[str, object]] = []
     rejected_rows: list[dict[str, object]] = []
 
+    def is_known(sha: str) -> bool:
+        """Whether raw.dumps holds this content: one indexed look-up per file read."""
+        if sha in landed_now:
+            return True
+        found = con.execute("select 1 from raw.dumps where dump_id = ? and sha256 = ?", [sha[:16], sha])
+        return found.fetchone() is not None
+
     def refuse(name: str, sha: str | None, size: int | None, reason: str) -> None:
         report.rejected.append((name, reason))
-        if (name, sha) not in refused:  # a refusal is recorded once per name and content
-            refused.add((name, sha))
+        if (name, sha) in refused:
+            return
+        refused.add((name, sha))
+        recorded = con.execute(
+            "select 1 from audit.rejected_dumps where file_name = ? and sha256 is not distinct from ?", [name, sha]
+        ).fetchone()
+        if recorded is None:  # a refusal is recorded once per name and content
             rejected_rows.append(
                 {"file_name": name, "sha256": sha, "reason": reason, "size_bytes": size, "rejected_at": now}
             )
 
-    for dir_entry in _entries(raw_dir):
-        path = Path(dir_entry.path)
-        name = display_name(dir_entry.name)
-        if not is_dump_name(path):
-            report.ignored.append((name, _ignored_reason(dir_entry)))
-            continue
-        sha: str | None = None
-        size: int | None = None
-        entry = _entry(path)
-        last = cached.get(name)
-        if last is not None and last[1] in known and _unchanged(entry, last[0]):
+    for dir_entry, name, entry in scanned:
+        if name not in looked_at:
             # Unchanged since it was read, and its content is landed: a duplicate, left unopened.
             report.duplicates.append(name)
             report.cached += 1
-            signatures[name] = last
-            versions.saw(name, last[1])  # adds a row only to a ledger that lacks this name (older warehouses)
             continue
+        path = Path(dir_entry.path)
+        sha: str | None = None
+        size: int | None = None
         try:
             candidate = _read(path, now=now.timestamp(), settle_seconds=settle_seconds, roots=roots, entry=entry,
                               limit=max_dump_bytes)
             sha, size = candidate.sha256, len(candidate.data)
             # Recorded only once the file is landed or found a duplicate; a refusal is looked at again.
             quick = _cacheable(entry, candidate.info, settled_before_ns=settled_before_ns)
-            if sha in known:
+            if is_known(sha):
                 report.duplicates.append(name)
                 versions.saw(name, sha)
                 if quick:
@@ -605,7 +711,7 @@ def land_raw_dir(
             # The message may quote the file's text or name: escaped like a name.
             refuse(name, sha, size, f"could not be checked: {type(exc).__name__}: {display_name(str(exc))}")
             continue
-        known.add(sha)
+        landed_now.add(sha)
         report.landed.append(name)
         versions.saw(name, sha)
         if quick:
@@ -628,10 +734,8 @@ def land_raw_dir(
             new_rows.clear()
 
     insert_rows(con, "raw.dumps", new_rows)
-    _save_signatures(con, cached, signatures, now)  # after the dumps they point at
+    unversioned = _version_unversioned(con, looked_at, utc_now)  # before the signatures change
+    _save_signatures(con, cached, signatures, looked_at, now)  # after the dumps they point at
     insert_rows(con, "raw.file_versions", versions.rows)
-    report.versions = len(versions.rows)
+    report.versions = len(versions.rows) + unversioned
     insert_rows(con, "audit.rejected_dumps", rejected_rows)
-    _record_ignored(con, report.ignored, utc_now)
-    return report
-
