@@ -404,6 +404,7 @@ def is_dump_name(path: Path) -> bool:
 
 
 LAND_BATCH = 500  # dumps held in memory before they are written
+BULK_LOOKUPS = 200  # files to read above which the known contents are read at once, not one look-up each
 
 # (size, mtime_ns, ctime_ns, inode): if none of these changed, neither did the content. ctime
 # is set by the kernel on every write, rename, chmod or utime, so a copy that restores the old
@@ -650,28 +651,40 @@ def _land_scanned(
     cached = _load_signatures(con, sorted(looked_at))
     versions = _VersionLedger(con, utc_now, sorted(looked_at))
     signatures: dict[str, tuple[Signature, str]] = {}  # this run's landed and duplicate files, of those read
-    landed_now: set[str] = set()  # sha256 of the dumps this run landed
-    refused: set[tuple[str, str | None]] = set()  # (name, sha256) refusals recorded this run
     settled_before_ns = int((now.timestamp() - settle_seconds) * 1e9)
     new_rows: list[dict[str, object]] = []
     rejected_rows: list[dict[str, object]] = []
 
+    # Few files to read (the usual run): one indexed look-up each. Many (a folder copied anew, every
+    # ctime changed): the sets are read once, as the reads cost O(files) anyway.
+    bulk = len(looked_at) > BULK_LOOKUPS
+    known: set[str] = {row[0] for row in con.execute("select sha256 from raw.dumps").fetchall()} if bulk else set()
+    refused: set[tuple[str, str | None]] = (
+        {tuple(row) for row in con.execute("select file_name, sha256 from audit.rejected_dumps").fetchall()}
+        if bulk
+        else set()
+    )
+
     def is_known(sha: str) -> bool:
-        """Whether raw.dumps holds this content: one indexed look-up per file read."""
-        if sha in landed_now:
-            return True
+        """Whether raw.dumps holds this content (or this run landed it)."""
+        if sha in known or bulk:
+            return sha in known
         found = con.execute("select 1 from raw.dumps where dump_id = ? and sha256 = ?", [sha[:16], sha])
+        return found.fetchone() is not None
+
+    def was_refused(name: str, sha: str | None) -> bool:
+        """Whether audit.rejected_dumps has this name and content (or this run recorded it)."""
+        if (name, sha) in refused or bulk:
+            return (name, sha) in refused
+        found = con.execute(
+            "select 1 from audit.rejected_dumps where file_name = ? and sha256 is not distinct from ?", [name, sha]
+        )
         return found.fetchone() is not None
 
     def refuse(name: str, sha: str | None, size: int | None, reason: str) -> None:
         report.rejected.append((name, reason))
-        if (name, sha) in refused:
-            return
-        refused.add((name, sha))
-        recorded = con.execute(
-            "select 1 from audit.rejected_dumps where file_name = ? and sha256 is not distinct from ?", [name, sha]
-        ).fetchone()
-        if recorded is None:  # a refusal is recorded once per name and content
+        if not was_refused(name, sha):  # a refusal is recorded once per name and content
+            refused.add((name, sha))
             rejected_rows.append(
                 {"file_name": name, "sha256": sha, "reason": reason, "size_bytes": size, "rejected_at": now}
             )
@@ -711,7 +724,7 @@ def _land_scanned(
             # The message may quote the file's text or name: escaped like a name.
             refuse(name, sha, size, f"could not be checked: {type(exc).__name__}: {display_name(str(exc))}")
             continue
-        landed_now.add(sha)
+        known.add(sha)
         report.landed.append(name)
         versions.saw(name, sha)
         if quick:

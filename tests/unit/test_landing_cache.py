@@ -179,3 +179,27 @@ def test_a_known_file_being_rewritten_is_deferred_and_read_again_once_settled(
     assert signatures(db) == []
     age(page)
     assert land(raw, db).landed == ["page.txt"]
+
+
+@pytest.mark.parametrize("bulk_lookups", [0, 10_000])
+def test_known_and_refused_looked_up_one_by_one_or_in_bulk_alike(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_lookups: int
+) -> None:
+    """Many files to read: raw.dumps and audit.rejected_dumps are read at once; few: one look-up per
+    file. Both land, count and refuse the same, and a refusal is recorded once."""
+    monkeypatch.setattr(steppe.landing, "BULK_LOOKUPS", bulk_lookups)
+    db = tmp_path / "w.duckdb"
+    write_dump(raw, "a.txt", SEED)
+    write_dump(raw, "bad.txt", b"\x00\x01binary")
+    first = land(raw, db)
+    assert (len(first.landed), len(first.rejected)) == (1, 1)
+    write_dump(raw, "copy.txt", SEED)  # same content under another name: a duplicate
+    os.utime(raw / "a.txt")  # signature changed: read again, known content
+    age(raw / "a.txt")
+    second = land(raw, db)
+    assert second.landed == []
+    assert sorted(second.duplicates) == ["a.txt", "copy.txt"]
+    assert [name for name, _ in second.rejected] == ["bad.txt"]
+    with connect(db) as con:
+        assert con.execute("select count(*) from audit.rejected_dumps").fetchone() == (1,)
+        assert con.execute("select count(*) from raw.dumps").fetchone() == (1,)
