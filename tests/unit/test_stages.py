@@ -78,6 +78,27 @@ def test_parsing_in_batches_gives_the_same_rows(tmp_path: Path, monkeypatch: pyt
     assert rows[500] == rows[2]
 
 
+def test_extraction_in_batches_gives_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts are read EXTRACT_BATCH at a time (memory bounded by the batch, not the backlog): same rows."""
+    rows, reports = {}, {}
+    for batch in (2_000, 4):
+        monkeypatch.setattr(extracting, "EXTRACT_BATCH", batch)
+        with connect(tmp_path / f"w{batch}.duckdb") as con:
+            land_raw_dir(BUNDLED_RAW, con, settle_seconds=0)
+            stages.parse_new_dumps(con)
+            reports[batch] = stages.extract_new_articles(con)
+            rows[batch] = [
+                con.execute(f"select * exclude (extracted_at) from {table} order by all").fetchall()  # noqa: S608
+                if table == "raw.article_extractions"
+                else con.execute(f"select * from {table} order by all").fetchall()  # noqa: S608
+                for table in extracting.TABLES
+            ]
+            assert stages.extract_new_articles(con).articles == 0  # nothing left
+    assert reports[4].articles == reports[2_000].articles == 18
+    assert (reports[4].entities, reports[4].figures) == (reports[2_000].entities, reports[2_000].figures)
+    assert rows[4] == rows[2_000]
+
+
 def test_extraction_key_includes_the_page_date(tmp_path: Path) -> None:
     with connect(tmp_path / "w.duckdb") as con:
         land_raw_dir(BUNDLED_RAW, con, settle_seconds=0)

@@ -71,9 +71,10 @@ TODO_COLUMNS = ("content_hash", "title", "body", "page_date", "captions")  # ext
 
 
 def _articles_todo(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[Rows]:
-    todo = [dict(zip(TODO_COLUMNS, row, strict=True)) for row in extract.articles_to_extract(con)]
-    for start in range(0, len(todo), size):
-        yield todo[start : start + size]
+    keys = extract.articles_to_extract(con)
+    for start in range(0, len(keys), size):  # one batch of texts in memory at a time
+        texts = extract.read_articles(con, keys[start : start + size])
+        yield [dict(zip(TODO_COLUMNS, row, strict=True)) for row in texts]
 
 
 def _extract(inputs: Rows, settings: Settings) -> tuple[parse.TableRows, dict[str, Any]]:

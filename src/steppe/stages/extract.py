@@ -51,6 +51,10 @@ class ExtractReport:
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
+    def __add__(self, other: ExtractReport) -> ExtractReport:
+        return ExtractReport(self.articles + other.articles, self.words + other.words,
+                             self.entities + other.entities, self.figures + other.figures)
+
 
 # Below this many articles a worker pool costs more to start than it saves.
 PARALLEL_MIN_ARTICLES = 200
@@ -135,14 +139,20 @@ TODO_QUERY = """
         select a.content_hash, min(p.page_date) as page_date
         from raw.page_articles a join raw.pages p using (dump_id)
         group by a.content_hash
+    )
+    select c.content_hash, c.page_date
+    from contents c left join raw.article_extractions e using (content_hash)
+    where e.content_hash is null
+       or e.extractor_version <> ?
+       or e.page_date is distinct from c.page_date
+    order by c.content_hash
+"""
+# Text is read only for what is to be extracted (a run costs its new articles), one batch at a time.
+TEXTS_QUERY = """
+    with todo as (
+        select unnest(?::varchar[]) as content_hash, unnest(?::date[]) as page_date
     ),
-    todo as (
-        select c.* from contents c left join raw.article_extractions e using (content_hash)
-        where e.content_hash is null
-           or e.extractor_version <> ?
-           or e.page_date is distinct from c.page_date
-    ),
-    texts as (  -- text is read only for what is to be extracted: a run costs its new articles
+    texts as (
         select content_hash, any_value(title) as title, any_value(body) as body,
             any_value(coalesce(captions, [])) as captions
         from raw.page_articles
@@ -153,23 +163,36 @@ TODO_QUERY = """
     from todo join texts using (content_hash)
     order by todo.content_hash
 """
+EXTRACT_BATCH = 2_000  # article texts held in memory at once: bounds memory whatever the backlog
+TodoKey = tuple[str, "dt.date | None"]  # (content hash, first page date)
 
 
 def extract_new_articles(
     con: duckdb.DuckDBPyConnection, *, budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS
 ) -> ExtractReport:
-    """Extract entities and trade figures for article contents not yet extracted."""
-    todo = articles_to_extract(con)
-    forget(con, [row[0] for row in todo])
-    rows, report = extract_articles(todo, dt.datetime.now(dt.UTC), budget_seconds)
-    for table, table_rows in rows.items():
-        insert_rows(con, table, table_rows)
+    """Extract entities and trade figures for article contents not yet extracted, batch by batch."""
+    keys = articles_to_extract(con)
+    now = dt.datetime.now(dt.UTC)
+    report = ExtractReport(0, 0, 0, 0)
+    for start in range(0, len(keys), EXTRACT_BATCH):
+        todo = read_articles(con, keys[start : start + EXTRACT_BATCH])
+        forget(con, [row[0] for row in todo])
+        rows, part = extract_articles(todo, now, budget_seconds)
+        for table, table_rows in rows.items():
+            insert_rows(con, table, table_rows)
+        report += part
     return report
 
 
-def articles_to_extract(con: duckdb.DuckDBPyConnection) -> list[Todo]:
-    """Article contents not extracted by this extractor version (or for another first page date), in hash order."""
-    todo: list[Todo] = con.execute(TODO_QUERY, [extractor_version()]).fetchall()
+def articles_to_extract(con: duckdb.DuckDBPyConnection) -> list[TodoKey]:
+    """Article contents not extracted by this extractor version (or for another first page date), in hash
+    order: their keys only, the texts are read batch by batch (read_articles)."""
+    return [(str(chash), page_date) for chash, page_date in con.execute(TODO_QUERY, [extractor_version()]).fetchall()]
+
+
+def read_articles(con: duckdb.DuckDBPyConnection, keys: list[TodoKey]) -> list[Todo]:
+    """The texts of these article contents, in hash order."""
+    todo: list[Todo] = con.execute(TEXTS_QUERY, [[k for k, _ in keys], [d for _, d in keys]]).fetchall()
     return todo
 
 
