@@ -102,10 +102,11 @@ def ensure_extensions(directory: Path | None = None) -> Path:
     return directory
 
 
-def connect_offline() -> duckdb.DuckDBPyConnection:
+def connect_offline(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with ducklake and postgres loaded, never touching the network."""
     directory = ensure_extensions()
-    con = duckdb.connect(config={"extension_directory": str(directory), **OFFLINE_CONFIG})
+    limit = {"memory_limit": memory_limit} if memory_limit else {}
+    con = duckdb.connect(config={"extension_directory": str(directory), **OFFLINE_CONFIG, **limit})
     con.execute("load ducklake")
     con.execute("load postgres")
     return con
@@ -151,7 +152,7 @@ def attach(con: duckdb.DuckDBPyConnection, settings: Settings, *, read_only: boo
 
 def connect(settings: Settings, *, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as `lake` and used by default."""
-    con = connect_offline()
+    con = connect_offline(settings.duckdb_memory_limit)
     try:
         attach(con, settings, read_only=read_only, snapshot=snapshot)
         con.execute(f"use {ALIAS}")

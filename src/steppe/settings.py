@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,10 @@ DEFAULT_STALE_RUN_SECONDS = 6 * 3600.0
 DEFAULT_TASK_TIMEOUT_SECONDS = 1800.0
 DEFAULT_SETTLE_SECONDS = 2.0  # a file modified this recently may still be being written
 DEFAULT_BATCH_SIZE = 200  # dumps per parse batch, article contents per extract batch (the DAG's fan-out)
+# DuckDB's buffer limit per connection (its own default is 80 % of RAM): with it, memory stays flat as the
+# warehouse grows, and larger operations spill to a temporary folder beside the database.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+_MEMORY_LIMIT_RE = re.compile(r"\d{1,6}(?:\.\d{1,3})?\s?(?:[KMGT]i?B|%)", re.IGNORECASE)
 
 # Environment variable -> Settings field (the contract's names, docs/contract.md).
 RAW_DIR_ENV = "STEPPE_RAW_DIR"
@@ -36,6 +41,7 @@ BACKEND_ENV = "STEPPE_BACKEND"
 LAKE_CATALOG_ENV = "STEPPE_LAKE_CATALOG"
 LAKE_DATA_PATH_ENV = "STEPPE_LAKE_DATA_PATH"
 BATCH_SIZE_ENV = "STEPPE_BATCH_SIZE"
+MEMORY_LIMIT_ENV = "STEPPE_DUCKDB_MEMORY_LIMIT"
 
 FILE_BACKEND = "file"  # the default: one published DuckDB file (STEPPE_WAREHOUSE)
 LAKE_BACKEND = "ducklake"  # a DuckLake: catalog in PostgreSQL, Parquet under a data path (steppe.lake)
@@ -94,6 +100,14 @@ def _backend(env: Mapping[str, str]) -> tuple[str, str, str]:
     return backend, catalog, data
 
 
+def _memory_limit(env: Mapping[str, str]) -> str:
+    """A DuckDB memory_limit such as 1GB, 512MiB or 50%; a ValueError naming the variable otherwise."""
+    value = env.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_DUCKDB_MEMORY_LIMIT
+    if not _MEMORY_LIMIT_RE.fullmatch(value):
+        raise ValueError(f"{MEMORY_LIMIT_ENV}={value[:40]!r}: expected a size such as 1GB, 512MiB or 50%")
+    return value
+
+
 def _roots(value: str) -> tuple[Path, ...]:
     """os.pathsep-separated folders, resolved (a root reached through a link is compared as what it is)."""
     return tuple((Path.cwd() / part.strip()).resolve() for part in value.split(os.pathsep) if part.strip())
@@ -119,6 +133,7 @@ class Settings:
     lake_catalog: str = ""  # after "ducklake:", e.g. postgres:dbname=steppe host=127.0.0.1 (no password)
     lake_data_path: str = ""  # the lake's Parquet files: a folder, or s3://bucket/prefix/
     batch_size: int = DEFAULT_BATCH_SIZE  # the DAG parses and extracts in mapped tasks of this many
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT  # every DuckDB connection of a run, dbt's included
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -143,6 +158,7 @@ class Settings:
             lake_catalog=lake_catalog,
             lake_data_path=lake_data_path,
             batch_size=max(1, int(_positive(env, BATCH_SIZE_ENV, DEFAULT_BATCH_SIZE))),
+            duckdb_memory_limit=_memory_limit(env),
         )
 
     def replace(self, **changes: object) -> Settings:

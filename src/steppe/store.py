@@ -364,7 +364,7 @@ class Run:
             require_run(self.settings, self.run_id)
 
             def split() -> Results:
-                with connect(self.paths.database) as con:
+                with connect(self.paths.database, memory_limit=self.settings.duckdb_memory_limit) as con:
                     return {"batches": batches.plan(stage.name, con, self.batch_folder(stage),
                                                     self.settings.batch_size)}
 
@@ -392,7 +392,7 @@ class Run:
             report = run(self.paths.database, self.settings)
             _step(f"after:{stage.name}", self.paths.run_dir)
         else:
-            with connect(self.paths.database) as con, transaction(con):
+            with connect(self.paths.database, memory_limit=self.settings.duckdb_memory_limit) as con, transaction(con):
                 report = run(con, self.settings)
                 stamp_run(con, self.run_id)
                 _step(f"after:{stage.name}", self.paths.run_dir)  # written, not yet committed
@@ -461,7 +461,7 @@ class Run:
     def _published_by(self) -> str | None:
         from steppe.freshness import last_publication
 
-        with connect(self.paths.database) as con:
+        with connect(self.paths.database, memory_limit=self.settings.duckdb_memory_limit) as con:
             last = last_publication(con)
         return last[0] if last else None
 
@@ -470,7 +470,7 @@ class Run:
         write the publication and this run's ledger row into the copy (they are published with it)."""
         from steppe.freshness import freshness, last_publication, record_publication, state_digest
 
-        with connect(self.paths.database) as con:
+        with connect(self.paths.database, memory_limit=self.settings.duckdb_memory_limit) as con:
             digest = state_digest(con)
             fresh = freshness(con)
             previous = last_publication(con)

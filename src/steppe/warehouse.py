@@ -190,10 +190,14 @@ create table if not exists audit.dbt_builds (
 
 
 @contextmanager
-def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection; the schema is created on first write."""
+def connect(
+    path: Path, *, read_only: bool = False, memory_limit: str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection; the schema is created on first write. memory_limit: DuckDB's buffer limit
+    (Settings.duckdb_memory_limit), its own default when None."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit} if memory_limit else {}
+    con = duckdb.connect(str(path), read_only=read_only, config=config)
     try:
         if not read_only:
             con.execute(DDL)

@@ -71,3 +71,22 @@ def test_nothing_below_the_edge_reads_the_environment() -> None:
     assert "STEPPE_FAULT_INJECT" not in subprocess.run(["grep", "-r", "STEPPE_FAULT", str(SRC)],
                                                        capture_output=True, text=True).stdout
     assert sys.modules["steppe.settings"]  # imported above, through steppe.config
+
+
+def test_duckdb_memory_limit_is_a_size_or_a_clear_error() -> None:
+    from steppe.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, MEMORY_LIMIT_ENV
+
+    assert Settings.from_env({}).duckdb_memory_limit == DEFAULT_DUCKDB_MEMORY_LIMIT
+    assert Settings.from_env({MEMORY_LIMIT_ENV: " 512MiB "}).duckdb_memory_limit == "512MiB"
+    assert Settings.from_env({MEMORY_LIMIT_ENV: "50%"}).duckdb_memory_limit == "50%"
+    for bad in ("lots", "1GB'; drop table x", "-1GB"):
+        with pytest.raises(ValueError, match=MEMORY_LIMIT_ENV):
+            Settings.from_env({MEMORY_LIMIT_ENV: bad})
+
+
+def test_the_memory_limit_reaches_duckdb(tmp_path: Path) -> None:
+    from steppe.warehouse import connect
+
+    with connect(tmp_path / "w.duckdb", memory_limit="300MB") as con:
+        limit = con.execute("select current_setting('memory_limit')").fetchone()
+    assert limit is not None and str(limit[0]).replace(" ", "") in {"286.1MiB", "300.0MB", "286.0MiB"}

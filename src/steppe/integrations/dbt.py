@@ -26,6 +26,7 @@ from typing import Any
 
 from steppe.config import PROJECT_ROOT
 from steppe.digests import files_digest
+from steppe.settings import DEFAULT_DUCKDB_MEMORY_LIMIT
 from steppe.warehouse import connect
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -34,6 +35,7 @@ _DIGESTED = ("dbt_project.yml", "models/**/*.sql", "models/**/*.yml", "macros/**
 # The manifest of each version of the project (steppe.manifest reads the marts' contract in it).
 MANIFEST_CACHE_DIR = DBT_PROJECT_DIR / "target" / "steppe"
 DATABASE_VAR = "steppe_database"  # the dbt var profiles.yml reads the DuckDB file's path from
+MEMORY_LIMIT_VAR = "steppe_memory_limit"  # and DuckDB's memory_limit (Settings.duckdb_memory_limit)
 
 
 class DbtBuildError(RuntimeError):
@@ -86,7 +88,7 @@ def record_build(database: Path, digest: str, *, full_refresh: bool) -> None:
 
 def dbt_build(
     database: Path, artifacts_dir: Path, *, full_refresh: bool | None = None, docs_page: Path | None = None,
-    project_dir: Path = DBT_PROJECT_DIR,
+    project_dir: Path = DBT_PROJECT_DIR, memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
 ) -> DbtReport:
     """`dbt build` against `database`; raises DbtBuildError naming what failed.
 
@@ -108,7 +110,7 @@ def dbt_build(
     ]
     if full_refresh:
         args.append("--full-refresh")
-    result = _invoke(args, database, artifacts_dir, project_dir)
+    result = _invoke(args, database, artifacts_dir, project_dir, memory_limit)
     report = DbtReport(full_refresh=full_refresh, log=str(dbt_log_path(artifacts_dir)))
     for node in getattr(result.result, "results", None) or []:
         kind = node.node.resource_type
@@ -136,7 +138,7 @@ def dbt_build(
     if docs_page is not None:
         started = time.perf_counter()
         try:
-            report.docs_page = str(write_docs_page(database, artifacts_dir, docs_page, project_dir))
+            report.docs_page = str(write_docs_page(database, artifacts_dir, docs_page, project_dir, memory_limit))
         except (DbtDocsError, OSError) as exc:
             report.docs_error = str(exc)
         report.docs_seconds = round(time.perf_counter() - started, 3)
@@ -188,7 +190,10 @@ class DbtDocsError(RuntimeError):
     """dbt docs generate failed."""
 
 
-def write_docs_page(database: Path, artifacts_dir: Path, page: Path, project_dir: Path = DBT_PROJECT_DIR) -> Path:
+def write_docs_page(
+    database: Path, artifacts_dir: Path, page: Path, project_dir: Path = DBT_PROJECT_DIR,
+    memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
+) -> Path:
     """dbt's docs site for `database` as one self-contained page, written to `page` (replaced whole).
 
     `dbt docs generate --static` inlines the manifest and the catalog (tables, columns, types,
@@ -197,7 +202,8 @@ def write_docs_page(database: Path, artifacts_dir: Path, page: Path, project_dir
     manifest (same target path) is reused.
     """
     artifacts_dir = artifacts_dir.absolute()
-    result = _invoke(["docs", "generate", "--static", "--no-compile"], database, artifacts_dir, project_dir)
+    result = _invoke(["docs", "generate", "--static", "--no-compile"], database, artifacts_dir, project_dir,
+                     memory_limit)
     generated = artifacts_dir / "target" / "static_index.html"
     if not result.success or not generated.is_file():
         raise DbtDocsError(f"dbt docs generate failed on {database}: {result.exception} "
@@ -216,7 +222,10 @@ def write_docs_page(database: Path, artifacts_dir: Path, page: Path, project_dir
     return page
 
 
-def _invoke(command: list[str], database: Path, artifacts_dir: Path, project_dir: Path = DBT_PROJECT_DIR) -> Any:
+def _invoke(
+    command: list[str], database: Path, artifacts_dir: Path, project_dir: Path = DBT_PROJECT_DIR,
+    memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
+) -> Any:
     """dbt `command` against `database`, in this process; returns dbt's dbtRunnerResult."""
     from dbt.cli.main import dbtRunner  # heavy: imported in the task, never at DAG parse time
 
@@ -228,7 +237,7 @@ def _invoke(command: list[str], database: Path, artifacts_dir: Path, project_dir
         # when its vars change, and the working copy's path changes every run; named relative to
         # the working directory it stays the same, and dbt's partial parsing
         # (target/partial_parse.msgpack) saves every run that parse.
-        "--vars", json.dumps({DATABASE_VAR: database.name}),
+        "--vars", json.dumps({DATABASE_VAR: database.name, MEMORY_LIMIT_VAR: memory_limit}),
         "--no-send-anonymous-usage-stats",
         # Artifacts beside the warehouse's state, so runs on different warehouses never mix.
         "--target-path", str(artifacts_dir / "target"),

@@ -247,14 +247,16 @@ def get_context(reports_dir: Path | None = None, project_dir: Path = GX_PROJECT_
     return gx.get_context(mode="file", project_root_dir=str(project_dir), project_config=config)
 
 
-def validate_warehouse(database: Path, reports_dir: Path, *, project_dir: Path = GX_PROJECT_DIR) -> QualityReport:
+def validate_warehouse(
+    database: Path, reports_dir: Path, *, project_dir: Path = GX_PROJECT_DIR, memory_limit: str | None = None
+) -> QualityReport:
     """Run every table's checkpoint on the database and build Data Docs into reports_dir."""
     context = get_context(reports_dir, project_dir)
     report = QualityReport()
     results: list[Any] = []  # this run's validation results: the only Data Docs pages built
     # File times come from a coarse clock that can lag time.time() by a tick: a second's margin.
     started = time.time() - 1.0
-    con = duckdb.connect(str(database), read_only=True)
+    con = duckdb.connect(str(database), read_only=True, config={"memory_limit": memory_limit} if memory_limit else {})
     try:
         row_keys = key_columns()
         for suite_name, query in batch_queries().items():

@@ -13,4 +13,4 @@ def run(database: Path, settings: Settings) -> object:
     from steppe.report import DBT_DOCS_PAGE
 
     return dbt_build(database, settings.dbt_dir, docs_page=settings.reports_dir / DBT_DOCS_PAGE,
-                     project_dir=settings.dbt_project_dir)
+                     project_dir=settings.dbt_project_dir, memory_limit=settings.duckdb_memory_limit)

@@ -21,7 +21,8 @@ class QualityGateError(RuntimeError):
 def run(database: Path, settings: Settings) -> object:
     from steppe.integrations.quality import validate_warehouse  # heavy: imported when the stage runs
 
-    quality = validate_warehouse(database, settings.reports_dir, project_dir=settings.expectations_dir)
+    quality = validate_warehouse(database, settings.reports_dir, project_dir=settings.expectations_dir,
+                                 memory_limit=settings.duckdb_memory_limit)
     if quality.blocking_failures:
         failed = [f"{c.suite}: {c.expectation}" + (f" on {c.column}" if c.column else "")
                   for c in quality.blocking_failures]
