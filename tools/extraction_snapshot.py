@@ -35,7 +35,7 @@ if importlib.util.find_spec("steppe") is None:  # not installed: run from the so
 from steppe.extraction.entities import extract_entities  # noqa: E402
 from steppe.extraction.figures import extract_trade_figures  # noqa: E402
 from steppe.parsing import parse_page  # noqa: E402
-from steppe.stages import MAX_EXTRACTED_CHARS  # noqa: E402
+from steppe.stages.extract import MAX_EXTRACTED_CHARS  # noqa: E402
 
 PAGE_DIRS = (ROOT / "data" / "corpus" / "pages", ROOT / "data" / "raw")
 

@@ -32,6 +32,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -263,24 +264,13 @@ def validate_warehouse(
             checkpoint = context.checkpoints.get(suite_name)
             suite = [e for definition in checkpoint.validation_definitions for e in definition.suite.expectations]
             keys = row_keys.get(suite_name, ())
-            frame = con.sql(batch_query(query, suite, keys)).df()
-            result = checkpoint.run(batch_parameters={"dataframe": frame})
-            results.extend(result.run_results)
-            for run_result in result.run_results.values():
-                for outcome in run_result.results:
-                    config = outcome.expectation_config
-                    report.checks.append(
-                        CheckResult(
-                            suite=suite_name,
-                            expectation=config.type,
-                            column=config.kwargs.get("column"),
-                            severity=_severity(config.meta),
-                            success=bool(outcome.success),
-                            observed=_observed(outcome.result),
-                            expected=_expected(config.kwargs, config.type),
-                            offending=_offending(outcome.result, frame, keys),
-                        )
-                    )
+            outcomes: list[list[tuple[Any, Any]]] = []  # per part of the batch: (outcome, its frame)
+            for frame in _frames(con, batch_query(query, suite, keys), splittable=_row_by_row(suite)):
+                result = checkpoint.run(batch_parameters={"dataframe": frame})
+                results.extend(result.run_results)
+                outcomes.append([(o, frame) for run in result.run_results.values() for o in run.results])
+            for parts in zip(*outcomes, strict=True):  # one expectation, over every part
+                report.checks.append(_check_result(suite_name, list(parts), keys))
         report.quarantine = read_quarantine(con)
         report.checks.extend(quarantine_warning(q) for q in report.quarantine)
     finally:
@@ -304,6 +294,68 @@ def validate_warehouse(
     report.docs_index = gx_index if gx_index.exists() else None
     (reports_dir / "quality.json").write_text(json.dumps(report.as_dict(), indent=2, default=str))
     return report
+
+
+# GX checks pandas DataFrames. A batch of per-row checks is read in parts of at most this many rows, so a
+# first build of a large warehouse (every article's title and body in staging) never sits in memory whole.
+PART_ROWS = 50_000
+_ROW_BY_ROW = ("expect_column_values_to_", "expect_column_value_lengths_to_")  # each row judged alone
+_WHOLE_COLUMN = ("expect_column_values_to_be_unique",)  # ... but these compare rows with each other
+
+
+def _row_by_row(expectations: list[Any]) -> bool:
+    """Every expectation judges each row on its own: the batch can be checked in parts and summed."""
+    kinds = [e.configuration.type for e in expectations]
+    return bool(kinds) and all(k.startswith(_ROW_BY_ROW) and k not in _WHOLE_COLUMN for k in kinds)
+
+
+def _frames(con: duckdb.DuckDBPyConnection, query: str, *, splittable: bool) -> Iterator[Any]:
+    """The batch as one DataFrame, or in parts of PART_ROWS when its checks allow it (at least one part)."""
+    if not splittable:
+        yield con.sql(query).df()
+        return
+    cursor = con.execute(query)
+    vectors = max(1, PART_ROWS // duckdb.__standard_vector_size__)  # DuckDB hands out whole vectors
+    frame = cursor.fetch_df_chunk(vectors)
+    if not len(frame):
+        yield frame  # an empty batch is still checked (row counts, columns)
+    while len(frame):
+        for start in range(0, len(frame), PART_ROWS):
+            yield frame.iloc[start : start + PART_ROWS].reset_index(drop=True)
+        frame = cursor.fetch_df_chunk(vectors)
+
+
+def _summed(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The result dict of a check over every part: counts summed, examples from the first parts."""
+    if len(results) == 1:
+        return results[0]
+    total: dict[str, Any] = {k: sum(r.get(k) or 0 for r in results)
+                             for k in ("element_count", "missing_count", "unexpected_count")}
+    total["partial_unexpected_list"] = [v for r in results for v in r.get("partial_unexpected_list") or []][:20]
+    return total
+
+
+def _check_result(suite_name: str, parts: list[tuple[Any, Any]], keys: tuple[str, ...]) -> CheckResult:
+    """One expectation's outcome over every part of its batch (usually one). Summed over parts, a check
+    with `mostly` passes when the share of expected values over all parts reaches it."""
+    config = parts[0][0].expectation_config
+    result = _summed([outcome.result for outcome, _ in parts])
+    success = all(bool(outcome.success) for outcome, _ in parts)
+    mostly = config.kwargs.get("mostly")
+    if len(parts) > 1 and mostly is not None:
+        checked = result["element_count"] - result["missing_count"]
+        success = checked == 0 or (checked - result["unexpected_count"]) / checked >= float(mostly)
+    offending = tuple(row for outcome, frame in parts for row in _offending(outcome.result, frame, keys))
+    return CheckResult(
+        suite=suite_name,
+        expectation=config.type,
+        column=config.kwargs.get("column"),
+        severity=_severity(config.meta),
+        success=success,
+        observed=_observed(result),
+        expected=_expected(config.kwargs, config.type),
+        offending=offending[:OFFENDING_ROWS],
+    )
 
 
 def escape_strings(value: Any) -> Any:
