@@ -34,6 +34,7 @@ class Gazetteer:
     country_name: dict[str, str]  # ISO alpha-2 -> common English name
     country_re: re.Pattern[str]
     typo_targets: dict[str, str]  # one-word country names for typo matching -> ISO alpha-2
+    typo_by_initial: dict[str, tuple[tuple[str, str], ...]]  # typo_targets by first letter, in their order
     org_forms: dict[str, tuple[str, str | None]]  # surface -> (canonical, country)
     org_re: re.Pattern[str]
     place_forms: dict[str, tuple[str, str | None, str]]  # surface -> (canonical, country, kind)
@@ -205,6 +206,9 @@ def gazetteer() -> Gazetteer:
     """All reference tables, built on first use (about a second) and kept for the process."""
     country_forms, country_name = country_tables()
     typo_targets = {n: c for n, (c, dem) in country_forms.items() if not dem and n.isalpha() and len(n) >= 6}
+    typo_by_initial: dict[str, tuple[tuple[str, str], ...]] = {}
+    for n, c in typo_targets.items():
+        typo_by_initial[n[0]] = (*typo_by_initial.get(n[0], ()), (n, c))
 
     org_forms: dict[str, tuple[str, str | None]] = {}
     for row in _rows("orgs.tsv"):
@@ -234,6 +238,7 @@ def gazetteer() -> Gazetteer:
         country_name=country_name,
         country_re=_alternation(list(country_forms)),
         typo_targets=typo_targets,
+        typo_by_initial=typo_by_initial,
         org_forms=org_forms,
         org_re=_alternation(list(org_forms)),
         place_forms=place_forms,
