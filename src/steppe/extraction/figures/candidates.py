@@ -49,7 +49,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     # look aheads that skip, at one test per character, the positions where no branch can match.
     cur_start = "(?=[" + re.escape("".join(sorted({c[0] for c in [*lex.SYMBOLS, *lex.CODES]}))) + "])"
     # a year never opens a range ("held by 2024 to 450 million somoni")
-    two = rf"{NUMBER_START}(?!(?:19|20)\d\d(?:[-–—]|\s?to\s)){_num_group('a')}(?:{_RANGE_SEP}(?:{sym})?\s?{_num_group('b')})?"
+    two = (rf"{NUMBER_START}(?!(?:19|20)\d\d(?:[-–—]|\s?to\s)){_num_group('a')}"
+           rf"(?:{_RANGE_SEP}(?:{sym})?\s?{_num_group('b')})?")
     return {
         # "$1.4 billion", "US$500m", "$2-3 billion", "KZT 5 billion"
         "money_pre": re.compile(rf"{cur_start}(?P<cur>{sym}|\b(?:{codes})\b)\s?{two}"),
