@@ -22,6 +22,10 @@ CAP_RUN = rf"{CAP}(?: {CAP})*+"
 # inner marks ("A-A-A-…"). A match from there would end where the match from the word's first
 # capital ends, so skipping those starts changes nothing but the time spent on failures.
 RUN_START = r"\b(?<![A-Z][-'’.])"
+# CAP_RUN from a RUN_START, with that test written after the first capital ("A(?<!\wA)…" is "\bA…"):
+# the pattern then opens with [A-Z], and the engine skips to capitals in C instead of trying each
+# character. Same matches, same groups.
+STARTED_CAP_RUN = rf"[A-Z](?<!\w[A-Z])(?<![A-Z][-'’.][A-Z])\w*+(?:[-'’.]++\w++)*+(?: {CAP})*+"
 _TOKEN_RE = re.compile(
     r"(?:[A-Z]\.){2,}"  # U.S., U.N.
     r"|[A-Z]\.(?= [A-Z])"  # an initial: Donald J. Trump
