@@ -34,6 +34,7 @@ class Gazetteer:
     country_name: dict[str, str]  # ISO alpha-2 -> common English name
     country_re: re.Pattern[str]
     typo_targets: dict[str, str]  # one-word country names for typo matching -> ISO alpha-2
+    typo_by_initial: dict[str, tuple[tuple[str, str], ...]]  # typo_targets by first letter, in their order
     org_forms: dict[str, tuple[str, str | None]]  # surface -> (canonical, country)
     org_re: re.Pattern[str]
     place_forms: dict[str, tuple[str, str | None, str]]  # surface -> (canonical, country, kind)
@@ -60,17 +61,23 @@ def _rows(name: str) -> list[list[str]]:
 
 def _alternation(forms: list[str], hyphen_ok: bool = True) -> re.Pattern[str]:
     # The lookarounds make hyphens and apostrophes boundaries ("Tajik-led", "Russia's").
-    before = r"(?<![\w.])" if hyphen_ok else r"(?<![\w.-])"
-    return re.compile(rf"{before}(?:{trie_regex(forms)})(?![\w]|\.\w)")
+    # The look-behind is checked after the first character (see trie_regex's not_after), so that the
+    # pattern opens with a literal of a known set: the engine then skips to those characters in C.
+    forms_rx = trie_regex(forms, not_after=r"[\w.]" if hyphen_ok else r"[\w.-]")
+    return re.compile(rf"(?:{forms_rx})(?![\w]|\.\w)")
 
 
-def trie_regex(forms: list[str]) -> str:
+def trie_regex(forms: list[str], not_after: str = "") -> str:
     """One regex matching any of `forms`, shaped as a character trie.
 
     Equivalent to a longest-first alternation ("Islamic State of Iraq and Syria" before
     "Islamic State": the optional tail is greedy and gives way only if the boundary after it
     fails), but a position that starts no form fails at its first character instead of trying
     a thousand alternatives.
+
+    not_after (a character class): no form may start right after such a character. Written after
+    each first character ("A(?<![\\w.]A)…", the same test as "(?<![\\w.])A…"), so that every branch
+    still opens with a literal.
     """
     trie: dict[str, Any] = {}
     for form in set(forms):
@@ -79,8 +86,12 @@ def trie_regex(forms: list[str]) -> str:
             node = node.setdefault(char, {})
         node[""] = {}  # a form ends here
 
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+    def first(char: str) -> str:
+        return f"{char}(?<!{not_after}{char})" if not_after else char
+
+    def emit(node: dict[str, Any], root: bool = False) -> str:
+        branches = [(first(re.escape(char)) if root else re.escape(char)) + emit(child)
+                    for char, child in sorted(node.items()) if char]
         if not branches:
             return ""
         ends_here = "" in node
@@ -88,7 +99,7 @@ def trie_regex(forms: list[str]) -> str:
             return branches[0]
         return "(?:" + "|".join(branches) + ")" + ("?" if ends_here else "")
 
-    return emit(trie)
+    return emit(trie, root=True)
 
 
 def _plural(form: str) -> str | None:
@@ -205,6 +216,9 @@ def gazetteer() -> Gazetteer:
     """All reference tables, built on first use (about a second) and kept for the process."""
     country_forms, country_name = country_tables()
     typo_targets = {n: c for n, (c, dem) in country_forms.items() if not dem and n.isalpha() and len(n) >= 6}
+    typo_by_initial: dict[str, tuple[tuple[str, str], ...]] = {}
+    for n, c in typo_targets.items():
+        typo_by_initial[n[0]] = (*typo_by_initial.get(n[0], ()), (n, c))
 
     org_forms: dict[str, tuple[str, str | None]] = {}
     for row in _rows("orgs.tsv"):
@@ -234,6 +248,7 @@ def gazetteer() -> Gazetteer:
         country_name=country_name,
         country_re=_alternation(list(country_forms)),
         typo_targets=typo_targets,
+        typo_by_initial=typo_by_initial,
         org_forms=org_forms,
         org_re=_alternation(list(org_forms)),
         place_forms=place_forms,

@@ -59,8 +59,9 @@ def _misspelt(doc: Doc, seen: set[str | None]) -> list[Hit]:
         if (not t.cap or len(w) < 5 or not w.isalpha() or w in g.country_forms or w in g.first_names
                 or not doc.mask.free(t.start, t.end) or w in NON_NAME or w in TITLES):  # "Mawlawi" is no "Malawi"
             continue
-        for name, code in g.typo_targets.items():
-            if name[0] == w[0] and abs(len(name) - len(w)) <= 1 and Levenshtein.distance(name, w) == 1:
+        # only names with the word's first letter can be the one; the first in order wins, as before
+        for name, code in g.typo_by_initial.get(w[0], ()):
+            if abs(len(name) - len(w)) <= 1 and Levenshtein.distance(name, w) == 1:
                 if code in seen or not w.endswith(name[-2:]):
                     break
                 out.append(Hit(t.start, t.end, "COUNTRY", g.country_name.get(code, name), code, code,

@@ -9,7 +9,7 @@ import re
 from steppe.extraction.entities.doc import Doc, Hit
 from steppe.extraction.entities.lexicon import NON_NAME, ORG_HEADS, ORG_PLURAL_HEADS, TITLES
 from steppe.extraction.entities.names import is_geo_name, norm, org_key, trim_name
-from steppe.extraction.entities.tokens import CAP_RUN, RUN_START
+from steppe.extraction.entities.tokens import CAP_RUN, STARTED_CAP_RUN
 
 _LOWER_OFFICIAL_RE = re.compile(
     r"(?<=['’]s )(?:ministry|committee|agency|department|service) (?:of|for) [a-z]++(?: [a-z]++)*?"
@@ -43,7 +43,7 @@ _COORD_ORG_RE = re.compile(  # 1: the list, 4: words before the head, 5: the hea
     r"(?(and)(?P<tail> ((?:[A-Z][a-z]+ )*)(" + "|".join(ORG_PLURAL_HEADS) + r")\b)?)"
 )
 _LOWER_ORG_RE = re.compile(
-    rf"{RUN_START}({CAP_RUN})(?P<tail> (?:organization|organisation|movement|party|foundation|group|company|"
+    rf"({STARTED_CAP_RUN})(?P<tail> (?:organization|organisation|movement|party|foundation|group|company|"
     rf"corporation|holding|bank|news agency|agency|charity|fund|association|union|network|airline|"
     rf"think tank|consortium|joint venture|venture|enterprise|cooperative)\b)?"
 )

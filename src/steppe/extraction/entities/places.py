@@ -8,7 +8,7 @@ import re
 from steppe.extraction.entities.doc import Doc, Hit
 from steppe.extraction.entities.lexicon import DIRECTIONS, LOWER_PLACE_HEADS, LOWER_PLACE_PLURALS, NON_NAME
 from steppe.extraction.entities.names import is_geo_name, place_code, place_key, trim_name
-from steppe.extraction.entities.tokens import CAP, CAP_RUN, POSS_RE, RUN_START
+from steppe.extraction.entities.tokens import CAP, CAP_RUN, POSS_RE, RUN_START, STARTED_CAP_RUN
 
 _LIST_HEADS = r"(?:regions|provinces|oblasts|districts|villages|Oblasts|Regions|Provinces|Districts|People's Republics)"
 _LIST_PLACE_RE = re.compile(  # 1: the list, 4: the head
@@ -17,7 +17,7 @@ _LIST_PLACE_RE = re.compile(  # 1: the list, 4: the head
     rf"(?:{CAP_RUN}(?:,? and (?P<and>){CAP}(?: {CAP})*(?= {_LIST_HEADS}\b))?)?)"
     rf"(?(and)(?P<tail> ({_LIST_HEADS})\b))"
 )
-_LOWER_HEAD_RE = re.compile(rf"{RUN_START}({CAP_RUN})(?P<tail> ({LOWER_PLACE_HEADS})\b)?")  # head: group 3
+_LOWER_HEAD_RE = re.compile(rf"({STARTED_CAP_RUN})(?P<tail> ({LOWER_PLACE_HEADS})\b)?")  # head: group 3
 _CUE_PLACE_RE = re.compile(
     rf"\b(?:city|town|village|settlement|capital|port|region|province|district|republic|resort|"
     rf"municipality) of ({CAP_RUN})"

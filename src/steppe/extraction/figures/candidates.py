@@ -14,6 +14,7 @@ from steppe.extraction.figures import lexicon as lex
 from steppe.extraction.figures.numbers import (
     DIGIT_NUMBER,
     NUMBER,
+    NUMBER_START,
     SCALE_GLUED,
     SCALE_WORD,
     parse_fold_word,
@@ -44,11 +45,15 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         re.escape(n).replace(r"\ ", r"\s++") for n in sorted(lex.NAMES, key=len, reverse=True)
     )
     units = "|".join(f"(?:{rx})" for rx, _, _ in lex.UNITS)
+    # Where a currency sign or code can start (their first characters), and a number (NUMBER_START):
+    # look aheads that skip, at one test per character, the positions where no branch can match.
+    cur_start = "(?=[" + re.escape("".join(sorted({c[0] for c in [*lex.SYMBOLS, *lex.CODES]}))) + "])"
     # a year never opens a range ("held by 2024 to 450 million somoni")
-    two = rf"(?!(?:19|20)\d\d(?:[-–—]|\s?to\s)){_num_group('a')}(?:{_RANGE_SEP}(?:{sym})?\s?{_num_group('b')})?"
+    two = (rf"{NUMBER_START}(?!(?:19|20)\d\d(?:[-–—]|\s?to\s)){_num_group('a')}"
+           rf"(?:{_RANGE_SEP}(?:{sym})?\s?{_num_group('b')})?")
     return {
         # "$1.4 billion", "US$500m", "$2-3 billion", "KZT 5 billion"
-        "money_pre": re.compile(rf"(?P<cur>{sym}|\b(?:{codes})\b)\s?{two}"),
+        "money_pre": re.compile(rf"{cur_start}(?P<cur>{sym}|\b(?:{codes})\b)\s?{two}"),
         # "500 million tenge", "half a billion dollars", "20 billion US dollars", "10 mln USD"
         # names are matched case-blind for Title Case headlines ("$2 Billion", "500 Million Tenge")
         "money_post": re.compile(rf"{two}\s?(?P<cur>\b(?:(?i:{names})|{codes})\b)"),

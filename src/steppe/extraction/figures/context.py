@@ -30,7 +30,8 @@ class Ctx:
     year_evidence: bool = False  # the article cites a year of its own (else cur_year is the page date's)
 
 
-_CITED_YEAR = re.compile(rf"(?<!\bby\s)(?<!\bto\s)(?<!\buntil\s)(?<!\btill\s)\b({YEAR})\b", re.I)
+# "(?=[12])": a year's first digit, tested before the four look-behinds at every character
+_CITED_YEAR = re.compile(rf"(?=[12])(?<!\bby\s)(?<!\bto\s)(?<!\buntil\s)(?<!\btill\s)\b({YEAR})\b", re.I)
 
 
 def article_context(title: str, body: str, page_date: dt.date | None) -> Ctx:

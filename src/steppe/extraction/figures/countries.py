@@ -43,9 +43,12 @@ def _lookup() -> tuple[re.Pattern[str], dict[str, tuple[str, bool, bool]]]:
     table.update({"European Union": (EU, False, False), "EU": (EU, False, False)})
     for k, v in _CAPITALS.items():
         table.setdefault(k, (v, True, False))
-    # Case-sensitive: country names and demonyms are capitalised in English copy. The trie regex
-    # prefers the longest form; the lookahead lets the engine skip lower-case positions at once.
-    pattern = re.compile(rf"(?<!\w)(?=[A-Z\u00c0-\u024f])(?:{trie_regex(list(table))})(?!\w)")
+    # Case-sensitive: country names and demonyms are capitalised in English copy, so only forms that
+    # open with a capital are sought. The trie regex prefers the longest form; it opens with their
+    # first letters (the "(?<!\w)" test after each), which the engine skips to at once.
+    capitalised = [form for form in table if re.match(r"[A-Z\u00c0-\u024f]", form)]
+    forms_rx = trie_regex(capitalised, not_after=r"\w")
+    pattern = re.compile(rf"(?:{forms_rx})(?!\w)")
     return pattern, table
 
 

@@ -38,6 +38,9 @@ WORD_NUMBER = (
 # "1111…" or "1,1,1…"), and the atomic group never re-splits the digits it took.
 DIGIT_NUMBER = r"(?<![\d,])(?>\d{1,3}(?:,\d{3})++(?!\d)(?:\.\d++)?|\d++(?:\.\d++)?)"
 NUMBER = rf"(?:{DIGIT_NUMBER}|\b(?i:{WORD_NUMBER})\b)"
+# The first two characters any NUMBER can start with (a digit, or a number word's, case folded): put
+# before a pattern that opens with a number, it rules out most positions in one cheap test.
+NUMBER_START = r"(?=\d|(?i:ze|on|tw|th|f[io]|s[ie]|ei|ni|te|el|ha|a[n\s]))"
 # Scale words spelled out or abbreviated; the one-letter forms must be glued to the digits
 # ("$500m", "$2bn") so that "5 m" (metres) or "b" in prose never scale a number.
 SCALE_WORD = r"(?i:thousand|million|billion|trillion|mln|bln|trln|bn|mn|trn|tn|mio)\b"
