@@ -67,3 +67,11 @@
     from {{ ref('stg_steppe__pages') }} as pages
     where pages.dump_id in (select current_dumps.dump_id from {{ ref('int_dumps__current') }} as current_dumps)
 {%- endmacro %}
+
+{#- Post-hook of marts.article_entities: the entities (marts.entities) no article mentions any more. -#}
+{% macro delete_unmentioned_entities() -%}
+    {%- if is_incremental() -%}
+        delete from {{ ref('entities') }} as entities
+        where entities.entity_id not in (select mentioned.entity_id from {{ this }} as mentioned)
+    {%- endif -%}
+{%- endmacro %}
