@@ -1,9 +1,10 @@
-{#- marts.entities' rows, every entity (models/marts/entities.sql selects those to write). -#}
+{#- marts.entities' rows: of the entities affected_entities() names (models/marts/entities.sql writes those that differ). -#}
 {% macro entities_rows() -%}
 with
 
 mentions as (
     select * from {{ ref('int_entity_mentions__resolved') }}
+    where entity_id in ({{ affected_entities() }})
 ),
 
 surface_forms as (
@@ -99,5 +100,44 @@ select * from final
         where entity_id not in (
             select referencing.entity_id from {{ this.incorporate(path={'identifier': 'article_entities'}) }} as referencing
         )
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    A fingerprint of everything an entity's row is computed from: its resolved mentions, and the
+    coordinates seed. intermediate.int_entities__fingerprints keeps those of the last build.
+-#}
+{% macro entity_fingerprints() -%}
+    with coordinates as (
+        select sum(hash(place_name, country_code, latitude, longitude)::hugeint) as digest
+        from {{ ref('place_coordinates') }}
+    )
+    select
+        mentions.entity_id,
+        count(*) as mention_rows,
+        sum(hash(
+            mentions.article_id, mentions.entity_type, mentions.entity_name, mentions.canonical_name,
+            mentions.country_code, mentions.aliases, mentions.mention_count
+        )::hugeint) + any_value(coordinates.digest) as fingerprint
+    from {{ ref('int_entity_mentions__resolved') }} as mentions, coordinates
+    group by mentions.entity_id
+{%- endmacro %}
+
+{#-
+    The entities whose row may change in this build: those whose fingerprint differs from the last
+    build's (new ones among them); every entity on a full build. Entities gone are not listed:
+    marts.article_entities' post-hook deletes them.
+-#}
+{% macro affected_entities() -%}
+    {%- set stored = adapter.get_relation(database=this.database, schema='intermediate',
+        identifier='int_entities__fingerprints') if execute else none -%}
+    {%- if is_incremental() and stored is not none -%}
+        select changed_fingerprints.entity_id from (
+            {{ entity_fingerprints() }}
+            except
+            select entity_id, mention_rows, fingerprint from {{ stored }}
+        ) as changed_fingerprints
+    {%- else -%}
+        select resolved.entity_id from {{ ref('int_entity_mentions__resolved') }} as resolved
     {%- endif -%}
 {%- endmacro %}
