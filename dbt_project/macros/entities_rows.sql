@@ -125,7 +125,7 @@ select * from final
 
 {#-
     The entities whose row may change in this build: those whose fingerprint differs from the last
-    build's (new ones among them); every entity on a full build. Entities gone are not listed:
+    build's (new ones among them) and those missing from marts.entities; every entity on a full build. Entities gone are not listed:
     marts.article_entities' post-hook deletes them.
 -#}
 {% macro affected_entities() -%}
@@ -137,6 +137,10 @@ select * from final
             except
             select entity_id, mention_rows, fingerprint from {{ stored }}
         ) as changed_fingerprints
+        union
+        -- Deleted by the pre-hooks (no article_entities row referenced them any more) but still current.
+        select resolved.entity_id from {{ ref('int_entity_mentions__resolved') }} as resolved
+        where resolved.entity_id not in (select stored_entities.entity_id from {{ this }} as stored_entities)
     {%- else -%}
         select resolved.entity_id from {{ ref('int_entity_mentions__resolved') }} as resolved
     {%- endif -%}
