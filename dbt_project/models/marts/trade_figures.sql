@@ -150,10 +150,14 @@ final as (
 ),
 
 changed as (
-    {{ differing_keys('final', ['article_id'], ['figure_id', 'article_id', 'figure_text', 'value', 'unit', 'kind', 'metric', 'reporter_country', 'partner_country', 'commodity', 'period', 'sentence', 'value_usd', 'fx_rate_date', 'in_title', 'note', 'position', 'is_restatement']) }}
+    {{ differing_keys('final', ['article_id'], [
+        'figure_id', 'article_id', 'figure_text', 'value', 'unit', 'kind', 'metric', 'reporter_country',
+        'partner_country', 'commodity', 'period', 'sentence', 'value_usd', 'fx_rate_date', 'in_title', 'note',
+        'position', 'is_restatement',
+    ]) }}
 )
 
 select final.* from final
 where final.article_id in (select changed.article_id from changed)
 -- Rows in page order: a reader that scans the table meets each article's figures as written.
-order by article_id, position
+order by final.article_id, final.position
