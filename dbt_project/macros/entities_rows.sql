@@ -130,8 +130,8 @@ select * from final
 -#}
 {% macro affected_entities() -%}
     {%- set stored = adapter.get_relation(database=this.database, schema='intermediate',
-        identifier='int_entities__fingerprints') if execute else none -%}
-    {%- if is_incremental() and stored is not none -%}
+        identifier='int_entities__fingerprints') if execute and is_incremental() else none -%}
+    {%- if stored is not none -%}
         select changed_fingerprints.entity_id from (
             {{ entity_fingerprints() }}
             except
