@@ -13,13 +13,19 @@ from steppe.config import PROJECT_ROOT, Settings
 from steppe.integrations.dbt import dbt_build, project_digest
 from steppe.pipeline import run_pipeline
 from steppe.warehouse import connect
-from tests.conftest import SEED_TEXT, copy_of, extra_dumps, make_settings, table_hashes, write_dump
+from tests.conftest import SEED_TEXT, copy_of, extra_dumps, make_settings, query, table_hashes, write_dump
 
 pytestmark = pytest.mark.slow
 
 INCREMENTAL = ("intermediate.int_article_versions", "intermediate.int_articles__deduplicated", "marts.articles")
 MARTS = ("marts.articles", "marts.entities", "marts.article_entities", "marts.trade_figures", "marts.fx_daily")
-HASHED = INCREMENTAL + MARTS[1:]  # the incremental models and every mart
+# Incremental too, keyed by article (the checked and resolved rows), by dump (FX quotes) or by entity.
+INCREMENTAL_BY_STATE = (
+    "intermediate.int_entity_mentions__checked", "intermediate.int_trade_figures__checked",
+    "intermediate.int_fx_quotes__checked", "intermediate.int_entity_mentions__resolved",
+    "intermediate.int_entities__fingerprints",
+)
+HASHED = INCREMENTAL + INCREMENTAL_BY_STATE + MARTS[1:]  # the incremental models and every mart
 
 
 def full_refresh_of(db: Path, root: Path) -> Path:
@@ -120,3 +126,51 @@ def test_dbt_parses_the_project_once_per_warehouse(built_run_by_run: tuple[Setti
     assert log.count("Unable to do partial parsing") == 1  # the warehouse's first build only
     # Every later dbt command (the build, then its docs page) reuses the saved parse.
     assert log.count("Partial parsing enabled:") >= len(results) - 1
+
+
+def _mention(con: duckdb.DuckDBPyConnection, content_hash: str, name: str) -> None:
+    """A PERSON mention added to one article content, as if it had been extracted again now."""
+    position = con.execute("select coalesce(max(position), 0) + 1000 from raw.entity_mentions where content_hash = ?",
+                           [content_hash]).fetchone()
+    assert position is not None
+    con.execute("insert into raw.entity_mentions (content_hash, position, entity_type, name, country_code, aliases,"
+                " mention_count) values (?, ?, 'PERSON', ?, null, [], 1)", [content_hash, position[0], name])
+    con.execute("update raw.article_extractions set extracted_at = now() where content_hash = ?", [content_hash])
+
+
+def test_a_later_article_re_points_an_earlier_articles_mentions(
+    built_run_by_run: tuple[Settings, list[dict[str, object]]], tmp_path: Path
+) -> None:
+    # Entity resolution is global: a surname alone joins the one full name that carries it, even when
+    # the full name comes in a later build, from another article that the earlier one never changed.
+    settings, _ = built_run_by_run
+    db = copy_of(settings.warehouse, tmp_path / "work")
+    with connect(db) as con:
+        first, second = con.execute(
+            "select article_id, content_hash from marts.articles order by article_id limit 2").fetchall()
+        _mention(con, first[1], "Zhaksylykov")
+    assert not dbt_build(db, tmp_path / "dbt").full_refresh
+    surname = "left(md5('PERSON:zhaksylykov'), 16)"
+    full_name = "left(md5('PERSON:yerlan zhaksylykov'), 16)"
+    for table in ("marts.article_entities", "marts.entities"):
+        assert query(db, f"select count(*) from {table} where entity_id = {surname}") == [(1,)]
+    assert table_hashes(db, HASHED) == table_hashes(full_refresh_of(db, tmp_path / "full1"), HASHED)
+
+    with connect(db) as con:
+        _mention(con, second[1], "Yerlan Zhaksylykov")
+    assert not dbt_build(db, tmp_path / "dbt").full_refresh
+    assert query(db, f"select count(*) from marts.entities where entity_id = {surname}") == [(0,)]
+    assert query(db, f"select article_id from marts.article_entities where entity_id = {full_name} order by 1") == \
+        sorted([(first[0],), (second[0],)])
+    assert query(db, f"select article_count, aliases from marts.entities where entity_id = {full_name}") == \
+        [(2, ["Zhaksylykov"])]
+    assert table_hashes(db, HASHED) == table_hashes(full_refresh_of(db, tmp_path / "full2"), HASHED)
+
+    # And back: the full name's article is extracted again without it; the surname stands alone again.
+    with connect(db) as con:
+        con.execute("delete from raw.entity_mentions where content_hash = ? and name = 'Yerlan Zhaksylykov'",
+                    [second[1]])
+        con.execute("update raw.article_extractions set extracted_at = now() where content_hash = ?", [second[1]])
+    assert not dbt_build(db, tmp_path / "dbt").full_refresh
+    assert query(db, f"select count(*) from marts.entities where entity_id in ({surname}, {full_name})") == [(1,)]
+    assert table_hashes(db, HASHED) == table_hashes(full_refresh_of(db, tmp_path / "full3"), HASHED)

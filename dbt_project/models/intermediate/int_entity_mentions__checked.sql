@@ -1,5 +1,15 @@
 -- Entity mentions of each deduplicated article, each with the contract checks it fails
 -- (macros/contract.sql). int_entity_mentions__resolved reads the passing rows; audit.quarantined_rows the rest.
+-- Incremental: each row keeps the state of its article (content, extraction time); a build deletes the
+-- rows of articles whose state changed or that are gone, and checks the articles not held yet.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_state('(' ~ article_extraction_states() ~ ')', 'article_id', ['content_hash', 'extracted_at']) }}",
+    )
+}}
 {%- set checks = [
     {'name': 'entity_type_in_contract', 'column': 'entity_type', 'passes': 'entity_type in ' ~ contract_values('entity_types')},
     {'name': 'country_code_iso', 'column': 'country_code',
@@ -14,13 +24,16 @@ with
 articles as (
     select
         article_id,
-        content_hash
-    from {{ ref('int_articles__deduplicated') }}
+        content_hash,
+        extracted_at
+    from ({{ article_extraction_states() }}) as states
+    where {{ not_yet_stored('article_id', 'states') }}
 ),
 
 mentions as (
     select
         articles.article_id,
+        articles.extracted_at,
         mentions.*
     from {{ ref('stg_steppe__entity_mentions') }} as mentions
     inner join articles using (content_hash)

@@ -4,11 +4,28 @@
 -- both KNB) are one entity. An acronym an article uses on its own ("TCA", "CSTO") stays as the article
 -- gives it: folding it into a long form seen elsewhere would name the entity by words the article
 -- never wrote (the long form is kept as its alias where an article gives both).
+-- Incremental: resolution is global (a new article can re-point another article's mentions), so the keys
+-- are resolved over every article's distinct local entities, but rows are written only for the articles
+-- not held yet (new or changed: the pre-hook deletes those whose content or extraction changed) and for
+-- those holding a local entity whose resolution (entity key, canonical name) changed.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='article_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_state('(' ~ article_extraction_states() ~ ')', 'article_id',
+            ['content_hash', 'extracted_at']) }}",
+    )
+}}
+
 with
 
 mentions as (
     select
         mentions.article_id,
+        mentions.content_hash,
+        mentions.extracted_at,
         mentions.entity_type,
         mentions.entity_name,
         mentions.country_code,
@@ -123,15 +140,48 @@ resolved_keys as (
             and local_entities.local_key <> targets.target_key
 ),
 
+canonical_keys as (
+    select
+        resolved_keys.local_key,
+        resolved_keys.entity_key,
+        canonical.entity_name as canonical_name
+    from resolved_keys
+    inner join local_entities as canonical on resolved_keys.entity_key = canonical.local_key
+),
+
+articles_to_write as (
+    select distinct mentions.article_id from mentions
+    where {{ not_yet_stored('article_id', 'mentions') }}
+    {%- if is_incremental() %}
+    union
+    select stored.article_id from {{ this }} as stored
+    where stored.local_key in (
+        select re_pointed.local_key from (
+            select distinct
+                local_key,
+                entity_key,
+                canonical_name
+            from {{ this }}
+            except
+            select
+                local_key,
+                entity_key,
+                canonical_name
+            from canonical_keys
+        ) as re_pointed
+    )
+    {%- endif %}
+),
+
 resolved as (
     select
-        left(md5(resolved_keys.entity_key), 16) as entity_id,
-        resolved_keys.entity_key,
-        canonical.entity_name as canonical_name,
+        left(md5(canonical_keys.entity_key), 16) as entity_id,
+        canonical_keys.entity_key,
+        canonical_keys.canonical_name,
         mentions.*
     from mentions
-    inner join resolved_keys using (local_key)
-    inner join local_entities as canonical on resolved_keys.entity_key = canonical.local_key
+    inner join canonical_keys using (local_key)
+    where mentions.article_id in (select articles_to_write.article_id from articles_to_write)
 )
 
 select * from resolved

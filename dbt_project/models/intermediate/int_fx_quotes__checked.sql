@@ -10,12 +10,33 @@
     {'name': 'change_pct_printed_number', 'column': 'change_pct_text',
      'passes': 'length(change_pct_text) <= 32 and regexp_full_match(change_pct_text, ' ~ contract_regex('printed_number_regex') ~ ')'},
 ] %}
+{#- Incremental: each row keeps its dump's parse time; a build deletes the rows of dumps no longer current
+    or parsed again, and checks the current dumps not held yet. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_state('(' ~ current_dump_states() ~ ')', 'dump_id', ['parsed_at']) }}",
+    )
+}}
 
 with
 
+dumps as (
+    select
+        dump_id,
+        parsed_at
+    from ({{ current_dump_states() }}) as states
+    where {{ not_yet_stored('dump_id', 'states') }}
+),
+
 quotes as (
-    select * from {{ ref('stg_steppe__fx_quotes') }}
-    where dump_id in (select current_dumps.dump_id from {{ ref('int_dumps__current') }} as current_dumps)
+    select
+        quotes.*,
+        dumps.parsed_at
+    from {{ ref('stg_steppe__fx_quotes') }} as quotes
+    inner join dumps using (dump_id)
 ),
 
 checked as (

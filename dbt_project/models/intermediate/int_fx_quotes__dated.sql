@@ -1,4 +1,7 @@
 -- Quotes of current dumps that have a page date and pass the contract's checks: only those can enter fx_daily.
+-- A view: the checked quotes are incremental, and fx_daily reads these once per build.
+{{ config(materialized='view') }}
+
 with
 
 quotes as (

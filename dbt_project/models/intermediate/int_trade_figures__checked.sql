@@ -1,5 +1,16 @@
 -- Trade figures of each deduplicated article, each with the contract checks it fails
 -- (macros/contract.sql). marts.trade_figures reads the passing rows; audit.quarantined_rows the rest.
+-- Incremental: each row keeps the state of its article (content, extraction time, first page date); a
+-- build deletes the rows of articles whose state changed or that are gone, and checks the articles not held yet.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_state('(' ~ article_extraction_states() ~ ')', 'article_id',
+            ['content_hash', 'extracted_at', 'first_seen_date']) }}",
+    )
+}}
 {%- set all_units = contract('currencies') + contract('quantity_units')
     + contract('percent_units') + contract('ratio_units') %}
 {%- set checks = [
@@ -28,14 +39,17 @@ articles as (
     select
         article_id,
         content_hash,
-        first_seen_date
-    from {{ ref('int_articles__deduplicated') }}
+        first_seen_date,
+        extracted_at
+    from ({{ article_extraction_states() }}) as states
+    where {{ not_yet_stored('article_id', 'states') }}
 ),
 
 figures as (
     select
         articles.article_id,
         articles.first_seen_date,
+        articles.extracted_at,
         figures.*
     from {{ ref('stg_steppe__trade_figures') }} as figures
     inner join articles using (content_hash)

@@ -1,77 +1,34 @@
+-- One row per canonical entity (macros/entities_rows.sql computes them).
+-- Incremental: the entities are computed (a filtered scan, no write) and only those new or changed are
+-- written. marts.article_entities references them by a foreign key and DuckDB refuses to delete a
+-- referenced row, so changed scalar columns are updated in place (merge). DuckDB updates a list
+-- (aliases) as delete+insert: the pre-hooks first delete the article_entities rows of the entities whose
+-- aliases changed, then every entity nothing references (those, or released by marts.articles);
+-- the merge inserts them again, and marts.article_entities writes its rows again. Entities no article
+-- mentions any more are removed by marts.article_entities' post-hook, once no row there points at them.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='merge',
+        unique_key='entity_id',
+        merge_update_columns=['name', 'entity_type', 'country_code', 'article_count', 'mention_count',
+            'latitude', 'longitude'],
+        on_schema_change='fail',
+        pre_hook=[
+            {"sql": "{{ release_entities_with_new_aliases() }}", "transaction": false},
+            {"sql": "{{ delete_unreferenced_entities() }}", "transaction": false},
+        ],
+    )
+}}
+
 with
 
-mentions as (
-    select * from {{ ref('int_entity_mentions__resolved') }}
-),
-
-surface_forms as (
-    -- Every form seen: the articles' own names and their aliases.
-    select
-        entity_id,
-        entity_name as form
-    from mentions
-    union
-    select
-        entity_id,
-        unnest(aliases) as form
-    from mentions
-),
-
-canonical_names as (
-    select distinct
-        entity_id,
-        canonical_name
-    from mentions
-),
-
-aliases as (
-    select
-        surface_forms.entity_id,
-        list_sort(list(distinct surface_forms.form)) as aliases
-    from surface_forms
-    inner join canonical_names as canonical using (entity_id)
-    where lower(surface_forms.form) <> lower(canonical.canonical_name)
-    group by surface_forms.entity_id
-),
-
-entities as (
-    select
-        entity_id,
-        any_value(canonical_name) as name,
-        any_value(entity_type) as entity_type,
-        -- The code most articles give; ties to the alphabetically first.
-        first(country_code order by country_votes desc, country_code asc) filter (where country_code is not null)
-            as country_code,
-        count(distinct article_id) as article_count,
-        sum(mention_count) as mention_count
-    from (
-        select
-            *,
-            count(*) over (partition by entity_id, country_code) as country_votes
-        from mentions
-    ) as voted_mentions
-    group by entity_id
-),
-
 final as (
-    select
-        entities.entity_id,
-        entities.name,
-        entities.entity_type,
-        entities.country_code,
-        coalesce(aliases.aliases, cast([] as varchar[])) as aliases,
-        cast(entities.article_count as integer) as article_count,
-        cast(entities.mention_count as integer) as mention_count,
-        coordinates.latitude,
-        coordinates.longitude
-    from entities
-    left join aliases using (entity_id)
-    -- A place named like a known city takes its coordinates; in another country, it takes none.
-    left join {{ ref('place_coordinates') }} as coordinates
-        on
-            entities.entity_type = 'PLACE'
-            and entities.name = coordinates.place_name
-            and coalesce(entities.country_code, coordinates.country_code) = coordinates.country_code
+    {{ entities_rows() | indent(4) }}
 )
 
 select * from final
+{%- if is_incremental() %}
+except
+select * from {{ this }}
+{%- endif %}

@@ -2,6 +2,19 @@
 -- Conflict rule: when dumps of the same date print different quotes, the quote printed by the
 -- most dumps wins; a tie goes to the quote of the dump whose id sorts first. Dump ids derive
 -- from content, so the choice is the same whatever order the dumps were landed in.
+-- Incremental: only the (rate_date, currency) rows that differ from the table are rewritten; the
+-- pre-hook removes those no quote gives any more.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['rate_date', 'currency'],
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_state('(select distinct rate_date, currency from ' ~ ref('int_fx_quotes__dated') ~ ')',
+            'rate_date', ['currency']) }}",
+    )
+}}
+
 with
 
 quotes as (
@@ -44,6 +57,13 @@ final as (
         distinct_rates > 1 as has_conflict
     from ranked
     where pick = 1
+),
+
+changed as (
+    {{ differing_keys('final', ['rate_date', 'currency'],
+        ['rate_date', 'currency', 'quote_currency', 'rate', 'change_pct', 'observations', 'has_conflict']) }}
 )
 
-select * from final
+select final.*
+from final
+where (final.rate_date, final.currency) in (select (changed.rate_date, changed.currency) from changed)

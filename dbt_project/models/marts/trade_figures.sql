@@ -2,6 +2,20 @@
 -- quarantined: int_trade_figures__checked, audit.quarantined_rows), with USD values where a rate is known:
 -- USD amounts as they are; ticker currencies at the fx_daily rate of the article's first
 -- page date or the nearest earlier date (fx_rate_date says which); anything else stays NULL.
+-- Incremental: the figures are computed (a filtered scan, no write), and only the articles whose rows
+-- differ from the table (new, changed, converted at another rate) are rewritten. marts.articles deletes
+-- the rows of the articles it rewrites first (macros/release_foreign_key_references.sql).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='article_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_state('(select distinct article_id from ' ~ ref('int_trade_figures__checked')
+            ~ ' where passes_checks)', 'article_id', []) }}",
+    )
+}}
+
 with
 
 figures as (
@@ -133,8 +147,17 @@ final as (
         restated.is_restatement
     from converted
     inner join restated using (article_id, position)
+),
+
+changed as (
+    {{ differing_keys('final', ['article_id'], [
+        'figure_id', 'article_id', 'figure_text', 'value', 'unit', 'kind', 'metric', 'reporter_country',
+        'partner_country', 'commodity', 'period', 'sentence', 'value_usd', 'fx_rate_date', 'in_title', 'note',
+        'position', 'is_restatement',
+    ]) }}
 )
 
-select * from final
+select final.* from final
+where final.article_id in (select changed.article_id from changed)
 -- Rows in page order: a reader that scans the table meets each article's figures as written.
-order by article_id, position
+order by final.article_id, final.position
