@@ -49,9 +49,8 @@ class Fanout:
 
 
 def _dumps_todo(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[Rows]:
-    ids = parse.dumps_to_parse(con)
-    for start in range(0, len(ids), size):  # one batch of texts in memory at a time
-        yield [{"dump_id": i, "content": text} for i, text in parse.read_dumps(con, ids[start : start + size])]
+    for dumps in parse.dump_batches(con, size):  # one batch of texts in memory at a time
+        yield [{"dump_id": dump_id, "content": text} for dump_id, text in dumps]
 
 
 def _parse(inputs: Rows, settings: Settings) -> tuple[parse.TableRows, dict[str, Any]]:
@@ -71,10 +70,8 @@ TODO_COLUMNS = ("content_hash", "title", "body", "page_date", "captions")  # ext
 
 
 def _articles_todo(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[Rows]:
-    keys = extract.articles_to_extract(con)
-    for start in range(0, len(keys), size):  # one batch of texts in memory at a time
-        texts = extract.read_articles(con, keys[start : start + size])
-        yield [dict(zip(TODO_COLUMNS, row, strict=True)) for row in texts]
+    for todo in extract.todo_batches(con, size):  # one batch of texts in memory at a time
+        yield [dict(zip(TODO_COLUMNS, row, strict=True)) for row in todo]
 
 
 def _extract(inputs: Rows, settings: Settings) -> tuple[parse.TableRows, dict[str, Any]]:

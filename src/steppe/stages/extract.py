@@ -139,20 +139,14 @@ TODO_QUERY = """
         select a.content_hash, min(p.page_date) as page_date
         from raw.page_articles a join raw.pages p using (dump_id)
         group by a.content_hash
-    )
-    select c.content_hash, c.page_date
-    from contents c left join raw.article_extractions e using (content_hash)
-    where e.content_hash is null
-       or e.extractor_version <> ?
-       or e.page_date is distinct from c.page_date
-    order by c.content_hash
-"""
-# Text is read only for what is to be extracted (a run costs its new articles), one batch at a time.
-TEXTS_QUERY = """
-    with todo as (
-        select unnest(?::varchar[]) as content_hash, unnest(?::date[]) as page_date
     ),
-    texts as (
+    todo as (
+        select c.* from contents c left join raw.article_extractions e using (content_hash)
+        where e.content_hash is null
+           or e.extractor_version <> ?
+           or e.page_date is distinct from c.page_date
+    ),
+    texts as (  -- text is read only for what is to be extracted: a run costs its new articles
         select content_hash, any_value(title) as title, any_value(body) as body,
             any_value(coalesce(captions, [])) as captions
         from raw.page_articles
@@ -163,19 +157,16 @@ TEXTS_QUERY = """
     from todo join texts using (content_hash)
     order by todo.content_hash
 """
-EXTRACT_BATCH = 2_000  # article texts held in memory at once: bounds memory whatever the backlog
-TodoKey = tuple[str, "dt.date | None"]  # (content hash, first page date)
+EXTRACT_BATCH = 2_000  # article texts held in Python at once: bounds memory whatever the backlog
 
 
 def extract_new_articles(
     con: duckdb.DuckDBPyConnection, *, budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS
 ) -> ExtractReport:
     """Extract entities and trade figures for article contents not yet extracted, batch by batch."""
-    keys = articles_to_extract(con)
     now = dt.datetime.now(dt.UTC)
     report = ExtractReport(0, 0, 0, 0)
-    for start in range(0, len(keys), EXTRACT_BATCH):
-        todo = read_articles(con, keys[start : start + EXTRACT_BATCH])
+    for todo in todo_batches(con, EXTRACT_BATCH):
         forget(con, [row[0] for row in todo])
         rows, part = extract_articles(todo, now, budget_seconds)
         for table, table_rows in rows.items():
@@ -184,16 +175,17 @@ def extract_new_articles(
     return report
 
 
-def articles_to_extract(con: duckdb.DuckDBPyConnection) -> list[TodoKey]:
+def todo_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[Todo]]:
     """Article contents not extracted by this extractor version (or for another first page date), in hash
-    order: their keys only, the texts are read batch by batch (read_articles)."""
-    return [(str(chash), page_date) for chash, page_date in con.execute(TODO_QUERY, [extractor_version()]).fetchall()]
-
-
-def read_articles(con: duckdb.DuckDBPyConnection, keys: list[TodoKey]) -> list[Todo]:
-    """The texts of these article contents, in hash order."""
-    todo: list[Todo] = con.execute(TEXTS_QUERY, [[k for k, _ in keys], [d for _, d in keys]]).fetchall()
-    return todo
+    order, `size` at a time. One query, so one scan of raw.page_articles however many batches; it streams
+    from its own cursor (the snapshot it started on), so the caller may write on `con` meanwhile."""
+    reader = con.cursor()
+    try:
+        result = reader.execute(TODO_QUERY, [extractor_version()])
+        while rows := result.fetchmany(size):
+            yield rows
+    finally:
+        reader.close()
 
 
 def forget(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, astuple, dataclass
 
 import duckdb
@@ -68,45 +69,42 @@ TableRows = dict[str, list[dict[str, object]]]  # rows to insert, by table
 def parse_new_dumps(
     con: duckdb.DuckDBPyConnection, *, budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS
 ) -> ParseReport:
-    """Parse dumps not yet parsed by this parser version into raw.pages and friends."""
-    ids = dumps_to_parse(con)
-    forget(con, ids)
+    """Parse dumps not yet parsed by this parser version into raw.pages and friends, batch by batch."""
     now = dt.datetime.now(dt.UTC)
     report = ParseReport(0, 0, 0, 0, 0)
-    for start in range(0, len(ids), PARSE_BATCH):
-        rows = parse_dumps(read_dumps(con, ids[start : start + PARSE_BATCH]), now, budget_seconds)
+    for dumps in dump_batches(con, PARSE_BATCH):
+        forget(con, [dump_id for dump_id, _ in dumps])
+        rows = parse_dumps(dumps, now, budget_seconds)
         for table, table_rows in rows.items():
             insert_rows(con, table, table_rows)
         report += ParseReport.of(rows)
     return report
 
 
-def dumps_to_parse(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The dumps this parser version has not parsed, in id order."""
-    return [
-        row[0]
-        for row in con.execute(
-            """
-            select d.dump_id from raw.dumps d
-            left join raw.pages p on p.dump_id = d.dump_id and p.parser_version = ?
-            where p.dump_id is null order by d.dump_id
-            """,
-            [PARSER_VERSION],
-        ).fetchall()
-    ]
+TODO_QUERY = """
+    select d.dump_id, d.content from raw.dumps d
+    left join raw.pages p on p.dump_id = d.dump_id and p.parser_version = ?
+    where p.dump_id is null order by d.dump_id
+"""
+
+
+def dump_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tuple[str, str]]]:
+    """The dumps this parser version has not parsed, (id, text) in id order, `size` at a time. One query,
+    so one scan of raw.dumps however many batches; it streams from its own cursor (the snapshot it started
+    on), so the caller may write on `con` meanwhile."""
+    reader = con.cursor()
+    try:
+        result = reader.execute(TODO_QUERY, [PARSER_VERSION])
+        while rows := result.fetchmany(size):
+            yield rows
+    finally:
+        reader.close()
 
 
 def forget(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
     """Output of an older parser version is replaced whole."""
     for table in TABLES:
         con.execute(f"delete from {table} where dump_id in (select unnest(?::varchar[]))", [ids])  # noqa: S608  constant table names
-
-
-DUMPS_QUERY = "select dump_id, content from raw.dumps where dump_id in (select unnest(?::varchar[])) order by dump_id"
-
-
-def read_dumps(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple[str, str]]:
-    return con.execute(DUMPS_QUERY, [ids]).fetchall()
 
 
 def parse_dumps(dumps: list[tuple[str, str]], now: dt.datetime, budget_seconds: float) -> TableRows:
