@@ -76,10 +76,9 @@ def test_nothing_below_the_edge_reads_the_environment() -> None:
 def test_duckdb_memory_limit_is_a_size_or_a_clear_error() -> None:
     from steppe.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, MEMORY_LIMIT_ENV
 
-    assert Settings.from_env({}).duckdb_memory_limit == DEFAULT_DUCKDB_MEMORY_LIMIT
+    assert Settings.from_env({}).duckdb_memory_limit == DEFAULT_DUCKDB_MEMORY_LIMIT == ""
     assert Settings.from_env({MEMORY_LIMIT_ENV: " 512MiB "}).duckdb_memory_limit == "512MiB"
-    assert Settings.from_env({MEMORY_LIMIT_ENV: "50%"}).duckdb_memory_limit == "50%"
-    for bad in ("lots", "1GB'; drop table x", "-1GB"):
+    for bad in ("lots", "1GB'; drop table x", "-1GB", "50%"):
         with pytest.raises(ValueError, match=MEMORY_LIMIT_ENV):
             Settings.from_env({MEMORY_LIMIT_ENV: bad})
 

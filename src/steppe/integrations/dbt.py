@@ -222,6 +222,15 @@ def write_docs_page(
     return page
 
 
+def _duckdb_default_limit() -> str:
+    """DuckDB's own memory_limit on this machine (the profile always sets one)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        row = con.execute("select current_setting('memory_limit')").fetchone()
+    return str(row[0]) if row else "1GB"
+
+
 def _invoke(
     command: list[str], database: Path, artifacts_dir: Path, project_dir: Path = DBT_PROJECT_DIR,
     memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
@@ -237,7 +246,7 @@ def _invoke(
         # when its vars change, and the working copy's path changes every run; named relative to
         # the working directory it stays the same, and dbt's partial parsing
         # (target/partial_parse.msgpack) saves every run that parse.
-        "--vars", json.dumps({DATABASE_VAR: database.name, MEMORY_LIMIT_VAR: memory_limit}),
+        "--vars", json.dumps({DATABASE_VAR: database.name, MEMORY_LIMIT_VAR: memory_limit or _duckdb_default_limit()}),
         "--no-send-anonymous-usage-stats",
         # Artifacts beside the warehouse's state, so runs on different warehouses never mix.
         "--target-path", str(artifacts_dir / "target"),
