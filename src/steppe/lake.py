@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 
 from steppe.settings import Settings
+from steppe.warehouse import memory_config
 
 ALIAS = "lake"  # the lake's catalog name in every connection the package opens
 WORK_ALIAS = "warehouse"  # the working file's catalog (steppe.runs.CATALOG: dbt's views name it)
@@ -105,8 +106,8 @@ def ensure_extensions(directory: Path | None = None) -> Path:
 def connect_offline(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with ducklake and postgres loaded, never touching the network."""
     directory = ensure_extensions()
-    limit = {"memory_limit": memory_limit} if memory_limit else {}
-    con = duckdb.connect(config={"extension_directory": str(directory), **OFFLINE_CONFIG, **limit})
+    config = {"extension_directory": str(directory), **OFFLINE_CONFIG, **memory_config(memory_limit)}
+    con = duckdb.connect(config=config)
     con.execute("load ducklake")
     con.execute("load postgres")
     return con
@@ -193,7 +194,7 @@ def copy_into(settings: Settings, database: Path) -> int:
     """Copy every lake table, at the current snapshot, into the working file; returns that snapshot id.
 
     The working file is made by steppe.warehouse.connect first, so the tables Python writes keep their
-    keys and constraints; dbt's tables are copied as they are, its marts left to the build. An empty
+    constraints (DuckLake has none); dbt's tables are copied as they are, its marts left to the build. An empty
     lake leaves no working file (as an unpublished file warehouse does): the run starts from nothing.
     """
     from steppe.warehouse import connect as connect_warehouse

@@ -39,6 +39,8 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from steppe import ledger
 from steppe.display import display_name
 from steppe.lock import writer_lock
@@ -335,6 +337,10 @@ class Run:
         self.results: Results = {} if published else dict((read_run(paths) or {}).get("results") or {})
         self.timings: dict[str, float] = {}
 
+    def _connect(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A connection to the run's working copy, under the run's DuckDB memory limit."""
+        return connect(self.paths.database, memory_limit=self.settings.duckdb_memory_limit)
+
     def execute(self, stage: Stage, work: StageWork | None = None) -> Results:
         """Run one stage on the working copy, under the writer lock; its report joins the run's results.
         work: what to run instead of the stage's run() (the merge of its batches), same report key."""
@@ -364,7 +370,7 @@ class Run:
             require_run(self.settings, self.run_id)
 
             def split() -> Results:
-                with connect(self.paths.database, memory_limit=self.settings.duckdb_memory_limit) as con:
+                with self._connect() as con:
                     return {"batches": batches.plan(stage.name, con, self.batch_folder(stage),
                                                     self.settings.batch_size)}
 
@@ -392,7 +398,7 @@ class Run:
             report = run(self.paths.database, self.settings)
             _step(f"after:{stage.name}", self.paths.run_dir)
         else:
-            with connect(self.paths.database, memory_limit=self.settings.duckdb_memory_limit) as con, transaction(con):
+            with self._connect() as con, transaction(con):
                 report = run(con, self.settings)
                 stamp_run(con, self.run_id)
                 _step(f"after:{stage.name}", self.paths.run_dir)  # written, not yet committed
@@ -461,7 +467,7 @@ class Run:
     def _published_by(self) -> str | None:
         from steppe.freshness import last_publication
 
-        with connect(self.paths.database, memory_limit=self.settings.duckdb_memory_limit) as con:
+        with self._connect() as con:
             last = last_publication(con)
         return last[0] if last else None
 
@@ -470,7 +476,7 @@ class Run:
         write the publication and this run's ledger row into the copy (they are published with it)."""
         from steppe.freshness import freshness, last_publication, record_publication, state_digest
 
-        with connect(self.paths.database, memory_limit=self.settings.duckdb_memory_limit) as con:
+        with self._connect() as con:
             digest = state_digest(con)
             fresh = freshness(con)
             previous = last_publication(con)

@@ -10,9 +10,10 @@ row per finished run in audit.runs (steppe.ledger). A copied or renamed file tak
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -196,8 +197,7 @@ def connect(
     """A short-lived connection; the schema is created on first write. memory_limit: DuckDB's buffer limit
     (Settings.duckdb_memory_limit), its own default when None."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit} if memory_limit else {}
-    con = duckdb.connect(str(path), read_only=read_only, config=config)
+    con = duckdb.connect(str(path), read_only=read_only, config=memory_config(memory_limit))
     try:
         if not read_only:
             con.execute(DDL)
@@ -205,6 +205,25 @@ def connect(
         yield con
     finally:
         con.close()
+
+
+def memory_config(memory_limit: str | None) -> dict[str, str | bool | int | float | list[str]]:
+    """duckdb.connect's config for a memory_limit (Settings.duckdb_memory_limit); empty: DuckDB's own default."""
+    return {"memory_limit": memory_limit} if memory_limit else {}
+
+
+def stream_batches(
+    con: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any], size: int
+) -> Iterator[list[Any]]:
+    """The rows of one query, `size` at a time. One query, so one scan however many batches; it streams
+    from its own cursor (the snapshot it started on), so the caller may write on `con` meanwhile."""
+    reader = con.cursor()
+    try:
+        result = reader.execute(query, params)
+        while rows := result.fetchmany(size):
+            yield rows
+    finally:
+        reader.close()
 
 
 # The run that wrote each row: stamped by steppe.store when the stage that wrote it commits.

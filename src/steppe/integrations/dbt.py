@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -222,8 +223,9 @@ def write_docs_page(
     return page
 
 
+@functools.cache
 def _duckdb_default_limit() -> str:
-    """DuckDB's own memory_limit on this machine (the profile always sets one)."""
+    """DuckDB's own memory_limit on this machine (the profile always sets one); read once per process."""
     import duckdb
 
     with duckdb.connect() as con:

@@ -21,7 +21,7 @@ from steppe.budget import OverBudget, time_budget
 from steppe.digests import files_digest
 from steppe.settings import DEFAULT_PAGE_BUDGET_SECONDS, Settings
 from steppe.stages.parse import OVER_TIME_BUDGET, over_budget_detail
-from steppe.warehouse import insert_rows
+from steppe.warehouse import insert_rows, stream_batches
 
 
 def run(con: duckdb.DuckDBPyConnection, settings: Settings) -> ExtractReport:
@@ -177,15 +177,8 @@ def extract_new_articles(
 
 def todo_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[Todo]]:
     """Article contents not extracted by this extractor version (or for another first page date), in hash
-    order, `size` at a time. One query, so one scan of raw.page_articles however many batches; it streams
-    from its own cursor (the snapshot it started on), so the caller may write on `con` meanwhile."""
-    reader = con.cursor()
-    try:
-        result = reader.execute(TODO_QUERY, [extractor_version()])
-        while rows := result.fetchmany(size):
-            yield rows
-    finally:
-        reader.close()
+    order, `size` at a time, from one streamed query."""
+    return stream_batches(con, TODO_QUERY, [extractor_version()], size)
 
 
 def forget(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None:

@@ -16,7 +16,7 @@ import duckdb
 from steppe.budget import OverBudget, time_budget
 from steppe.parsing import PARSER_VERSION, ParsedPage, ParseIssue, parse_page, warm_up
 from steppe.settings import DEFAULT_PAGE_BUDGET_SECONDS, Settings
-from steppe.warehouse import insert_rows
+from steppe.warehouse import insert_rows, stream_batches
 
 
 def run(con: duckdb.DuckDBPyConnection, settings: Settings) -> ParseReport:
@@ -90,16 +90,8 @@ TODO_QUERY = """
 
 
 def dump_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tuple[str, str]]]:
-    """The dumps this parser version has not parsed, (id, text), `size` at a time. One query,
-    so one scan of raw.dumps however many batches; it streams from its own cursor (the snapshot it started
-    on), so the caller may write on `con` meanwhile."""
-    reader = con.cursor()
-    try:
-        result = reader.execute(TODO_QUERY, [PARSER_VERSION])
-        while rows := result.fetchmany(size):
-            yield rows
-    finally:
-        reader.close()
+    """The dumps this parser version has not parsed, (id, text), `size` at a time, from one streamed query."""
+    return stream_batches(con, TODO_QUERY, [PARSER_VERSION], size)
 
 
 def forget(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
