@@ -1,18 +1,33 @@
 {#-
-    Incremental models keyed by a state: each row carries the state of what it was computed from
-    (an article's content_hash, extraction time, first page date; a dump's parse time). Pre-hook:
-    delete the rows whose state is no longer current (the thing changed or is gone); the model then
-    computes the rows of every key absent from the table, and appends them. A full refresh computes all.
+    Steppe's incremental models follow one of two patterns.
 
-    state_relation: SQL of the current states (a subquery or relation) with columns key + columns.
+    State-keyed (the checked models, incremental_strategy='append'): each row carries the state of what it
+    was computed from (an article's content_hash, extraction time, first page date; a dump's parse time).
+    The pre-hook delete_stale_rows(current states, key, state columns) deletes the rows whose state is no
+    longer current (the thing changed or is gone); the model computes the keys not_yet_stored, and appends
+    them. Cheap: only the states are compared, nothing is recomputed.
+
+    Diffed (the marts, incremental_strategy='delete+insert'): a row depends on more than its key's state
+    (a rate, another article's entities), so the model computes its rows (a scan, no write) and keeps those
+    of the differing_keys; the pre-hook delete_stale_rows(upstream, key) deletes the keys gone upstream.
+
+    A full refresh computes all (every macro here is a no-op or "all keys" then).
 -#}
-{% macro delete_stale_state(state_relation, key, columns) -%}
+
+{#-
+    Pre-hook: delete the rows of this incremental table whose keys (a list of columns) `current` (a relation
+    or a parenthesised subquery) no longer holds, or holds with other state_columns (null equals null).
+-#}
+{% macro delete_stale_rows(current, keys, state_columns=[]) -%}
     {%- if is_incremental() -%}
         delete from {{ this }} as stored
         where not exists (
-            select 1 from {{ state_relation }} as current_state
-            where current_state.{{ key }} = stored.{{ key }}
-            {%- for column in columns %}
+            select 1 from {{ current }} as current_state
+            where
+            {%- for key in keys %}
+                {{ "and " if not loop.first }}current_state.{{ key }} = stored.{{ key }}
+            {%- endfor %}
+            {%- for column in state_columns %}
                 and current_state.{{ column }} is not distinct from stored.{{ column }}
             {%- endfor %}
         )

@@ -7,7 +7,7 @@
         incremental_strategy='delete+insert',
         unique_key='article_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_vanished_articles(ref('int_page_articles__current')) }}",
+        pre_hook="{{ delete_stale_rows(ref('int_page_articles__current'), ['article_id']) }}",
     )
 }}
 

@@ -6,7 +6,7 @@
         incremental_strategy='delete+insert',
         unique_key='article_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_vanished_articles(ref('int_article_versions')) }}",
+        pre_hook="{{ delete_stale_rows(ref('int_article_versions'), ['article_id']) }}",
     )
 }}
 

@@ -14,7 +14,7 @@
         incremental_strategy='delete+insert',
         unique_key='article_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_stale_state('(' ~ article_extraction_states() ~ ')', 'article_id',
+        pre_hook="{{ delete_stale_rows('(' ~ article_extraction_states() ~ ')', ['article_id'],
             ['content_hash', 'extracted_at']) }}",
     )
 }}

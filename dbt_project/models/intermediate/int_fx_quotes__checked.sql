@@ -17,7 +17,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_stale_state('(' ~ current_dump_states() ~ ')', 'dump_id', ['parsed_at']) }}",
+        pre_hook="{{ delete_stale_rows('(' ~ current_dump_states() ~ ')', ['dump_id'], ['parsed_at']) }}",
     )
 }}
 

@@ -7,7 +7,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_stale_state('(' ~ article_extraction_states() ~ ')', 'article_id',
+        pre_hook="{{ delete_stale_rows('(' ~ article_extraction_states() ~ ')', ['article_id'],
             ['content_hash', 'extracted_at', 'first_seen_date']) }}",
     )
 }}

@@ -10,8 +10,7 @@
         incremental_strategy='delete+insert',
         unique_key='article_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_stale_state('(select distinct article_id from ' ~ ref('int_entity_mentions__resolved')
-            ~ ')', 'article_id', []) }}",
+        pre_hook="{{ delete_stale_rows(ref('int_entity_mentions__resolved'), ['article_id']) }}",
         post_hook=[{"sql": "{{ delete_unmentioned_entities() }}", "transaction": false}],
     )
 }}

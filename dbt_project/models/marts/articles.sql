@@ -10,7 +10,7 @@
         on_schema_change='fail',
         pre_hook=[
             {"sql": "{{ release_foreign_key_references('article_id', mart_articles_to_release()) }}", "transaction": false},
-            "{{ delete_vanished_articles(ref('int_articles__deduplicated')) }}",
+            "{{ delete_stale_rows(ref('int_articles__deduplicated'), ['article_id']) }}",
         ],
     )
 }}

@@ -10,8 +10,7 @@
         incremental_strategy='delete+insert',
         unique_key=['rate_date', 'currency'],
         on_schema_change='fail',
-        pre_hook="{{ delete_stale_state('(select distinct rate_date, currency from ' ~ ref('int_fx_quotes__dated') ~ ')',
-            'rate_date', ['currency']) }}",
+        pre_hook="{{ delete_stale_rows(ref('int_fx_quotes__dated'), ['rate_date', 'currency']) }}",
     )
 }}
 

@@ -11,8 +11,8 @@
         incremental_strategy='delete+insert',
         unique_key='article_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_stale_state('(select distinct article_id from ' ~ ref('int_trade_figures__checked')
-            ~ ' where passes_checks)', 'article_id', []) }}",
+        pre_hook="{{ delete_stale_rows('(select article_id from ' ~ ref('int_trade_figures__checked')
+            ~ ' where passes_checks)', ['article_id']) }}",
     )
 }}
 
