@@ -22,9 +22,11 @@ DDL = """
 create schema if not exists raw;
 create schema if not exists audit;
 
+-- raw.dumps and raw.page_articles hold page text and carry no index (UNINDEXED_TABLES): their keys
+-- (dump_id and sha256; dump_id and position) are kept by the stages that write them and checked by dbt.
 create table if not exists raw.dumps (
-    dump_id     varchar primary key,   -- first 16 hex digits of sha256: stable across runs
-    sha256      varchar not null unique,
+    dump_id     varchar not null,      -- first 16 hex digits of sha256: stable across runs
+    sha256      varchar not null,
     file_name   varchar not null,      -- name it was first landed under
     size_bytes  bigint not null,
     encoding    varchar not null,      -- how the bytes were decoded
@@ -115,8 +117,7 @@ create table if not exists raw.page_articles (
     article_id         varchar,            -- stable article key from the title (steppe.stages.article_key)
     content_hash       varchar not null,   -- sha256 of title and body: one extraction per content
     word_count         integer,            -- words in the body (str.split), counted once here
-    captions           varchar[],          -- photo captions shown with it: entities, not body
-    primary key (dump_id, position)
+    captions           varchar[]           -- photo captions shown with it: entities, not body
 );
 -- Warehouses made before word_count or article_id existed get the column; their pages are
 -- parsed again (the parser version changed with them).
@@ -202,6 +203,7 @@ def connect(
         if not read_only:
             con.execute(DDL)
             _add_run_ids(con)
+            _drop_text_indexes(con)
         yield con
     finally:
         con.close()
@@ -243,6 +245,44 @@ def _add_run_ids(con: duckdb.DuckDBPyConnection) -> None:
         if table not in have:
             con.execute(f"alter table {table} add column run_id varchar")
             con.execute(f"update {table} set run_id = ?", [BEFORE_RUN_IDS])  # noqa: S608  constant names
+
+
+# Tables whose rows hold page text carry no index (no primary key, no unique constraint). DuckDB
+# rewrites every row of an indexed table at the checkpoint that follows any write to it, so with
+# indexes one new dump rewrote every landed text (6.6 s at 100,000 dumps, and a file twice the size).
+# Their keys are kept by their writers (landing lands a content once, parse forgets a dump's rows
+# before writing them again) and checked by dbt: the source tests of raw.dumps and
+# tests/assert_page_articles_unique_by_dump_and_position.sql.
+UNINDEXED_TABLES = ("raw.dumps", "raw.page_articles")
+
+
+def _drop_text_indexes(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild, once and in one transaction, each UNINDEXED_TABLES table that an older warehouse made
+    with a key: the same rows and NOT NULL columns, no index."""
+    for table in UNINDEXED_TABLES:
+        schema, name = table.split(".")
+        where = "schema_name = ? and table_name = ?"
+        keyed = con.execute(
+            f"select count(*) from duckdb_constraints() where {where} "  # noqa: S608  constant text
+            "and constraint_type in ('PRIMARY KEY', 'UNIQUE')",
+            [schema, name],
+        ).fetchone()
+        if not keyed or not keyed[0]:
+            continue
+        not_null = [
+            row[0]
+            for row in con.execute(
+                f"select column_name from duckdb_columns() where {where} and not is_nullable "  # noqa: S608
+                "order by column_index",
+                [schema, name],
+            ).fetchall()
+        ]
+        with transaction(con):
+            con.execute(f"create table {table}__unindexed as select * from {table}")  # noqa: S608  constant names
+            for column in not_null:
+                con.execute(f'alter table {table}__unindexed alter column "{column}" set not null')
+            con.execute(f"drop table {table}")
+            con.execute(f"alter table {table}__unindexed rename to {name}")
 
 
 def stamp_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
