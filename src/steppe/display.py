@@ -35,6 +35,8 @@ def display_name(name: str) -> str:
     Idempotent (what it returns has nothing left to escape), so a name that landing already
     passed through it can be passed again by whoever prints it.
     """
+    if name.isascii() and name.isprintable():  # the common case: nothing in it can need escaping
+        return name
     out: list[str] = []
     for char in name:
         if _needs_escape(char):

@@ -398,9 +398,10 @@ class TooLarge(RejectedDump):
         self.size = size
 
 
-def is_dump_name(path: Path) -> bool:
+def is_dump_name(path: str | os.PathLike[str]) -> bool:
     """`*.txt`, any file name; the suffix in any case (`.TXT` from Windows tools too)."""
-    return path.name.lower().endswith(".txt") and len(path.name) > len(".txt")
+    name = os.path.basename(path)
+    return name.lower().endswith(".txt") and len(name) > len(".txt")
 
 
 LAND_BATCH = 500  # dumps held in memory before they are written
@@ -623,7 +624,7 @@ def land_raw_dir(
     scanned: list[tuple[os.DirEntry[str], str, os.stat_result | None]] = []
     for dir_entry in _entries(raw_dir):
         name = display_name(dir_entry.name)
-        if not is_dump_name(Path(dir_entry.name)):
+        if not is_dump_name(dir_entry.name):
             report.ignored.append((name, _ignored_reason(dir_entry)))
             continue
         scanned.append((dir_entry, name, _entry(dir_entry)))
