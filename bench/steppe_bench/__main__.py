@@ -3,6 +3,7 @@
     python -m steppe_bench [--sizes 100,1000,10000] [--out bench/out] [--seed 7] [--nlp-articles 300]
                            [--empty-repeats 3] [--profile] [--keep-work] [--no-nlp]
                            [--backend file|ducklake|both] [--workers 0|1|2|0,1,2] [--batch-size 200]
+                           [--memory-limit 1GB]
     python -m steppe_bench --generate 500 --to /tmp/dumps     # only write dumps, e.g. for `make run`
     python -m steppe_bench --show bench/out/bench.json        # print the tables of an earlier run
     python -m steppe_bench --hostile-only [--hostile-repeats 3]  # only seeds + hostile set vs seeds alone
@@ -75,6 +76,8 @@ def main(argv: list[str] | None = None) -> None:
                              "(plan, batches, merge) in that many worker processes; a list runs each, e.g. 1,2")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="STEPPE_BATCH_SIZE of the fanned-out runs (default: steppe's)")
+    parser.add_argument("--memory-limit", default="",
+                        help="STEPPE_DUCKDB_MEMORY_LIMIT of every run, e.g. 1GB (default: none, DuckDB's own)")
     parser.add_argument("--generate", type=int, metavar="N", help="only write N dumps (to --to) and stop")
     parser.add_argument("--to", type=Path, help="folder for --generate")
     parser.add_argument("--show", type=Path, metavar="JSON", help="print the tables of an earlier bench.json")
@@ -95,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         hostile=not args.no_hostile, hostile_repeats=max(1, args.hostile_repeats),
         backends=args.backend, workers=args.workers,
         batch_size=max(1, args.batch_size) if args.batch_size else None,
+        memory_limit=args.memory_limit,
     )
     if args.hostile_only:
         report = run_hostile_only(options, console)

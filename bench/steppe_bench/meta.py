@@ -51,6 +51,7 @@ def run_meta(options: BenchOptions, sizes: list[int]) -> dict[str, Any]:
         "backends": list(options.backends),
         "workers": list(options.workers),
         "batch_size": options.batch_size,
+        "memory_limit": options.memory_limit or None,
         "versions": _versions(),
         "note": "in-process stages (dbt and GX included), one fresh warmed-up process per size; "
                 "timings on a shared 2-core machine are noisy",

@@ -29,3 +29,4 @@ class BenchOptions:
     # the parse/extract batches in that many processes (standing in for Celery workers).
     workers: tuple[int, ...] = (0,)
     batch_size: int | None = None  # STEPPE_BATCH_SIZE of the fanned-out runs (None: steppe's default)
+    memory_limit: str = ""  # STEPPE_DUCKDB_MEMORY_LIMIT of every run ("": none, DuckDB's own default)

@@ -136,6 +136,7 @@ def _measure_size(
         empty_repeats=options.empty_repeats if largest else 0,
         profile_dir=str(options.out / "profile" / f"n{n}" / config.label) if options.profile else None,
         backend=config.backend, workers=config.workers, batch_size=options.batch_size,
+        memory_limit=options.memory_limit,
         catalog_prefix=f"{catalog_prefix}_w{config.workers}",
     )
     t0 = time.perf_counter()

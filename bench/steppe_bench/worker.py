@@ -57,11 +57,13 @@ def worker_spec(n: int | str, root: Path, raw_dir: Path, warm_up_dump: Path, **s
     """What one worker does (spec.json): the warm-up and full build always; steps adds plus_one,
     empty_dump with empty_repeats, and profile_dir (paths as strings, or None), and the configuration:
     backend ("file" or "ducklake", whose catalogs are named catalog_prefix_<tag>), workers (0: the
-    stages in this process, as `steppe run`; else that many batch worker processes) and batch_size."""
+    stages in this process, as `steppe run`; else that many batch worker processes), batch_size and
+    memory_limit (Settings.duckdb_memory_limit)."""
     return {
         "backend": steps.get("backend", "file"),
         "workers": steps.get("workers", 0),
         "batch_size": steps.get("batch_size"),
+        "memory_limit": steps.get("memory_limit") or "",
         "catalog_prefix": steps.get("catalog_prefix"),
         "n": n,
         "root": str(root),
@@ -250,6 +252,8 @@ def make_settings(spec: dict[str, Any], root: Path, raw_dir: Path, tag: str) -> 
     fields: dict[str, Any] = {}
     if spec.get("batch_size"):
         fields["batch_size"] = int(spec["batch_size"])
+    if spec.get("memory_limit"):
+        fields["duckdb_memory_limit"] = str(spec["memory_limit"])
     if spec.get("backend") == "ducklake":
         name = f"{spec['catalog_prefix']}_{tag}"
         create_catalog(name)
