@@ -404,8 +404,8 @@ def is_dump_name(path: str | os.PathLike[str]) -> bool:
     return name.lower().endswith(".txt") and len(name) > len(".txt")
 
 
-LAND_BATCH = 500  # dumps held in memory before they are written
-BULK_LOOKUPS = 200  # files to read above which the known contents are read at once, not one look-up each
+LAND_BATCH = 500  # files read, then looked up and written together
+LAND_BATCH_BYTES = 64 * 2**20  # or fewer, once the files read hold this many bytes
 
 # (size, mtime_ns, ctime_ns, inode): if none of these changed, neither did the content. ctime
 # is set by the kernel on every write, rename, chmod or utime, so a copy that restores the old
@@ -637,6 +637,65 @@ def land_raw_dir(
     return report
 
 
+@dataclass(slots=True)
+class _Looked:
+    """One dump file of the scan, as this run found it: left unopened (cached), read (candidate), or
+    deferred or refused while being read."""
+
+    name: str
+    entry: os.stat_result | None
+    cached: bool = False
+    candidate: Candidate | None = None
+    deferred: str | None = None
+    refusal: tuple[str | None, int | None, str] | None = None  # (sha256, size, reason)
+
+
+def _look(name: str, entry: os.stat_result | None, path: Path, roots: Sequence[Path], now: dt.datetime, *,
+          settle_seconds: float, max_dump_bytes: int) -> _Looked:
+    """Read one file to look at; its deferral or refusal, if reading it failed."""
+    looked = _Looked(name, entry)
+    try:
+        looked.candidate = _read(path, now=now.timestamp(), settle_seconds=settle_seconds, roots=roots, entry=entry,
+                                 limit=max_dump_bytes)
+    except Deferred as exc:
+        looked.deferred = f"{exc}; left for the next run"
+    except TooLarge as exc:
+        looked.refusal = (exc.sha256, exc.size, str(exc))
+    except RejectedDump as exc:
+        looked.refusal = (None, None, str(exc))
+    except Exception as exc:  # one file's surprise must not stop the batch
+        looked.refusal = (None, None, _unexpected(exc))
+    return looked
+
+
+def _unexpected(exc: Exception) -> str:
+    # The message may quote the file's text or name: escaped like a name.
+    return f"could not be checked: {type(exc).__name__}: {display_name(str(exc))}"
+
+
+def _landed_contents(con: duckdb.DuckDBPyConnection, shas: list[str]) -> set[str]:
+    """Which of these contents raw.dumps holds: one query for a whole chunk of files read."""
+    rows = con.execute(
+        "select sha256 from raw.dumps where dump_id in (select unnest(?::varchar[])) "
+        "and sha256 in (select unnest(?::varchar[]))",
+        [[sha[:16] for sha in shas], shas],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _new_refusals(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The refusals audit.rejected_dumps does not hold yet (it keeps one per name and content), in one query."""
+    if not rows:
+        return []
+    recorded = set(
+        con.execute(
+            "select file_name, sha256 from audit.rejected_dumps where file_name in (select unnest(?::varchar[]))",
+            [sorted({str(row["file_name"]) for row in rows})],
+        ).fetchall()
+    )
+    return [row for row in rows if (row["file_name"], row["sha256"]) not in recorded]
+
+
 def _land_scanned(
     con: duckdb.DuckDBPyConnection,
     scanned: list[tuple[os.DirEntry[str], str, os.stat_result | None]],
@@ -653,103 +712,94 @@ def _land_scanned(
     versions = _VersionLedger(con, utc_now, sorted(looked_at))
     signatures: dict[str, tuple[Signature, str]] = {}  # this run's landed and duplicate files, of those read
     settled_before_ns = int((now.timestamp() - settle_seconds) * 1e9)
-    new_rows: list[dict[str, object]] = []
-    rejected_rows: list[dict[str, object]] = []
-
-    # Few files to read (the usual run): one indexed look-up each. Many (a folder copied anew, every
-    # ctime changed): the sets are read once, as the reads cost O(files) anyway.
-    bulk = len(looked_at) > BULK_LOOKUPS
-    known: set[str] = {row[0] for row in con.execute("select sha256 from raw.dumps").fetchall()} if bulk else set()
-    refused: set[tuple[str, str | None]] = (
-        {tuple(row) for row in con.execute("select file_name, sha256 from audit.rejected_dumps").fetchall()}
-        if bulk
-        else set()
-    )
-
-    def is_known(sha: str) -> bool:
-        """Whether raw.dumps holds this content (or this run landed it)."""
-        if sha in known or bulk:
-            return sha in known
-        found = con.execute("select 1 from raw.dumps where dump_id = ? and sha256 = ?", [sha[:16], sha])
-        return found.fetchone() is not None
-
-    def was_refused(name: str, sha: str | None) -> bool:
-        """Whether audit.rejected_dumps has this name and content (or this run recorded it)."""
-        if (name, sha) in refused or bulk:
-            return (name, sha) in refused
-        found = con.execute(
-            "select 1 from audit.rejected_dumps where file_name = ? and sha256 is not distinct from ?", [name, sha]
-        )
-        return found.fetchone() is not None
+    landed_now: set[str] = set()  # contents this run landed
+    refusals: dict[tuple[str, str | None], dict[str, object]] = {}  # one per name and content
 
     def refuse(name: str, sha: str | None, size: int | None, reason: str) -> None:
         report.rejected.append((name, reason))
-        if not was_refused(name, sha):  # a refusal is recorded once per name and content
-            refused.add((name, sha))
-            rejected_rows.append(
-                {"file_name": name, "sha256": sha, "reason": reason, "size_bytes": size, "rejected_at": now}
-            )
+        refusals.setdefault(
+            (name, sha), {"file_name": name, "sha256": sha, "reason": reason, "size_bytes": size, "rejected_at": now}
+        )
 
-    for dir_entry, name, entry in scanned:
-        if name not in looked_at:
-            # Unchanged since it was read, and its content is landed: a duplicate, left unopened.
-            report.duplicates.append(name)
-            report.cached += 1
-            continue
-        path = Path(dir_entry.path)
-        sha: str | None = None
-        size: int | None = None
-        try:
-            candidate = _read(path, now=now.timestamp(), settle_seconds=settle_seconds, roots=roots, entry=entry,
-                              limit=max_dump_bytes)
+    def settle(chunk: list[_Looked]) -> None:
+        """Sort a chunk of files, in scan order, into duplicates, landings, deferrals and refusals; whether
+        a content is landed is asked once for the whole chunk (O(chunk), not a look-up per file)."""
+        read = [looked.candidate.sha256 for looked in chunk if looked.candidate is not None]
+        known = landed_now | _landed_contents(con, read) if read else landed_now
+        new_rows: list[dict[str, object]] = []
+        for looked in chunk:
+            name, candidate = looked.name, looked.candidate
+            if looked.cached:
+                # Unchanged since it was read, and its content is landed: a duplicate, left unopened.
+                report.duplicates.append(name)
+                report.cached += 1
+                continue
+            if looked.deferred is not None:
+                report.deferrals.append((name, looked.deferred))
+                continue
+            if candidate is None:
+                sha, size, reason = looked.refusal or (None, None, "could not be read")
+                refuse(name, sha, size, reason)
+                continue
             sha, size = candidate.sha256, len(candidate.data)
             # Recorded only once the file is landed or found a duplicate; a refusal is looked at again.
-            quick = _cacheable(entry, candidate.info, settled_before_ns=settled_before_ns)
-            if is_known(sha):
+            quick = _cacheable(looked.entry, candidate.info, settled_before_ns=settled_before_ns)
+            if sha in known:
                 report.duplicates.append(name)
                 versions.saw(name, sha)
                 if quick:
                     signatures[name] = (_signature(candidate.info), sha)
                 continue
-            text, encoding, note = decode_dump_noting(candidate.data)
-            check_dump(text)
-        except Deferred as exc:
-            report.deferrals.append((name, f"{exc}; left for the next run"))
-            continue
-        except RejectedDump as exc:
-            if isinstance(exc, TooLarge):
-                sha, size = exc.sha256, exc.size
-            refuse(name, sha, size, str(exc))
-            continue
-        except Exception as exc:  # one file's surprise must not stop the batch
-            # The message may quote the file's text or name: escaped like a name.
-            refuse(name, sha, size, f"could not be checked: {type(exc).__name__}: {display_name(str(exc))}")
-            continue
-        known.add(sha)
-        report.landed.append(name)
-        versions.saw(name, sha)
-        if quick:
-            signatures[name] = (_signature(candidate.info), sha)
-        if note:
-            report.notes.append((name, note))
-        new_rows.append(
-            {
-                "dump_id": sha[:16],
-                "sha256": sha,
-                "file_name": name,
-                "size_bytes": size,
-                "encoding": encoding,
-                "content": text,
-                "landed_at": now,
-            }
-        )
-        if len(new_rows) >= LAND_BATCH:  # bounded memory however many files wait
-            insert_rows(con, "raw.dumps", new_rows)
-            new_rows.clear()
+            try:
+                text, encoding, note = decode_dump_noting(candidate.data)
+                check_dump(text)
+            except RejectedDump as exc:
+                refuse(name, sha, size, str(exc))
+                continue
+            except Exception as exc:  # one file's surprise must not stop the batch
+                refuse(name, sha, size, _unexpected(exc))
+                continue
+            known.add(sha)
+            landed_now.add(sha)
+            report.landed.append(name)
+            versions.saw(name, sha)
+            if quick:
+                signatures[name] = (_signature(candidate.info), sha)
+            if note:
+                report.notes.append((name, note))
+            new_rows.append(
+                {
+                    "dump_id": sha[:16],
+                    "sha256": sha,
+                    "file_name": name,
+                    "size_bytes": size,
+                    "encoding": encoding,
+                    "content": text,
+                    "landed_at": now,
+                }
+            )
+        insert_rows(con, "raw.dumps", new_rows)
 
-    insert_rows(con, "raw.dumps", new_rows)
+    # Files are read a chunk at a time (LAND_BATCH files or LAND_BATCH_BYTES, so memory stays bounded
+    # however many files wait), then settled together.
+    chunk: list[_Looked] = []
+    held = files_read = 0
+    for dir_entry, name, entry in scanned:
+        if name not in looked_at:
+            chunk.append(_Looked(name, entry, cached=True))
+            continue
+        looked = _look(name, entry, Path(dir_entry.path), roots, now, settle_seconds=settle_seconds,
+                       max_dump_bytes=max_dump_bytes)
+        chunk.append(looked)
+        files_read += 1
+        held += len(looked.candidate.data) if looked.candidate else 0
+        if files_read >= LAND_BATCH or held >= LAND_BATCH_BYTES:
+            settle(chunk)
+            chunk, held, files_read = [], 0, 0
+    settle(chunk)
+
     unversioned = _version_unversioned(con, looked_at, utc_now)  # before the signatures change
     _save_signatures(con, cached, signatures, looked_at, now)  # after the dumps they point at
     insert_rows(con, "raw.file_versions", versions.rows)
     report.versions = len(versions.rows) + unversioned
-    insert_rows(con, "audit.rejected_dumps", rejected_rows)
+    insert_rows(con, "audit.rejected_dumps", _new_refusals(con, list(refusals.values())))

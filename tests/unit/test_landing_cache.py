@@ -181,13 +181,13 @@ def test_a_known_file_being_rewritten_is_deferred_and_read_again_once_settled(
     assert land(raw, db).landed == ["page.txt"]
 
 
-@pytest.mark.parametrize("bulk_lookups", [0, 10_000])
-def test_known_and_refused_looked_up_one_by_one_or_in_bulk_alike(
-    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_lookups: int
+@pytest.mark.parametrize("land_batch", [1, 10_000])
+def test_known_and_refused_looked_up_per_file_or_per_chunk_alike(
+    raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, land_batch: int
 ) -> None:
-    """Many files to read: raw.dumps and audit.rejected_dumps are read at once; few: one look-up per
-    file. Both land, count and refuse the same, and a refusal is recorded once."""
-    monkeypatch.setattr(steppe.landing, "BULK_LOOKUPS", bulk_lookups)
+    """Whether a content is landed is asked once per chunk of files read: chunks of one file or of the
+    whole folder land, count and refuse the same, and a refusal is recorded once."""
+    monkeypatch.setattr(steppe.landing, "LAND_BATCH", land_batch)
     db = tmp_path / "w.duckdb"
     write_dump(raw, "a.txt", SEED)
     write_dump(raw, "bad.txt", b"\x00\x01binary")
