@@ -202,8 +202,7 @@ def connect(
     try:
         if not read_only:
             con.execute(DDL)
-            _add_run_ids(con)
-            _drop_text_indexes(con)
+            _migrate(con)
         yield con
     finally:
         con.close()
@@ -233,20 +232,6 @@ RUN_STAMPED = ("raw.dumps", "raw.file_versions", "raw.pages", "raw.article_extra
 BEFORE_RUN_IDS = "before-run-ids"  # rows of a warehouse made before run ids existed
 
 
-def _add_run_ids(con: duckdb.DuckDBPyConnection) -> None:
-    """Give every run-stamped table its run_id column (once; older rows are marked as such)."""
-    have = {
-        f"{schema}.{table}"
-        for schema, table in con.execute(
-            "select table_schema, table_name from information_schema.columns where column_name = 'run_id'"
-        ).fetchall()
-    }
-    for table in RUN_STAMPED:
-        if table not in have:
-            con.execute(f"alter table {table} add column run_id varchar")
-            con.execute(f"update {table} set run_id = ?", [BEFORE_RUN_IDS])  # noqa: S608  constant names
-
-
 # Tables whose rows hold page text carry no index (no primary key, no unique constraint). DuckDB
 # rewrites every row of an indexed table at the checkpoint that follows any write to it, so with
 # indexes one new dump rewrote every landed text (6.6 s at 100,000 dumps, and a file twice the size).
@@ -255,34 +240,48 @@ def _add_run_ids(con: duckdb.DuckDBPyConnection) -> None:
 # tests/assert_page_articles_unique_by_dump_and_position.sql.
 UNINDEXED_TABLES = ("raw.dumps", "raw.page_articles")
 
+# What an older warehouse lacks, in one catalog query (every write connection asks it): which tables
+# have a run_id column, and which carry a key.
+_CATALOG = """
+select 'stamped', schema_name || '.' || table_name from duckdb_columns() where column_name = 'run_id'
+union all
+select 'keyed', schema_name || '.' || table_name from duckdb_constraints()
+where constraint_type in ('PRIMARY KEY', 'UNIQUE')
+"""
 
-def _drop_text_indexes(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild, once and in one transaction, each UNINDEXED_TABLES table that an older warehouse made
-    with a key: the same rows and NOT NULL columns, no index."""
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring a warehouse made by an older Steppe to this schema, once: run_id columns added (older rows
+    marked as such), and the text tables rebuilt without their index."""
+    found = con.execute(_CATALOG).fetchall()
+    stamped = {table for kind, table in found if kind == "stamped"}
+    keyed = {table for kind, table in found if kind == "keyed"}
+    for table in RUN_STAMPED:
+        if table not in stamped:
+            con.execute(f"alter table {table} add column run_id varchar")
+            con.execute(f"update {table} set run_id = ?", [BEFORE_RUN_IDS])  # noqa: S608  constant names
     for table in UNINDEXED_TABLES:
-        schema, name = table.split(".")
-        where = "schema_name = ? and table_name = ?"
-        keyed = con.execute(
-            f"select count(*) from duckdb_constraints() where {where} "  # noqa: S608  constant text
-            "and constraint_type in ('PRIMARY KEY', 'UNIQUE')",
+        if table in keyed:
+            _rebuild_unindexed(con, table)
+
+
+def _rebuild_unindexed(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Rebuild a table in one transaction with the same rows and NOT NULL columns, and no index."""
+    schema, name = table.split(".")
+    not_null = [
+        row[0]
+        for row in con.execute(
+            "select column_name from duckdb_columns() where schema_name = ? and table_name = ? and not is_nullable "
+            "order by column_index",
             [schema, name],
-        ).fetchone()
-        if not keyed or not keyed[0]:
-            continue
-        not_null = [
-            row[0]
-            for row in con.execute(
-                f"select column_name from duckdb_columns() where {where} and not is_nullable "  # noqa: S608
-                "order by column_index",
-                [schema, name],
-            ).fetchall()
-        ]
-        with transaction(con):
-            con.execute(f"create table {table}__unindexed as select * from {table}")  # noqa: S608  constant names
-            for column in not_null:
-                con.execute(f'alter table {table}__unindexed alter column "{column}" set not null')
-            con.execute(f"drop table {table}")
-            con.execute(f"alter table {table}__unindexed rename to {name}")
+        ).fetchall()
+    ]
+    with transaction(con):
+        con.execute(f"create table {table}__unindexed as select * from {table}")  # noqa: S608  constant names
+        for column in not_null:
+            con.execute(f'alter table {table}__unindexed alter column "{column}" set not null')
+        con.execute(f"drop table {table}")
+        con.execute(f"alter table {table}__unindexed rename to {name}")
 
 
 def stamp_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
