@@ -106,6 +106,20 @@ def test_a_changed_dbt_project_rebuilds_in_full(
         ).fetchone() == (project_digest(), True)
 
 
+def test_the_memory_limit_is_set_for_a_build_only_when_one_is_given(
+    built_run_by_run: tuple[Settings, list[dict[str, object]]], tmp_path: Path
+) -> None:
+    """STEPPE_DUCKDB_MEMORY_LIMIT reaches dbt as a var, set once at the start of the build; without it
+    nothing is set and DuckDB keeps its own default, as every other connection of a run does."""
+    settings, _ = built_run_by_run
+    db = copy_of(settings.warehouse, tmp_path / "work")
+    limited = dbt_build(db, tmp_path / "limited", memory_limit="700MB")
+    assert "set memory_limit = '700MB'" in Path(limited.log).read_text(encoding="utf-8")
+    assert not limited.full_refresh  # a var, not a change of the project
+    unlimited = dbt_build(db, tmp_path / "unlimited")
+    assert "set memory_limit" not in Path(unlimited.log).read_text(encoding="utf-8")
+
+
 def test_project_digest_follows_models_macros_and_settings_not_data_tests(tmp_path: Path) -> None:
     project = tmp_path / "dbt_project"
     shutil.copytree(PROJECT_ROOT / "dbt_project", project,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import json
 import logging
 import os
@@ -223,14 +222,10 @@ def write_docs_page(
     return page
 
 
-@functools.cache
-def _duckdb_default_limit() -> str:
-    """DuckDB's own memory_limit on this machine (the profile always sets one); read once per process."""
-    import duckdb
-
-    with duckdb.connect() as con:
-        row = con.execute("select current_setting('memory_limit')").fetchone()
-    return str(row[0]) if row else "1GB"
+def _dbt_vars(database: Path, memory_limit: str) -> dict[str, str]:
+    """The vars of every dbt call: the database, and the memory limit only when one is set (without it the
+    build keeps DuckDB's own default, like every other connection; macros/set_memory_limit.sql)."""
+    return {DATABASE_VAR: database.name, **({MEMORY_LIMIT_VAR: memory_limit} if memory_limit else {})}
 
 
 def _invoke(
@@ -248,7 +243,7 @@ def _invoke(
         # when its vars change, and the working copy's path changes every run; named relative to
         # the working directory it stays the same, and dbt's partial parsing
         # (target/partial_parse.msgpack) saves every run that parse.
-        "--vars", json.dumps({DATABASE_VAR: database.name, MEMORY_LIMIT_VAR: memory_limit or _duckdb_default_limit()}),
+        "--vars", json.dumps(_dbt_vars(database, memory_limit)),
         "--no-send-anonymous-usage-stats",
         # Artifacts beside the warehouse's state, so runs on different warehouses never mix.
         "--target-path", str(artifacts_dir / "target"),

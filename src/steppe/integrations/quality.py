@@ -43,6 +43,7 @@ import yaml  # dbt's own dependency
 from steppe.config import PROJECT_ROOT
 from steppe.manifest import Manifest, project_manifest
 from steppe.report import CSP_META, DBT_DOCS_PAGE, with_csp
+from steppe.warehouse import memory_config
 
 GX_PROJECT_DIR = PROJECT_ROOT / "expectations"
 DATASOURCE = "steppe_warehouse"
@@ -257,7 +258,7 @@ def validate_warehouse(
     results: list[Any] = []  # this run's validation results: the only Data Docs pages built
     # File times come from a coarse clock that can lag time.time() by a tick: a second's margin.
     started = time.time() - 1.0
-    con = duckdb.connect(str(database), read_only=True, config={"memory_limit": memory_limit} if memory_limit else {})
+    con = duckdb.connect(str(database), read_only=True, config=memory_config(memory_limit))
     try:
         row_keys = key_columns()
         for suite_name, query in batch_queries().items():
