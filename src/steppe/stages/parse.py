@@ -81,11 +81,17 @@ def parse_new_dumps(
     return report
 
 
-# In the table's order, not sorted: sorting every text of a large backlog is what ran DuckDB out of
-# memory at 100,000 dumps; each dump parses alone, so the order only decides which batch it falls in.
+# The ids first, then only their texts: with the anti-join on the texts' own scan, DuckDB read every
+# landed text to return the new ones (4.7 s for one new dump at 100,000). The semi-join's keys are
+# pushed into the texts' scan. In the table's order, not sorted: sorting every text of a large backlog
+# is what ran DuckDB out of memory at 100,000 dumps; each dump parses alone.
 TODO_QUERY = """
+    with todo as (
+        select d.dump_id from raw.dumps d
+        where d.dump_id not in (select p.dump_id from raw.pages p where p.parser_version = ?)
+    )
     select d.dump_id, d.content from raw.dumps d
-    where d.dump_id not in (select p.dump_id from raw.pages p where p.parser_version = ?)
+    where d.dump_id in (select dump_id from todo)
 """
 
 
