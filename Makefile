@@ -75,8 +75,11 @@ run: install $(AIRFLOW_HOME)/.migrated
 ui: install $(AIRFLOW_HOME)/.migrated
 	PATH="$(BIN):$$PATH" $(BIN)/airflow standalone
 
+# Two test processes (pytest-xdist), one per core, each running whole files (module fixtures are built
+# once): the end-to-end tests spend much of their time waiting on Airflow, dbt and subprocesses.
+TEST_WORKERS ?= 2
 test: install $(AIRFLOW_HOME)/.migrated dashboard-deps chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: install
 	$(BIN)/pytest -m "not slow"

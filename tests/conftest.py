@@ -165,3 +165,11 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Setting
     seed_raw(settings.raw_dir)
     results = run_pipeline(settings)
     yield settings, results
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with slow (end-to-end) tests run first. `make test` runs two test processes, each taking the
+    next whole file when it is free: started last, a minutes-long file would run alone at the end while
+    the other process idles; the many fast unit tests fill the end instead. Order within a file is kept."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: files and tests keep their order
