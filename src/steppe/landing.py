@@ -400,7 +400,8 @@ class TooLarge(RejectedDump):
 
 def is_dump_name(path: str | os.PathLike[str]) -> bool:
     """`*.txt`, any file name; the suffix in any case (`.TXT` from Windows tools too)."""
-    name = os.path.basename(path)
+    # A folder entry's own name (the common case, once per file of the folder) needs no basename().
+    name = path if isinstance(path, str) and os.sep not in path else os.path.basename(path)
     return name.lower().endswith(".txt") and len(name) > len(".txt")
 
 
@@ -448,15 +449,19 @@ _SCAN = "steppe_landing_scan"
 
 def _register_scan(con: duckdb.DuckDBPyConnection, scanned: list[tuple[str, os.stat_result | None]]) -> None:
     """The scan's dump files and their signatures (None for an entry that is not a regular file)."""
-    regular = [(name, e) for name, e in scanned if e is not None and stat.S_ISREG(e.st_mode)]
-    columns = {
-        "file_name": pa.array([name for name, _ in scanned], pa.string()),
-        "is_regular": pa.array([e is not None and stat.S_ISREG(e.st_mode) for _, e in scanned], pa.bool_()),
-    }
-    signatures = {id(e): _signature(e) for _, e in regular}
-    for i, column in enumerate(("size_bytes", "mtime_ns", "ctime_ns", "inode")):
-        columns[column] = pa.array([signatures[id(e)][i] if id(e) in signatures else None for _, e in scanned],
-                                   pa.int64())
+    names: list[str] = []
+    regular: list[bool] = []
+    signature_parts: tuple[list[int | None], ...] = ([], [], [], [])  # size, mtime, ctime, inode
+    for name, e in scanned:  # one pass: this runs once per file of the folder, every run
+        is_regular = e is not None and stat.S_ISREG(e.st_mode)
+        names.append(name)
+        regular.append(is_regular)
+        signature = _signature(e) if e is not None and is_regular else (None, None, None, None)
+        for part, value in zip(signature_parts, signature, strict=True):
+            part.append(value)
+    columns = {"file_name": pa.array(names, pa.string()), "is_regular": pa.array(regular, pa.bool_())}
+    for column, values in zip(("size_bytes", "mtime_ns", "ctime_ns", "inode"), signature_parts, strict=True):
+        columns[column] = pa.array(values, pa.int64())
     con.register(_SCAN, pa.table(columns))
 
 
