@@ -680,11 +680,7 @@ def _unexpected(exc: Exception) -> str:
 
 def _landed_contents(con: duckdb.DuckDBPyConnection, shas: list[str]) -> set[str]:
     """Which of these contents raw.dumps holds: one query for a whole chunk of files read."""
-    rows = con.execute(
-        "select sha256 from raw.dumps where dump_id in (select unnest(?::varchar[])) "
-        "and sha256 in (select unnest(?::varchar[]))",
-        [[sha[:16] for sha in shas], shas],
-    ).fetchall()
+    rows = con.execute("select sha256 from raw.dumps where sha256 in (select unnest(?::varchar[]))", [shas]).fetchall()
     return {row[0] for row in rows}
 
 
