@@ -4,7 +4,7 @@ Page text (titles, bodies, entity names, file names) is untrusted: everything sh
 and every HTML page Steppe writes or links carries a Content-Security-Policy that runs no script
 and loads nothing from elsewhere (with_csp), so a payload that slipped through stays inert. One
 exception: dbt's docs page (DBT_DOCS_PAGE), which needs its own inline script and shows no page
-text, only the dbt project's models and column docs (steppe.integrations.dbt.write_docs_page).
+text, only the dbt project's models and column docs (steppe.integrations.dbt.dbt_build).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from steppe.config import PROJECT_ROOT, Settings
+from steppe.integrations import dbt
 from steppe.integrations.dbt import dbt_build, project_digest
 from steppe.pipeline import run_pipeline
 from steppe.warehouse import connect
@@ -118,6 +119,33 @@ def test_the_memory_limit_is_set_for_a_build_only_when_one_is_given(
     assert not limited.full_refresh  # a var, not a change of the project
     unlimited = dbt_build(db, tmp_path / "unlimited")
     assert "set memory_limit" not in Path(unlimited.log).read_text(encoding="utf-8")
+
+
+def test_the_docs_step_keeps_the_builds_memory_limit(
+    built_run_by_run: tuple[Settings, list[dict[str, object]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`dbt docs generate` runs no start-of-run hook: it runs in the build's DuckDB instance, which has the
+    limit the hook set, and that instance is closed when the build returns."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    settings, _ = built_run_by_run
+    db = copy_of(settings.warehouse, tmp_path / "work")
+    limits_seen_by_docs: list[str] = []
+    write_docs_page = dbt._write_docs_page
+
+    def write_and_read_the_limit(*args: object, **kwargs: object) -> Path:
+        page = write_docs_page(*args, **kwargs)  # type: ignore[arg-type]
+        env = DuckDBConnectionManager._ENV
+        assert env is not None, "the docs step closed the build's DuckDB instance"
+        limits_seen_by_docs.append(env.conn.execute("select current_setting('memory_limit')").fetchone()[0])
+        return page
+
+    monkeypatch.setattr(dbt, "_write_docs_page", write_and_read_the_limit)
+    report = dbt_build(db, tmp_path / "limited", memory_limit="700MB", docs_page=tmp_path / "docs.html")
+    assert report.docs_page and report.docs_error is None
+    with duckdb.connect(config={"memory_limit": "700MB"}) as expected:
+        assert limits_seen_by_docs == [expected.execute("select current_setting('memory_limit')").fetchone()[0]]
+    assert DuckDBConnectionManager._ENV is None  # released: the file can be published
 
 
 def test_project_digest_follows_models_macros_and_settings_not_data_tests(tmp_path: Path) -> None:

@@ -94,7 +94,7 @@ def dbt_build(
 
     full_refresh=None decides by the project digest: a full refresh when the warehouse was last
     built by another version of the project (or never), incremental otherwise. docs_page: where
-    to write dbt's static docs page after a successful build (write_docs_page). project_dir: the
+    to write dbt's static docs page after a successful build (_write_docs_page). project_dir: the
     dbt project (Settings.dbt_project_dir).
     """
     artifacts_dir = artifacts_dir.absolute()  # dbt runs in the database's folder (_invoke)
@@ -110,6 +110,19 @@ def dbt_build(
     ]
     if full_refresh:
         args.append("--full-refresh")
+    with _one_duckdb_instance():
+        report = _build(args, database, artifacts_dir, project_dir, memory_limit, full_refresh, docs_page)
+    record_build(database, digest, full_refresh=full_refresh)
+    with contextlib.suppress(OSError):  # a cache: the build stands without it
+        keep_manifest(artifacts_dir / "target" / "manifest.json", cached_manifest_path(digest, project_dir))
+    return report
+
+
+def _build(
+    args: list[str], database: Path, artifacts_dir: Path, project_dir: Path, memory_limit: str, full_refresh: bool,
+    docs_page: Path | None,
+) -> DbtReport:
+    """The build, then its docs page, in one DuckDB instance (_one_duckdb_instance)."""
     result = _invoke(args, database, artifacts_dir, project_dir, memory_limit)
     report = DbtReport(full_refresh=full_refresh, log=str(dbt_log_path(artifacts_dir)))
     for node in getattr(result.result, "results", None) or []:
@@ -132,13 +145,10 @@ def dbt_build(
         raise DbtBuildError(
             f"dbt build failed on {database}: {detail} (dbt's log: {dbt_log_path(artifacts_dir)})"
         ) from cause
-    record_build(database, digest, full_refresh=full_refresh)
-    with contextlib.suppress(OSError):  # a cache: the build stands without it
-        keep_manifest(artifacts_dir / "target" / "manifest.json", cached_manifest_path(digest, project_dir))
     if docs_page is not None:
         started = time.perf_counter()
         try:
-            report.docs_page = str(write_docs_page(database, artifacts_dir, docs_page, project_dir, memory_limit))
+            report.docs_page = str(_write_docs_page(database, artifacts_dir, docs_page, project_dir, memory_limit))
         except (DbtDocsError, OSError) as exc:
             report.docs_error = str(exc)
         report.docs_seconds = round(time.perf_counter() - started, 3)
@@ -179,7 +189,8 @@ def parse_project(workdir: Path) -> Path:
     Parsing opens no database: the one the profile names (inside workdir) is never created.
     """
     workdir = workdir.absolute()
-    result = _invoke(["parse"], workdir / "unused.duckdb", workdir)
+    with _one_duckdb_instance():
+        result = _invoke(["parse"], workdir / "unused.duckdb", workdir)
     manifest = workdir / "target" / "manifest.json"
     if not result.success or not manifest.is_file():
         raise DbtParseError(f"dbt parse failed: {result.exception} (dbt's log: {dbt_log_path(workdir)})")
@@ -190,7 +201,7 @@ class DbtDocsError(RuntimeError):
     """dbt docs generate failed."""
 
 
-def write_docs_page(
+def _write_docs_page(
     database: Path, artifacts_dir: Path, page: Path, project_dir: Path = DBT_PROJECT_DIR,
     memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
 ) -> Path:
@@ -199,7 +210,7 @@ def write_docs_page(
     `dbt docs generate --static` inlines the manifest and the catalog (tables, columns, types,
     comments; no row of data) into a page that needs its own inline script: it cannot carry the
     report pages' no-script policy. --no-compile: the build just compiled every model, and its
-    manifest (same target path) is reused.
+    manifest (same target path) is reused. Run by _build, in the build's DuckDB instance.
     """
     artifacts_dir = artifacts_dir.absolute()
     result = _invoke(["docs", "generate", "--static", "--no-compile"], database, artifacts_dir, project_dir,
@@ -232,7 +243,8 @@ def _invoke(
     command: list[str], database: Path, artifacts_dir: Path, project_dir: Path = DBT_PROJECT_DIR,
     memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
 ) -> Any:
-    """dbt `command` against `database`, in this process; returns dbt's dbtRunnerResult."""
+    """dbt `command` against `database`, in this process; returns dbt's dbtRunnerResult. Call it within
+    _one_duckdb_instance(), which closes the DuckDB instance dbt-duckdb keeps open after it."""
     from dbt.cli.main import dbtRunner  # heavy: imported in the task, never at DAG parse time
 
     args = [
@@ -254,11 +266,8 @@ def _invoke(
         "--log-level-file", "debug",  # dbt's default for its file: says whether it parsed partially
         "--no-use-colors",
     ]
-    try:
-        with contextlib.chdir(database.parent), _quiet_logging_errors():
-            return dbtRunner().invoke(args)
-    finally:
-        _release_database()
+    with contextlib.chdir(database.parent), _quiet_logging_errors():
+        return dbtRunner().invoke(args)
 
 
 def dbt_log_path(artifacts_dir: Path) -> Path:
@@ -280,6 +289,20 @@ def _quiet_logging_errors() -> Iterator[None]:
         yield
     finally:
         logging.raiseExceptions = previous
+
+
+@contextlib.contextmanager
+def _one_duckdb_instance() -> Iterator[None]:
+    """The dbt commands run inside share one DuckDB instance, closed on the way out (_release_database).
+
+    dbt-duckdb reuses its instance across invocations with the same profile and vars. The build's
+    start-of-run hook sets the memory limit on it (macros/set_memory_limit.sql); `dbt docs generate`
+    runs no hooks, so the docs step runs in the build's instance to keep that limit.
+    """
+    try:
+        yield
+    finally:
+        _release_database()
 
 
 def _release_database() -> None:
