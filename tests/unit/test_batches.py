@@ -127,3 +127,37 @@ def test_the_batch_size_is_a_setting(tmp_path: Path) -> None:
     assert Settings.from_env({**env, "STEPPE_BATCH_SIZE": "40"}).batch_size == 40
     assert Settings.from_env({**env, "STEPPE_BATCH_SIZE": "none"}).batch_size == DEFAULT_BATCH_SIZE
     assert Settings.from_env({**env, "STEPPE_BATCH_SIZE": "0.5"}).batch_size == 1
+
+
+
+EXTRACTED_HERE: list[str] = []  # the content hashes extracted in this process (a forked pool's go to its copies)
+EXTRACT_ARTICLE = extracting.extract_article
+
+
+def recording_extract_article(item: extracting.Todo, budget_seconds: float) -> extracting.Extracted:
+    """extract_article, noting the article where it ran (module-level: a pool pickles it by name)."""
+    EXTRACTED_HERE.append(item[0])
+    return EXTRACT_ARTICLE(item, budget_seconds)
+
+
+def test_an_extract_batch_extracts_in_its_own_process_whatever_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch is already one of the fan-out's parallel tasks: it starts no pool of its own, even with more
+    articles than the unbatched stage extracts in a pool (which would put two processes on each core)."""
+    monkeypatch.setattr(extracting, "PARALLEL_MIN_ARTICLES", 2)
+    monkeypatch.setattr("steppe.stages.extract.os.cpu_count", lambda: 2)  # the pool's conditions, on any machine
+    monkeypatch.setattr(extracting, "extract_article", recording_extract_article)
+    EXTRACTED_HERE.clear()
+    run = landed_run(make_settings(tmp_path, seed_raw(tmp_path / "raw")))
+    fan_out(run, "parse")
+    assert fan_out(run, "extract") == [0]  # one batch of every article
+    articles = run.results["extract"]["articles"]
+    assert articles > extracting.PARALLEL_MIN_ARTICLES
+    assert len(EXTRACTED_HERE) == articles
+
+    # The unbatched stage's path with the same articles does use the pool: nothing is noted here.
+    todo: list[extracting.Todo] = [(chash, "Title", "Body.", None, []) for chash in EXTRACTED_HERE]
+    EXTRACTED_HERE.clear()
+    assert len(list(extracting._extract_all(todo))) == articles
+    assert EXTRACTED_HERE == []

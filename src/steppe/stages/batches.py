@@ -77,7 +77,9 @@ def _articles_todo(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[Rows]:
 def _extract(inputs: Rows, settings: Settings) -> tuple[parse.TableRows, dict[str, Any]]:
     todo: list[extract.Todo] = [tuple(row[c] for c in TODO_COLUMNS) for row in inputs]
     started = dt.datetime.now(dt.UTC)
-    rows, report = extract.extract_articles(todo, started, settings.page_budget_seconds)
+    # The fan-out is the parallelism: a pool per batch would start processes for every batch and put two
+    # on each core beside the other batches' (at 100,000 dumps, 45 % of the batches' time).
+    rows, report = extract.extract_articles(todo, started, settings.page_budget_seconds, in_pool=False)
     return rows, {**report.as_dict(), "seconds": (dt.datetime.now(dt.UTC) - started).total_seconds()}
 
 

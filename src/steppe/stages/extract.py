@@ -116,11 +116,13 @@ def _warm_extractors() -> None:
     extract_trade_figures("Warm-up", "Kazakhstan exported $1 billion of grain to China in 2024.", None)
 
 
-def _extract_all(todo: list[Todo], budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS) -> Iterator[Extracted]:
-    """Results in input order; one worker process per core when the batch is large enough."""
+def _extract_all(
+    todo: list[Todo], budget_seconds: float = DEFAULT_PAGE_BUDGET_SECONDS, *, in_pool: bool = True
+) -> Iterator[Extracted]:
+    """Results in input order; one worker process per core when the batch is large enough and in_pool."""
     extract = partial(extract_article, budget_seconds=budget_seconds)
     workers = os.cpu_count() or 1
-    if workers < 2 or len(todo) < PARALLEL_MIN_ARTICLES:
+    if not in_pool or workers < 2 or len(todo) < PARALLEL_MIN_ARTICLES:
         yield from map(extract, todo)
         return
     import multiprocessing
@@ -187,13 +189,16 @@ def forget(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None:
         con.execute(f"delete from {table} where content_hash in (select unnest(?::varchar[]))", [hashes])  # noqa: S608  constant table names
 
 
-def extract_articles(todo: list[Todo], now: dt.datetime, budget_seconds: float) -> tuple[TableRows, ExtractReport]:
-    """The rows of each article content, by table, and their report: pure, no connection."""
+def extract_articles(
+    todo: list[Todo], now: dt.datetime, budget_seconds: float, *, in_pool: bool = True
+) -> tuple[TableRows, ExtractReport]:
+    """The rows of each article content, by table, and their report: pure, no connection. in_pool=False
+    extracts in this process whatever the batch's size (a fanned-out batch is already one of many)."""
     version = extractor_version()
     rows: TableRows = {table: [] for table in TABLES}
     words = sum(len(title.split()) + len(body.split()) for _, title, body, _, _ in todo)
     for (chash, article_mentions, article_figures, issue), (_, _, _, page_date, _) in zip(
-        _extract_all(todo, budget_seconds), todo, strict=True
+        _extract_all(todo, budget_seconds, in_pool=in_pool), todo, strict=True
     ):
         rows["raw.entity_mentions"] += article_mentions
         rows["raw.trade_figures"] += article_figures
