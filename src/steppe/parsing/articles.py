@@ -20,45 +20,49 @@ from steppe.parsing.header import parse_date_line, parse_listing_line
 from steppe.parsing.model import Article
 
 # Page furniture: lines that belong to no article.
-FURNITURE_RES = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^continue reading\b",
-        r"^read more\b",
-        r"^register (?:now )?to read more\b",
-        r"^(?:log ?in|sign ?in|subscribe) to (?:read|continue)\b",
-        r"^[•·*]?\s*+written by\b",  # Joomla byline: "• Written by Charles van der Leeuw"
-        r"^\(?(?:image|images|photo|photos|photograph|picture|illustration|source)(?: credits?)?\s*+:",
-        r"^(?:articles|posts|stories) by\b",
-        r"^author\s*+:",
-        r"^(?:image|photo) (?:credit|courtesy|source)\b",
-        r"^\[/?caption\b",
-        r"^share (?:this|on)\b",
-        r"^tags?\s*+:",
-        r"^(?:posted|published) (?:on|in|by)\b",
-        r"^by [A-Z][\w.'’-]++(?: [A-Z][\w.'’-]++){0,3}$",
-        r"^(?:«\s*+)?(?:previous|next|older|newer)(?: (?:page|posts|articles))?(?:\s*+»)?$",
-        r"^page \d++ of \d++$",
-        r"^(?:«\s*+)?\d++(?:\s++\d++)*+\s*+(?:(?:next|»|…)\s*+)*+$",  # pagination: "1 2 3 Next »"
-        r"^(?:the )?times of central asia$",  # the site's name under an old teaser
-        r"^our people\s*+>",  # author page breadcrumb: "Our People > Sergey Kwan"
-        r"^[^\n]{1,80}['’]s avatar$",
-        r"^articles$",  # the heading of an author's list of articles
-        r"^view more articles from",
-        r"^(?:divider|-{3,}+|[—–]{2,}+|\*{3,}+)$",
-    )
-]
+FURNITURE_PATTERNS = (
+    r"^continue reading\b",
+    r"^read more\b",
+    r"^register (?:now )?to read more\b",
+    r"^(?:log ?in|sign ?in|subscribe) to (?:read|continue)\b",
+    r"^[•·*]?\s*+written by\b",  # Joomla byline: "• Written by Charles van der Leeuw"
+    r"^\(?(?:image|images|photo|photos|photograph|picture|illustration|source)(?: credits?)?\s*+:",
+    r"^(?:articles|posts|stories) by\b",
+    r"^author\s*+:",
+    r"^(?:image|photo) (?:credit|courtesy|source)\b",
+    r"^\[/?caption\b",
+    r"^share (?:this|on)\b",
+    r"^tags?\s*+:",
+    r"^(?:posted|published) (?:on|in|by)\b",
+    r"^by [A-Z][\w.'’-]++(?: [A-Z][\w.'’-]++){0,3}$",
+    r"^(?:«\s*+)?(?:previous|next|older|newer)(?: (?:page|posts|articles))?(?:\s*+»)?$",
+    r"^page \d++ of \d++$",
+    r"^(?:«\s*+)?\d++(?:\s++\d++)*+\s*+(?:(?:next|»|…)\s*+)*+$",  # pagination: "1 2 3 Next »"
+    r"^(?:the )?times of central asia$",  # the site's name under an old teaser
+    r"^our people\s*+>",  # author page breadcrumb: "Our People > Sergey Kwan"
+    r"^[^\n]{1,80}['’]s avatar$",
+    r"^articles$",  # the heading of an author's list of articles
+    r"^view more articles from",
+    r"^(?:divider|-{3,}+|[—–]{2,}+|\*{3,}+)$",
+)
 # Furniture that closes an article excerpt: the next line opens a new article.
-ARTICLE_END_RES = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^continue reading\b",
-        r"^register (?:now )?to read more\b",
-        r"^read more\b",
-        r"^articles$",
-        r"^view more articles from",
-    )
-]
+ARTICLE_END_PATTERNS = (
+    r"^continue reading\b",
+    r"^register (?:now )?to read more\b",
+    r"^read more\b",
+    r"^articles$",
+    r"^view more articles from",
+)
+
+
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern that matches where any of `patterns` does: one match call per line, not one per pattern
+    (the furniture test runs on every line of every page)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+FURNITURE_RE = _any_of(FURNITURE_PATTERNS)
+ARTICLE_END_RE = _any_of(ARTICLE_END_PATTERNS)
 BYLINE_RE = re.compile(r"^[•·*]?\s*+written by\b", re.IGNORECASE)
 STRAY_CAPTION_RE = re.compile(r"\[/?caption\b[^\]\n]{0,500}\]", re.IGNORECASE)  # bounded: linear
 # Link texts a teaser ends with, on its last line or on a line of their own.
@@ -146,14 +150,14 @@ def is_caption(line: str) -> bool:
 def is_furniture(line: str) -> bool:
     """Navigation, credits and per-article date or listing lines: never titles, never body."""
     return (
-        any(r.match(line) for r in FURNITURE_RES)
+        FURNITURE_RE.match(line) is not None
         or parse_date_line(line) is not None
         or parse_listing_line(line) is not None
     )
 
 
 def ends_article(line: str) -> bool:
-    return any(r.match(line) for r in ARTICLE_END_RES)
+    return ARTICLE_END_RE.match(line) is not None
 
 
 def _last_meaningful_char(text: str) -> str:
