@@ -12,7 +12,7 @@ size's peak memory is its own (dbt and GX run in this process, as in run_pipelin
 Each stage is called as run_pipeline calls it (pipeline_calls.run_stages), timed, and watched by a
 sampler thread (memory.RssSampler) that reads this process's resident set size every 20 ms (peak
 per stage), and the proportional set size of this process and its children while a stage runs a
-worker pool (forked extraction workers).
+worker pool (forked extraction workers), as often as its cost allows (memory.TREE_COST_RATIO).
 With `profile_dir`, each stage of steps 3 and 4 also runs under pyinstrument (text, HTML and a
 .pyisession per stage; timings then include its overhead; it follows the main thread only).
 """

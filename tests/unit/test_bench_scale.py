@@ -24,7 +24,7 @@ from steppe_bench.configs import (
     warehouse_bytes,
 )
 from steppe_bench.generator import PAGE_SIZE, DumpGenerator, write_dumps
-from steppe_bench.memory import peak_rss_bytes, reset_peak_rss
+from steppe_bench.memory import TREE_COST_RATIO, RssSampler, peak_rss_bytes, reset_peak_rss
 from steppe_bench.pool import generate_pool, size_folder
 
 
@@ -96,6 +96,22 @@ def test_the_peak_rss_can_be_reset_to_the_rss_now() -> None:
     assert reset_peak_rss()  # Linux >= 4.0, as every machine the bench runs on
     assert peak_rss_bytes() < before - 50_000_000
 
+
+def test_the_sampler_reads_the_costly_tree_again_only_after_a_multiple_of_its_cost() -> None:
+    """PSS walks every page of every process: read every 20 ms, it kept a core busy during the benchmark."""
+    sampler = RssSampler(start=False)
+    cost = 0.01  # the tree's first read "takes" 10 ms
+    later = 100.0 + 1.01 * cost * TREE_COST_RATIO
+    times = iter([100.0, 100.0 + cost, 100.1, 100.2, later, later + cost])
+    clock = lambda: next(times)  # noqa: E731
+    assert sampler.tick(clock)  # the first sample reads the tree
+    assert not sampler.tick(clock)  # 0.1 s later: this process's RSS only
+    assert not sampler.tick(clock)
+    assert sampler.tick(clock)  # TREE_COST_RATIO times the read's cost later: the tree again
+    with sampler.window() as peak:
+        pass
+    assert peak["peak_rss_mb"] > 0 and peak["peak_with_children_mb"] >= peak["peak_rss_mb"]
+    sampler.close()
 
 def _entry(seconds: float, peak: float, workers: dict[str, float], plus_one: float | None,
            empty: float | None = None) -> dict[str, Any]:
