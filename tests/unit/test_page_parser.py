@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from steppe.parsing import parse_page
-from steppe.parsing.articles import find_inline_subheadings, is_title_case
+from steppe.parsing.articles import (
+    ARTICLE_END_RE,
+    ARTICLE_END_RES,
+    FURNITURE_RE,
+    FURNITURE_RES,
+    clean_line,
+    find_inline_subheadings,
+    is_title_case,
+)
+from tests.conftest import BUNDLED_RAW, CORPUS_PAGES
 
 TICKER = "\n".join(
     f"  • {c}/USD = {r} {p}%"
@@ -265,3 +274,14 @@ def test_agency_tag_makes_a_dateline_in_any_case_and_arrows_in_the_ticker_are_al
     parsed = parse_page(text)
     assert parsed.articles[0].dateline == "Bishkek (TCA) —"
     assert [(q.currency, q.change_pct) for q in parsed.quotes] == [("KGS", "-0.10"), ("KZT", "0.05")]
+
+
+def test_the_furniture_alternations_match_where_one_of_their_patterns_does() -> None:
+    """One match per line instead of one per pattern: the same lines, on every line of the corpus and seeds."""
+    lines = {clean_line(line) for path in [*CORPUS_PAGES.glob("*.txt"), *BUNDLED_RAW.glob("*.txt")]
+             for line in path.read_text(encoding="utf-8").splitlines()}
+    furniture = {line for line in lines if any(r.match(line) for r in FURNITURE_RES)}
+    assert len(furniture) >= 10  # distinct lines: "Continue reading", credits, author boxes, "Articles"
+    assert {line for line in lines if FURNITURE_RE.match(line)} == furniture
+    ends = {line for line in lines if any(r.match(line) for r in ARTICLE_END_RES)}
+    assert ends and {line for line in lines if ARTICLE_END_RE.match(line)} == ends

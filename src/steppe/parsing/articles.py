@@ -20,49 +20,56 @@ from steppe.parsing.header import parse_date_line, parse_listing_line
 from steppe.parsing.model import Article
 
 # Page furniture: lines that belong to no article.
-FURNITURE_PATTERNS = (
-    r"^continue reading\b",
-    r"^read more\b",
-    r"^register (?:now )?to read more\b",
-    r"^(?:log ?in|sign ?in|subscribe) to (?:read|continue)\b",
-    r"^[•·*]?\s*+written by\b",  # Joomla byline: "• Written by Charles van der Leeuw"
-    r"^\(?(?:image|images|photo|photos|photograph|picture|illustration|source)(?: credits?)?\s*+:",
-    r"^(?:articles|posts|stories) by\b",
-    r"^author\s*+:",
-    r"^(?:image|photo) (?:credit|courtesy|source)\b",
-    r"^\[/?caption\b",
-    r"^share (?:this|on)\b",
-    r"^tags?\s*+:",
-    r"^(?:posted|published) (?:on|in|by)\b",
-    r"^by [A-Z][\w.'’-]++(?: [A-Z][\w.'’-]++){0,3}$",
-    r"^(?:«\s*+)?(?:previous|next|older|newer)(?: (?:page|posts|articles))?(?:\s*+»)?$",
-    r"^page \d++ of \d++$",
-    r"^(?:«\s*+)?\d++(?:\s++\d++)*+\s*+(?:(?:next|»|…)\s*+)*+$",  # pagination: "1 2 3 Next »"
-    r"^(?:the )?times of central asia$",  # the site's name under an old teaser
-    r"^our people\s*+>",  # author page breadcrumb: "Our People > Sergey Kwan"
-    r"^[^\n]{1,80}['’]s avatar$",
-    r"^articles$",  # the heading of an author's list of articles
-    r"^view more articles from",
-    r"^(?:divider|-{3,}+|[—–]{2,}+|\*{3,}+)$",
+FURNITURE_RES = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^continue reading\b",
+        r"^read more\b",
+        r"^register (?:now )?to read more\b",
+        r"^(?:log ?in|sign ?in|subscribe) to (?:read|continue)\b",
+        r"^[•·*]?\s*+written by\b",  # Joomla byline: "• Written by Charles van der Leeuw"
+        r"^\(?(?:image|images|photo|photos|photograph|picture|illustration|source)(?: credits?)?\s*+:",
+        r"^(?:articles|posts|stories) by\b",
+        r"^author\s*+:",
+        r"^(?:image|photo) (?:credit|courtesy|source)\b",
+        r"^\[/?caption\b",
+        r"^share (?:this|on)\b",
+        r"^tags?\s*+:",
+        r"^(?:posted|published) (?:on|in|by)\b",
+        r"^by [A-Z][\w.'’-]++(?: [A-Z][\w.'’-]++){0,3}$",
+        r"^(?:«\s*+)?(?:previous|next|older|newer)(?: (?:page|posts|articles))?(?:\s*+»)?$",
+        r"^page \d++ of \d++$",
+        r"^(?:«\s*+)?\d++(?:\s++\d++)*+\s*+(?:(?:next|»|…)\s*+)*+$",  # pagination: "1 2 3 Next »"
+        r"^(?:the )?times of central asia$",  # the site's name under an old teaser
+        r"^our people\s*+>",  # author page breadcrumb: "Our People > Sergey Kwan"
+        r"^[^\n]{1,80}['’]s avatar$",
+        r"^articles$",  # the heading of an author's list of articles
+        r"^view more articles from",
+        r"^(?:divider|-{3,}+|[—–]{2,}+|\*{3,}+)$",
+    )
 )
 # Furniture that closes an article excerpt: the next line opens a new article.
-ARTICLE_END_PATTERNS = (
-    r"^continue reading\b",
-    r"^register (?:now )?to read more\b",
-    r"^read more\b",
-    r"^articles$",
-    r"^view more articles from",
+ARTICLE_END_RES = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^continue reading\b",
+        r"^register (?:now )?to read more\b",
+        r"^read more\b",
+        r"^articles$",
+        r"^view more articles from",
+    )
 )
 
 
-def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern that matches where any of `patterns` does: one match call per line, not one per pattern
-    (the furniture test runs on every line of every page)."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+def _any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One pattern that matches where any of `patterns` does (all IGNORECASE): one match call per line, not
+    one per pattern (the furniture test runs on every line of every page). Each pattern stays compiled
+    alone too, for the hostile tests to probe one by one."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
 
 
-FURNITURE_RE = _any_of(FURNITURE_PATTERNS)
-ARTICLE_END_RE = _any_of(ARTICLE_END_PATTERNS)
+FURNITURE_RE = _any_of(FURNITURE_RES)
+ARTICLE_END_RE = _any_of(ARTICLE_END_RES)
 BYLINE_RE = re.compile(r"^[•·*]?\s*+written by\b", re.IGNORECASE)
 STRAY_CAPTION_RE = re.compile(r"\[/?caption\b[^\]\n]{0,500}\]", re.IGNORECASE)  # bounded: linear
 # Link texts a teaser ends with, on its last line or on a line of their own.
