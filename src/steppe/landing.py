@@ -400,8 +400,11 @@ class TooLarge(RejectedDump):
 
 def is_dump_name(path: str | os.PathLike[str]) -> bool:
     """`*.txt`, any file name; the suffix in any case (`.TXT` from Windows tools too)."""
-    # A folder entry's own name (the common case, once per file of the folder) needs no basename().
-    name = path if isinstance(path, str) and os.sep not in path else os.path.basename(path)
+    return is_dump_file_name(os.path.basename(path))
+
+
+def is_dump_file_name(name: str) -> bool:
+    """is_dump_name of a file's own name (a folder entry's: no basename() once per file of the folder)."""
     return name.lower().endswith(".txt") and len(name) > len(".txt")
 
 
@@ -629,7 +632,7 @@ def land_raw_dir(
     scanned: list[tuple[os.DirEntry[str], str, os.stat_result | None]] = []
     for dir_entry in _entries(raw_dir):
         name = display_name(dir_entry.name)
-        if not is_dump_name(dir_entry.name):
+        if not is_dump_file_name(dir_entry.name):
             report.ignored.append((name, _ignored_reason(dir_entry)))
             continue
         scanned.append((dir_entry, name, _entry(dir_entry)))
