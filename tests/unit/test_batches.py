@@ -129,7 +129,6 @@ def test_the_batch_size_is_a_setting(tmp_path: Path) -> None:
     assert Settings.from_env({**env, "STEPPE_BATCH_SIZE": "0.5"}).batch_size == 1
 
 
-
 EXTRACTED_HERE: list[str] = []  # the content hashes extracted in this process (a forked pool's go to its copies)
 EXTRACT_ARTICLE = extracting.extract_article
 

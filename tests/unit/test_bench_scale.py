@@ -113,6 +113,7 @@ def test_the_sampler_reads_the_costly_tree_again_only_after_a_multiple_of_its_co
     assert peak["peak_rss_mb"] > 0 and peak["peak_with_children_mb"] >= peak["peak_rss_mb"]
     sampler.close()
 
+
 def _entry(seconds: float, peak: float, workers: dict[str, float], plus_one: float | None,
            empty: float | None = None) -> dict[str, Any]:
     full = {"seconds_total": seconds, "seconds": {"parse": seconds}, "peak_rss_mb": {"parse": peak},
