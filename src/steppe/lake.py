@@ -4,7 +4,8 @@ The store keeps its shape (docs/architecture.md, "Backends"): a run's stages wor
 working file exactly as with the single-file backend. Only the two ends differ:
 
 - prepare copies every table of the lake, at its current snapshot, into the working file
-  (`copy_into`); the snapshot id is the run's base.
+  (`copy_into`); the snapshot id is the run's base. While the lake is still at the snapshot the last
+  publication committed, that publication's working file is renamed into place instead (the replica).
 - publish replaces the lake's tables with the working file's in ONE DuckLake transaction
   (`publish_from`): readers see the old snapshot until it commits, the new one right after. It
   commits nothing when the lake moved on since prepare (LakeOvertakenError: the store restarts the
@@ -19,6 +20,7 @@ to download one.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import sys
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from steppe.runs import write_json
 from steppe.settings import Settings
 from steppe.warehouse import memory_config
 
@@ -260,6 +263,75 @@ def _replace_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create or replace table {target} as select * from {source}")  # noqa: S608  catalog names
     for schema, table in set(tables(con, ALIAS)) - set(work):
         con.execute(f"drop table {_name(ALIAS, schema, table)}")
+
+
+# --- the replica: the last published working file, the next run's working file ---------------------------
+#
+# After a publication the lake holds exactly the working file's tables, so that file is kept (moved, not
+# copied) and the next prepare takes it back, again by a rename, when the lake is still at the snapshot it
+# published: no copy out of the lake, and dbt's marts stay incremental. Any other snapshot (another
+# machine published, maintenance ran, the catalog was made anew) means the copy. A run that fails removes
+# its working file, so a replica is never one a failed run wrote into.
+
+REPLICA_FOLDER = "lake-replica"
+
+
+def _replica_paths(settings: Settings) -> tuple[Path, Path]:
+    folder = settings.state_dir / REPLICA_FOLDER
+    return folder / "warehouse.duckdb", folder / "replica.json"
+
+
+def _mark(con: duckdb.DuckDBPyConnection, settings: Settings, snapshot: int) -> dict[str, str | int]:
+    """What identifies one snapshot of one lake: its id and commit time (ids restart in a catalog made anew)."""
+    row = con.execute(f"select snapshot_time::varchar from {ALIAS}.snapshots() where snapshot_id = ?",  # noqa: S608
+                      [snapshot]).fetchone()
+    return {"lake": location(settings), "snapshot": snapshot, "snapshot_time": str(row[0]) if row else ""}
+
+
+def keep_replica(settings: Settings, database: Path, snapshot: int) -> None:
+    """Keep the working file that the lake equals at `snapshot` for the next prepare (a rename)."""
+    path, mark = _replica_paths(settings)
+    drop_replica(settings)
+    con = connect(settings, read_only=True)
+    try:
+        kept = _mark(con, settings, snapshot)
+    finally:
+        con.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(database, path)
+    write_json(mark, kept)  # written last: a mark always has its file
+
+
+def take_replica(settings: Settings, database: Path) -> int | None:
+    """Move the replica to `database` when the lake is still at its snapshot: that snapshot id, else
+    None. Used at most once: a replica that does not match is removed."""
+    path, mark = _replica_paths(settings)
+    try:
+        kept = json.loads(mark.read_text())
+    except (OSError, ValueError):
+        kept = None
+    mark.unlink(missing_ok=True)
+    if not kept or not path.is_file() or path.with_name(path.name + ".wal").exists():
+        drop_replica(settings)
+        return None
+    con = connect(settings, read_only=False)  # a writer's attach, as copy_into's: it may create the catalog
+    try:
+        snapshot = current_snapshot(con)
+        current = _mark(con, settings, snapshot)
+    finally:
+        con.close()
+    if kept != current:
+        drop_replica(settings)
+        return None
+    os.replace(path, database)
+    return snapshot
+
+
+def drop_replica(settings: Settings) -> None:
+    path, mark = _replica_paths(settings)
+    mark.unlink(missing_ok=True)
+    for stale in (path, path.with_name(path.name + ".wal")):
+        stale.unlink(missing_ok=True)
 
 
 def location(settings: Settings) -> str:

@@ -308,21 +308,25 @@ class WarehouseStore:
             raise
 
     def _copy_lake(self, paths: RunPaths) -> None:
-        """The lake's tables at its current snapshot into the working copy; that snapshot is the base."""
+        """The lake's tables at its current snapshot into the working copy; that snapshot is the base.
+        The last publication's working file, when the lake is still at its snapshot, instead (steppe.lake)."""
         from steppe import lake
 
         partial = paths.database.with_name(paths.database.name + ".copying")
         paths.database.unlink(missing_ok=True)
         try:
             _step("prepare-copy", paths.run_dir)
-            snapshot = lake.copy_into(self.settings, partial)
+            snapshot = lake.take_replica(self.settings, partial)
+            source = "replica" if snapshot is not None else "lake"
+            if snapshot is None:
+                snapshot = lake.copy_into(self.settings, partial)
             _step("prepare", paths.run_dir)
             if partial.exists():
                 os.replace(partial, paths.database)
         except Exception:
             shutil.rmtree(paths.run_dir, ignore_errors=True)
             raise
-        update_run(paths, base=f"{LAKE_BASE}{snapshot}")
+        update_run(paths, base=f"{LAKE_BASE}{snapshot}", prepared_from=source)
 
 
 class Run:
@@ -441,12 +445,14 @@ class Run:
         self._restart_if_overtaken()
         marts = mart_row_counts(self.paths.database)
         _step("publish", self.paths.run_dir)
-        result = {"warehouse": self.store.published_location(), "mart_rows": marts}
+        result: Results = {"warehouse": self.store.published_location(), "mart_rows": marts}
         result.update(self._record_publication(result))
         if not result["unchanged"] and self.settings.uses_lake:
             result.update(self._publish_to_lake())
         elif not result["unchanged"]:
             self._replace()
+        if self.settings.uses_lake:
+            self._keep_replica(result.get("lake_snapshot"))
         self._record("publish", result)
         return self._finish(result)
 
@@ -525,7 +531,22 @@ class Run:
         _step("publish-before-replace", self.paths.run_dir)
         snapshot = lake.publish_from(self.settings, self.paths.database, base)
         _step("publish-after-replace", self.paths.run_dir)
-        return {"lake_snapshot": snapshot, "lake_base_snapshot": base}
+        prepared_from = (read_run(self.paths) or {}).get("prepared_from")
+        return {"lake_snapshot": snapshot, "lake_base_snapshot": base, "lake_prepared_from": prepared_from}
+
+    def _keep_replica(self, snapshot: int | None) -> None:
+        """The lake now equals the working file (published, or unchanged at the base): keep the file
+        for the next prepare. Best effort: the publication is done, and without a replica the next
+        prepare copies from the lake."""
+        from steppe import lake
+
+        if snapshot is None:
+            snapshot = int(str((read_run(self.paths) or {}).get("base", "")).removeprefix(LAKE_BASE))
+        try:
+            lake.keep_replica(self.settings, self.paths.database, snapshot)
+        except (OSError, duckdb.Error):
+            with contextlib.suppress(OSError):
+                lake.drop_replica(self.settings)
 
     def _finish(self, result: Results) -> Results:
         """The report and the run's record; the working folder goes."""

@@ -195,7 +195,7 @@ def test_the_extensions_load_with_no_network() -> None:
 def test_a_lake_run_publishes_marts_equal_to_the_file_build(two_runs: dict[str, Any]) -> None:
     assert two_runs["lake_hashes_1"] == two_runs["file_hashes_1"]
     assert len(two_runs["lake_hashes_1"]) == 5
-    # The second run starts from the lake's tables (incremental models included): still equal.
+    # The second run starts from the first's working file (incremental models included): still equal.
     assert two_runs["lake_hashes_2"] == two_runs["file_hashes_2"]
     assert two_runs["lake_hashes_2"] != two_runs["lake_hashes_1"]
     publish_1, publish_2 = two_runs["run_1"]["publish"], two_runs["run_2"]["publish"]
@@ -204,6 +204,35 @@ def test_a_lake_run_publishes_marts_equal_to_the_file_build(two_runs: dict[str, 
     assert (publish_2["lake_base_snapshot"], publish_2["lake_snapshot"]) == (two_runs["snapshot_1"],
                                                                              two_runs["snapshot_1"] + 1)
     assert two_runs["snapshot_2"] == publish_2["lake_snapshot"]
+
+
+def test_the_next_run_starts_from_the_last_publications_working_file(two_runs: dict[str, Any]) -> None:
+    """The lake equals the working file it was published from; while it stays at that snapshot the
+    next prepare renames that file into place instead of copying the lake (the marts equal above)."""
+    assert two_runs["run_1"]["publish"]["lake_prepared_from"] == "lake"  # nothing kept yet
+    assert two_runs["run_2"]["publish"]["lake_prepared_from"] == "replica"
+
+
+@pytest.mark.slow
+def test_a_lake_another_writer_moved_is_copied_again_with_marts_equal_to_the_file_build(
+    tmp_path: Path, new_catalog: Any
+) -> None:
+    raw = seed_raw(tmp_path / "raw")
+    settings = lake_settings(tmp_path, new_catalog(), raw)
+    file_settings = make_settings(tmp_path / "file", raw)
+    run_pipeline(settings)
+    run_pipeline(file_settings)
+    con = lake.connect(settings, read_only=False)
+    try:  # another writer commits a snapshot of its own (a table outside the published schemas)
+        con.execute("create table lake.main.other_writer as select 1 as x")
+    finally:
+        con.close()
+    for name, text in extra_dumps().items():
+        write_dump(raw, name, text)
+    second = run_pipeline(settings)
+    run_pipeline(file_settings)
+    assert second["publish"]["lake_prepared_from"] == "lake"
+    assert lake_hashes(settings) == table_hashes(file_settings.warehouse)
 
 
 @pytest.mark.slow
@@ -288,6 +317,8 @@ def test_a_blocking_failure_leaves_the_last_snapshot_current(two_runs: dict[str,
     snapshot, hashes = current(settings), lake_hashes(settings)
     write_dump(settings.raw_dir, "z_more.txt", extra_dumps()["x_later_day.txt"].replace("09 December", "10 December"))
     run_id = prepare(settings)["run_id"]
+    run_file = json.loads((settings.work_dir / run_id / "run.json").read_text())
+    assert run_file["prepared_from"] == "replica"  # the last publication's working file, not a copy
     for stage in (land, parse, extract, build):
         stage(run_id, settings)
     con = duckdb.connect(str(settings.work_dir / run_id / "warehouse.duckdb"))
@@ -301,6 +332,8 @@ def test_a_blocking_failure_leaves_the_last_snapshot_current(two_runs: dict[str,
     assert lake_hashes(settings) == hashes
     record = read_last_run(settings.reports_dir)
     assert record is not None and record["status"] == "failed"
+    # The replica went with the failed run's working copy: the next run copies from the lake.
+    assert not list((settings.state_dir / lake.REPLICA_FOLDER).iterdir())
 
 
 @pytest.mark.slow
