@@ -44,6 +44,7 @@ PUBLISHED_SCHEMAS = ("raw", "audit", "intermediate", "marts")
 # Not copied back into a working file: every run's dbt build makes the marts anew (tables with
 # contracts: primary and foreign keys, which a copy would lose and dbt then cannot refer to).
 REBUILT_SCHEMAS = ("marts",)
+PUBLISH_ROW_GROUP_BYTES = "64MB"  # the Parquet row groups publish writes into the published schemas
 _PASSWORD_RE = re.compile(r"password\s*+=\s*+\S++", re.IGNORECASE)
 
 
@@ -106,10 +107,13 @@ def ensure_extensions(directory: Path | None = None) -> Path:
     return directory
 
 
-def connect_offline(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with ducklake and postgres loaded, never touching the network."""
+def connect_offline(memory_limit: str | None = None, *, ordered: bool = True) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with ducklake and postgres loaded, never touching the network. ordered=False:
+    inserts need not keep the source's row order (a byte bound on row groups requires it)."""
     directory = ensure_extensions()
     config = {"extension_directory": str(directory), **OFFLINE_CONFIG, **memory_config(memory_limit)}
+    if not ordered:
+        config["preserve_insertion_order"] = False
     con = duckdb.connect(config=config)
     con.execute("load ducklake")
     con.execute("load postgres")
@@ -154,9 +158,10 @@ def attach(con: duckdb.DuckDBPyConnection, settings: Settings, *, read_only: boo
     con.execute(f"attach {target} as {alias} ({', '.join(options)})")
 
 
-def connect(settings: Settings, *, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
+def connect(settings: Settings, *, read_only: bool, snapshot: int | None = None,
+            ordered: bool = True) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as `lake` and used by default."""
-    con = connect_offline(settings.duckdb_memory_limit)
+    con = connect_offline(settings.duckdb_memory_limit, ordered=ordered)
     try:
         attach(con, settings, read_only=read_only, snapshot=snapshot)
         con.execute(f"use {ALIAS}")
@@ -202,8 +207,9 @@ def copy_into(settings: Settings, database: Path) -> int:
     """
     from steppe.warehouse import connect as connect_warehouse
 
-    con = connect(settings, read_only=False)  # only reads; a first run's attach creates the catalog
+    con = connect(settings, read_only=False)  # a first run's attach creates the catalog
     try:
+        _own_schemas(con)
         con.execute("begin transaction")  # the id and the table list of one snapshot
         snapshot = current_snapshot(con)
         lake_tables = [(schema, t) for schema, t in tables(con, ALIAS) if schema not in REBUILT_SCHEMAS]
@@ -230,12 +236,24 @@ def copy_into(settings: Settings, database: Path) -> int:
         con.close()
 
 
+def _own_schemas(con: duckdb.DuckDBPyConnection) -> None:
+    """Steppe's schemas in the lake, with the options its publish writes them with (an option cannot be set
+    on a schema made in the same transaction, so this runs before a run's base snapshot is read)."""
+    for schema in PUBLISHED_SCHEMAS:
+        con.execute(f"create schema if not exists {_name(ALIAS, schema)}")
+        # The Parquet writer holds a whole row group in memory, by default 122,880 rows: at 100,000 landed
+        # pages raw.dumps' one row group was 1.6 GB of text and a publication peaked at 5.9 GB. A byte bound
+        # needs insertion order off, on publish's connection and on any other writer of these schemas.
+        con.execute(f"call {ALIAS}.set_option('parquet_row_group_size_bytes', ?, schema => ?)",  # noqa: S608
+                    [PUBLISH_ROW_GROUP_BYTES, schema])
+
+
 def publish_from(settings: Settings, database: Path, base: int) -> int:
     """Replace the lake's tables with the working file's in one transaction; returns the new snapshot id.
 
     Raises LakeOvertakenError (committing nothing) when the lake's snapshot is no longer base.
     """
-    con = connect(settings, read_only=False)
+    con = connect(settings, read_only=False, ordered=False)
     try:
         con.execute(f"attach {_sql_string(str(database))} as {WORK_ALIAS} (read_only)")
         con.execute("begin transaction")

@@ -235,6 +235,33 @@ def test_a_lake_another_writer_moved_is_copied_again_with_marts_equal_to_the_fil
     assert lake_hashes(settings) == table_hashes(file_settings.warehouse)
 
 
+def test_publish_writes_row_groups_of_a_bounded_size(tmp_path: Path, new_catalog: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Parquet writer holds a row group in memory: publish bounds them in bytes, not rows."""
+    monkeypatch.setattr(lake, "PUBLISH_ROW_GROUP_BYTES", "1MB")
+    settings = lake_settings(tmp_path, new_catalog(), tmp_path)
+    work = tmp_path / "work.duckdb"
+    con = duckdb.connect(str(work))
+    try:  # 20 MB of page text in 10,000 rows: one row group by the default of 122,880 rows
+        con.execute("create schema raw")
+        con.execute("create table raw.dumps as select range::varchar as dump_id, repeat(md5(range::varchar), 64)"
+                    " as content from range(10000)")
+    finally:
+        con.close()
+    base = lake.copy_into(settings, tmp_path / "unused.duckdb")  # an empty lake: Steppe's schemas, no copy
+    lake.publish_from(settings, work, base)
+    con = open_lake(settings)
+    try:
+        files = [row[0] for row in con.execute("select data_file from ducklake_list_files('lake', 'dumps', "
+                                               "schema => 'raw')").fetchall()]
+        groups = con.execute("select count(distinct (file_name, row_group_id)), max(row_group_num_rows) "
+                             "from parquet_metadata(?)", [files]).fetchone()
+        assert con.execute("select count(*) from raw.dumps").fetchone() == (10000,)
+    finally:
+        con.close()
+    assert groups is not None and groups[0] >= 3 and groups[1] < 10000, groups
+
+
 @pytest.mark.slow
 def test_the_report_names_the_published_snapshot(two_runs: dict[str, Any]) -> None:
     settings = two_runs["settings"]
