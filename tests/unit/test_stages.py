@@ -78,6 +78,27 @@ def test_parsing_in_batches_gives_the_same_rows(tmp_path: Path, monkeypatch: pyt
     assert rows[500] == rows[2]
 
 
+def test_the_dumps_to_parse_come_batch_by_batch_each_once_with_its_text(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = next(iter(sorted(BUNDLED_RAW.glob("*.txt")))).read_text(encoding="utf-8")
+    for k in range(7):
+        (raw / f"d{k}.txt").write_text(text + "\n" * (k + 1))
+    with connect(tmp_path / "w.duckdb") as con:
+        land_raw_dir(raw, con, settle_seconds=0)
+        landed = dict(con.execute("select dump_id, content from raw.dumps").fetchall())
+        parsed, older = sorted(landed)[:2], sorted(landed)[2]
+        page = "insert into raw.pages (dump_id, parser_version, quote_count, article_count, parsed_at) values (?, ?, 0, 0, now())"
+        for dump_id in parsed:
+            con.execute(page, [dump_id, parsing.PARSER_VERSION])
+        con.execute(page, [older, "an older parser"])
+        batches = list(parsing.dump_batches(con, 2))
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    seen = [dump_id for batch in batches for dump_id, _ in batch]
+    assert sorted(seen) == sorted(set(landed) - set(parsed))  # an older parser's dumps are parsed again
+    assert all(content == landed[dump_id] for batch in batches for dump_id, content in batch)
+
+
 def test_extraction_in_batches_gives_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Texts are read EXTRACT_BATCH at a time (memory bounded by the batch, not the backlog): same rows."""
     rows, reports = {}, {}
