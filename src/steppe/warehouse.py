@@ -10,10 +10,9 @@ row per finished run in audit.runs (steppe.ledger). A copied or renamed file tak
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -211,20 +210,6 @@ def connect(
 def memory_config(memory_limit: str | None) -> dict[str, str | bool | int | float | list[str]]:
     """duckdb.connect's config for a memory_limit (Settings.duckdb_memory_limit); empty: DuckDB's own default."""
     return {"memory_limit": memory_limit} if memory_limit else {}
-
-
-def stream_batches(
-    con: duckdb.DuckDBPyConnection, query: str, params: Sequence[Any], size: int
-) -> Iterator[list[Any]]:
-    """The rows of one query, `size` at a time. One query, so one scan however many batches; it streams
-    from its own cursor (the snapshot it started on), so the caller may write on `con` meanwhile."""
-    reader = con.cursor()
-    try:
-        result = reader.execute(query, params)
-        while rows := result.fetchmany(size):
-            yield rows
-    finally:
-        reader.close()
 
 
 # The run that wrote each row: stamped by steppe.store when the stage that wrote it commits.

@@ -120,6 +120,19 @@ def test_extraction_in_batches_gives_the_same_rows(tmp_path: Path, monkeypatch: 
     assert rows[4] == rows[2_000]
 
 
+def test_the_articles_to_extract_come_batch_by_batch_each_content_once_with_its_text(tmp_path: Path) -> None:
+    with connect(tmp_path / "w.duckdb") as con:
+        land_raw_dir(BUNDLED_RAW, con, settle_seconds=0)
+        stages.parse_new_dumps(con)
+        texts = {row[0]: row[1:] for row in con.execute(
+            "select content_hash, title, body, coalesce(captions, []) from raw.page_articles").fetchall()}
+        batches = list(extracting.todo_batches(con, 5))
+    assert [len(batch) for batch in batches] == [5, 5, 5, 3]  # 18 distinct contents in the seeds' pages
+    todo = [item for batch in batches for item in batch]
+    assert sorted(item[0] for item in todo) == sorted(texts)
+    assert all((title, body, captions) == texts[chash] for chash, title, body, _, captions in todo)
+
+
 def test_extraction_key_includes_the_page_date(tmp_path: Path) -> None:
     with connect(tmp_path / "w.duckdb") as con:
         land_raw_dir(BUNDLED_RAW, con, settle_seconds=0)

@@ -22,7 +22,7 @@ from steppe.digests import files_digest
 from steppe.extraction.model import EntityMention, TradeFigure
 from steppe.settings import DEFAULT_PAGE_BUDGET_SECONDS, Settings
 from steppe.stages.parse import OVER_TIME_BUDGET, over_budget_detail
-from steppe.warehouse import insert_rows, stream_batches
+from steppe.warehouse import insert_rows
 
 
 def run(con: duckdb.DuckDBPyConnection, settings: Settings) -> ExtractReport:
@@ -147,28 +147,26 @@ def _extract_all(
 TABLES = ("raw.article_extractions", "raw.entity_mentions", "raw.trade_figures")  # what extraction writes
 TableRows = dict[str, list[dict[str, object]]]  # rows to insert, by table
 
+# What to extract, without its text: each content's first page date and one row that holds its text
+# (rows of one content_hash hold the same title, body and captions). In that row's order, so that each
+# batch's texts lie close together: TEXTS_QUERY's row-id range prunes the scan to them. One query that
+# grouped the texts themselves ran DuckDB out of memory at 100,000 dumps under a 512MB limit.
 TODO_QUERY = """
     with contents as (
-        select a.content_hash, min(p.page_date) as page_date
+        select a.content_hash, min(p.page_date) as page_date, min(a.rowid) as text_row
         from raw.page_articles a join raw.pages p using (dump_id)
         group by a.content_hash
-    ),
-    todo as (
-        select c.* from contents c left join raw.article_extractions e using (content_hash)
-        where e.content_hash is null
-           or e.extractor_version <> ?
-           or e.page_date is distinct from c.page_date
-    ),
-    texts as (  -- text is read only for what is to be extracted: a run costs its new articles
-        select content_hash, any_value(title) as title, any_value(body) as body,
-            any_value(coalesce(captions, [])) as captions
-        from raw.page_articles
-        where content_hash in (select content_hash from todo)
-        group by content_hash
     )
-    select todo.content_hash, texts.title, texts.body, todo.page_date, texts.captions
-    from todo join texts using (content_hash)
-    order by todo.content_hash
+    select c.content_hash, c.page_date, c.text_row
+    from contents c left join raw.article_extractions e using (content_hash)
+    where e.content_hash is null
+       or e.extractor_version <> ?
+       or e.page_date is distinct from c.page_date
+    order by c.text_row
+"""
+TEXTS_QUERY = """
+    select rowid, title, body, coalesce(captions, []) from raw.page_articles
+    where rowid between ? and ? and rowid in (select unnest(?::bigint[]))
 """
 EXTRACT_BATCH = 2_000  # article texts held in Python at once: bounds memory whatever the backlog
 
@@ -189,9 +187,15 @@ def extract_new_articles(
 
 
 def todo_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[Todo]]:
-    """Article contents not extracted by this extractor version (or for another first page date), in hash
-    order, `size` at a time, from one streamed query."""
-    return stream_batches(con, TODO_QUERY, [extractor_version()], size)
+    """Article contents not extracted by this extractor version (or for another first page date), `size` at
+    a time, with their texts. The caller may write on `con` between batches (not into raw.page_articles:
+    the row ids are those of the first query's snapshot)."""
+    todo = con.execute(TODO_QUERY, [extractor_version()]).fetchall()
+    for start in range(0, len(todo), size):
+        batch = todo[start:start + size]
+        rows = [text_row for _, _, text_row in batch]
+        texts = {row: rest for row, *rest in con.execute(TEXTS_QUERY, [rows[0], rows[-1], rows]).fetchall()}
+        yield [(chash, *texts[text_row][:2], page_date, texts[text_row][2]) for chash, page_date, text_row in batch]
 
 
 def forget(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None:
