@@ -18,15 +18,16 @@ page_slots as (
     select
         article_id,
         content_hash,
-        dump_id
+        dump_id,
+        position
     from {{ ref('int_page_articles__current') }}
 ),
 
 page_texts as (
     -- The text, most of the table's bytes: read below only for the articles rebuilt.
     select
-        article_id,
-        content_hash,
+        dump_id,
+        position,
         title,
         body,
         paragraph_count,
@@ -92,19 +93,30 @@ version_stats as (
     group by article_id, content_hash
 ),
 
-version_texts as (
-    -- The content hash fixes title and body; the rest is the parser's reading of them.
+version_slots as (
+    -- The content hash fixes title and body, so each version's text is read from one page row, its
+    -- first: grouping the texts themselves held every rebuilt text in memory (out of memory under a
+    -- 512MB limit at 100,000 dumps), and a join on this small key table streams them.
     select
         content_hash,
-        any_value(title) as title,
-        any_value(body) as body,
-        any_value(paragraph_count) as paragraph_count,
-        any_value(subheadings) as subheadings,
-        any_value(is_truncated) as is_truncated,
-        any_value(word_count) as word_count
-    from page_texts
+        dump_id,
+        position
+    from page_slots
     where article_id in (select changed_articles.article_id from changed_articles)
-    group by content_hash
+    qualify row_number() over (partition by content_hash order by dump_id, position) = 1
+),
+
+version_texts as (
+    select
+        version_slots.content_hash,
+        page_texts.title,
+        page_texts.body,
+        page_texts.paragraph_count,
+        page_texts.subheadings,
+        page_texts.is_truncated,
+        page_texts.word_count
+    from version_slots
+    inner join page_texts using (dump_id, position)
 ),
 
 versions as (
