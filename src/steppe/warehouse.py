@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -210,6 +211,16 @@ def connect(
 def memory_config(memory_limit: str | None) -> dict[str, str | bool | int | float | list[str]]:
     """duckdb.connect's config for a memory_limit (Settings.duckdb_memory_limit); empty: DuckDB's own default."""
     return {"memory_limit": memory_limit} if memory_limit else {}
+
+
+def rows_by_rowid(con: duckdb.DuckDBPyConnection, table: str, columns: str, rowids: list[int]) -> list[Any]:
+    """`columns` of the rows of `table` with these row ids (ascending), in row-id order. The range
+    prunes the scan to the rows' own vectors: a batch of page texts reads those texts, not the table's."""
+    return con.execute(
+        f"select {columns} from {table} where rowid between ? and ? and rowid in (select unnest(?::bigint[]))"  # noqa: S608  callers' constants
+        " order by rowid",
+        [rowids[0], rowids[-1], rowids],
+    ).fetchall()
 
 
 # The run that wrote each row: stamped by steppe.store when the stage that wrote it commits.

@@ -22,7 +22,7 @@ from steppe.digests import files_digest
 from steppe.extraction.model import EntityMention, TradeFigure
 from steppe.settings import DEFAULT_PAGE_BUDGET_SECONDS, Settings
 from steppe.stages.parse import OVER_TIME_BUDGET, over_budget_detail
-from steppe.warehouse import insert_rows
+from steppe.warehouse import insert_rows, rows_by_rowid
 
 
 def run(con: duckdb.DuckDBPyConnection, settings: Settings) -> ExtractReport:
@@ -149,7 +149,7 @@ TableRows = dict[str, list[dict[str, object]]]  # rows to insert, by table
 
 # What to extract, without its text: each content's first page date and one row that holds its text
 # (rows of one content_hash hold the same title, body and captions). In that row's order, so that each
-# batch's texts lie close together: TEXTS_QUERY's row-id range prunes the scan to them. One query that
+# batch's texts lie close together: rows_by_rowid's range prunes the scan to them. One query that
 # grouped the texts themselves ran DuckDB out of memory at 100,000 dumps under a 512MB limit.
 TODO_QUERY = """
     with contents as (
@@ -163,10 +163,6 @@ TODO_QUERY = """
        or e.extractor_version <> ?
        or e.page_date is distinct from c.page_date
     order by c.text_row
-"""
-TEXTS_QUERY = """
-    select rowid, title, body, coalesce(captions, []) from raw.page_articles
-    where rowid between ? and ? and rowid in (select unnest(?::bigint[]))
 """
 EXTRACT_BATCH = 2_000  # article texts held in Python at once: bounds memory whatever the backlog
 
@@ -193,9 +189,10 @@ def todo_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[Tod
     todo = con.execute(TODO_QUERY, [extractor_version()]).fetchall()
     for start in range(0, len(todo), size):
         batch = todo[start:start + size]
-        rows = [text_row for _, _, text_row in batch]
-        texts = {row: rest for row, *rest in con.execute(TEXTS_QUERY, [rows[0], rows[-1], rows]).fetchall()}
-        yield [(chash, *texts[text_row][:2], page_date, texts[text_row][2]) for chash, page_date, text_row in batch]
+        texts = rows_by_rowid(con, "raw.page_articles", "title, body, coalesce(captions, [])",
+                              [text_row for _, _, text_row in batch])  # in the batch's (row-id) order
+        yield [(chash, title, body, page_date, captions)
+               for (chash, page_date, _), (title, body, captions) in zip(batch, texts, strict=True)]
 
 
 def forget(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> None:

@@ -16,7 +16,7 @@ import duckdb
 from steppe.budget import OverBudget, time_budget
 from steppe.parsing import PARSER_VERSION, ParsedPage, ParseIssue, parse_page, warm_up
 from steppe.settings import DEFAULT_PAGE_BUDGET_SECONDS, Settings
-from steppe.warehouse import insert_rows
+from steppe.warehouse import insert_rows, rows_by_rowid
 
 
 def run(con: duckdb.DuckDBPyConnection, settings: Settings) -> ParseReport:
@@ -81,7 +81,7 @@ def parse_new_dumps(
     return report
 
 
-# The row ids of the dumps to parse first (no text read), then each batch's texts by row id. Row ids in
+# The row ids of the dumps to parse first (no text read), then each batch's texts by row id (rows_by_rowid). Row ids in
 # a range prune the texts' scan to the batch's own vectors, so one new dump reads one text (an anti-join
 # on the texts' own scan read every landed text: 4.7 s for one new dump at 100,000). One streamed query
 # over the texts of a whole backlog held 0.6 GB beyond DuckDB's memory limit at 100,000 dumps (2.5 GB in
@@ -91,11 +91,6 @@ TODO_ROWIDS_QUERY = """
     where d.dump_id not in (select p.dump_id from raw.pages p where p.parser_version = ?)
     order by d.rowid
 """
-TEXTS_QUERY = """
-    select dump_id, content from raw.dumps
-    where rowid between ? and ? and rowid in (select unnest(?::bigint[]))
-    order by rowid
-"""
 
 
 def dump_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tuple[str, str]]]:
@@ -104,7 +99,7 @@ def dump_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tup
     rowids = [int(rowid) for (rowid,) in con.execute(TODO_ROWIDS_QUERY, [PARSER_VERSION]).fetchall()]
     for start in range(0, len(rowids), size):
         batch = rowids[start:start + size]
-        yield con.execute(TEXTS_QUERY, [batch[0], batch[-1], batch]).fetchall()
+        yield rows_by_rowid(con, "raw.dumps", "dump_id, content", batch)
 
 
 def forget(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
