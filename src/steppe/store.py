@@ -524,7 +524,7 @@ class Run:
         """
         from steppe import lake
 
-        base = int(str((read_run(self.paths) or {}).get("base", "")).removeprefix(LAKE_BASE))
+        base = self._lake_base()
         wal = self.paths.database.with_name(self.paths.database.name + ".wal")
         if wal.exists():
             raise RuntimeError(f"working copy {self.paths.database} was not closed cleanly ({wal.name} exists)")
@@ -534,16 +534,18 @@ class Run:
         prepared_from = (read_run(self.paths) or {}).get("prepared_from")
         return {"lake_snapshot": snapshot, "lake_base_snapshot": base, "lake_prepared_from": prepared_from}
 
+    def _lake_base(self) -> int:
+        """The lake snapshot this run's working copy started from (its record's base)."""
+        return int(str((read_run(self.paths) or {}).get("base", "")).removeprefix(LAKE_BASE))
+
     def _keep_replica(self, snapshot: int | None) -> None:
         """The lake now equals the working file (published, or unchanged at the base): keep the file
         for the next prepare. Best effort: the publication is done, and without a replica the next
         prepare copies from the lake."""
         from steppe import lake
 
-        if snapshot is None:
-            snapshot = int(str((read_run(self.paths) or {}).get("base", "")).removeprefix(LAKE_BASE))
         try:
-            lake.keep_replica(self.settings, self.paths.database, snapshot)
+            lake.keep_replica(self.settings, self.paths.database, self._lake_base() if snapshot is None else snapshot)
         except (OSError, duckdb.Error):
             with contextlib.suppress(OSError):
                 lake.drop_replica(self.settings)
