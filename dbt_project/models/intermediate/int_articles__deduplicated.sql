@@ -33,21 +33,30 @@ changed_articles as (
     {% endif %}
 ),
 
-changed_versions as (
-    select * from versions
+version_keys as (
+    -- The changed articles' versions without their text: ranked and counted below, the text joined
+    -- only to each article's chosen version (a window over the texts held them all in its sort).
+    select
+        article_id,
+        content_hash,
+        is_truncated,
+        length(body) as body_length,
+        first_page_date
+    from versions
     where article_id in (select changed_articles.article_id from changed_articles)
 ),
 
 ranked as (
     select
-        *,
+        article_id,
+        content_hash,
         -- Most complete wins: a complete body over a truncated one, then the longer body;
         -- the content hash breaks ties so every rebuild picks the same version.
         row_number() over (
             partition by article_id
-            order by is_truncated asc, length(body) desc, content_hash asc
+            order by is_truncated asc, body_length desc, content_hash asc
         ) as completeness_rank
-    from changed_versions
+    from version_keys
 ),
 
 article_stats as (
@@ -64,20 +73,14 @@ first_seen as (
         article_id,
         min(first_page_date) as first_seen_date,
         count(*) as version_count
-    from changed_versions
+    from version_keys
     group by article_id
 ),
 
-deduplicated as (
+chosen as (
     select
         ranked.article_id,
         ranked.content_hash,
-        ranked.title,
-        ranked.body,
-        ranked.is_truncated,
-        ranked.paragraph_count,
-        ranked.subheadings,
-        ranked.word_count,
         first_seen.first_seen_date,
         article_stats.dump_count,
         first_seen.version_count,
@@ -88,6 +91,25 @@ deduplicated as (
     inner join first_seen using (article_id)
     inner join changed_articles using (article_id)
     where ranked.completeness_rank = 1
+),
+
+deduplicated as (
+    select
+        chosen.article_id,
+        chosen.content_hash,
+        versions.title,
+        versions.body,
+        versions.is_truncated,
+        versions.paragraph_count,
+        versions.subheadings,
+        versions.word_count,
+        chosen.first_seen_date,
+        chosen.dump_count,
+        chosen.version_count,
+        chosen.appearance_count,
+        chosen.last_parsed_at
+    from chosen
+    inner join versions using (article_id, content_hash)
 )
 
 select * from deduplicated
