@@ -524,19 +524,16 @@ class Run:
         """
         from steppe import lake
 
-        base = self._lake_base()
+        record = read_run(self.paths) or {}
+        base = _lake_base(record)
         wal = self.paths.database.with_name(self.paths.database.name + ".wal")
         if wal.exists():
             raise RuntimeError(f"working copy {self.paths.database} was not closed cleanly ({wal.name} exists)")
         _step("publish-before-replace", self.paths.run_dir)
         snapshot = lake.publish_from(self.settings, self.paths.database, base)
         _step("publish-after-replace", self.paths.run_dir)
-        prepared_from = (read_run(self.paths) or {}).get("prepared_from")
-        return {"lake_snapshot": snapshot, "lake_base_snapshot": base, "lake_prepared_from": prepared_from}
-
-    def _lake_base(self) -> int:
-        """The lake snapshot this run's working copy started from (its record's base)."""
-        return int(str((read_run(self.paths) or {}).get("base", "")).removeprefix(LAKE_BASE))
+        return {"lake_snapshot": snapshot, "lake_base_snapshot": base,
+                "lake_prepared_from": record.get("prepared_from")}
 
     def _keep_replica(self, snapshot: int | None) -> None:
         """The lake now equals the working file (published, or unchanged at the base): keep the file
@@ -544,8 +541,10 @@ class Run:
         prepare copies from the lake."""
         from steppe import lake
 
+        if snapshot is None:
+            snapshot = _lake_base(read_run(self.paths) or {})
         try:
-            lake.keep_replica(self.settings, self.paths.database, self._lake_base() if snapshot is None else snapshot)
+            lake.keep_replica(self.settings, self.paths.database, snapshot)
         except (OSError, duckdb.Error):
             with contextlib.suppress(OSError):
                 lake.drop_replica(self.settings)
@@ -569,3 +568,8 @@ class Run:
         remove_run(self.paths)
         self.published = True
         return result
+
+
+def _lake_base(record: dict[str, Any]) -> int:
+    """The lake snapshot a run's working copy started from (its run record's base)."""
+    return int(str(record.get("base", "")).removeprefix(LAKE_BASE))
