@@ -18,6 +18,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from steppe.allocator import return_freed_memory_at_once
+
 DDL = """
 create schema if not exists raw;
 create schema if not exists audit;
@@ -209,7 +211,11 @@ def connect(
 
 
 def memory_config(memory_limit: str | None) -> dict[str, str | bool | int | float | list[str]]:
-    """duckdb.connect's config for a memory_limit (Settings.duckdb_memory_limit); empty: DuckDB's own default."""
+    """duckdb.connect's config for a memory_limit (Settings.duckdb_memory_limit); empty: DuckDB's own default.
+
+    Every connection of a run takes its config here; on the way, DuckDB is told to give back what it frees
+    at once, so that the process stays near the limit instead of a second's frees above it (allocator.py)."""
+    return_freed_memory_at_once()
     return {"memory_limit": memory_limit} if memory_limit else {}
 
 

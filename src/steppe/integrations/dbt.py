@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from steppe.allocator import return_freed_memory_at_once
 from steppe.config import PROJECT_ROOT
 from steppe.digests import files_digest
 from steppe.settings import DEFAULT_DUCKDB_MEMORY_LIMIT
@@ -297,8 +298,10 @@ def _one_duckdb_instance() -> Iterator[None]:
 
     dbt-duckdb reuses its instance across invocations with the same profile and vars. The build's
     start-of-run hook sets the memory limit on it (macros/set_memory_limit.sql); `dbt docs generate`
-    runs no hooks, so the docs step runs in the build's instance to keep that limit.
+    runs no hooks, so the docs step runs in the build's instance to keep that limit. DuckDB gives back
+    what it frees at once, as in every connection of a run (allocator.py).
     """
+    return_freed_memory_at_once()
     try:
         yield
     finally:
