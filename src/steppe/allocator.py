@@ -23,13 +23,13 @@ Mallctl = Callable[..., int]
 @cache
 def return_freed_memory_at_once() -> bool:
     """Make this process's DuckDB return freed memory at once; whether its allocator could be told."""
-    return set_decay(_duckdb_library(), DECAY_MS)
+    return set_decay(DECAY_MS)
 
 
-def set_decay(library: str | None, decay_ms: int) -> bool:
-    """Set jemalloc's dirty and muzzy decay in the `library` that exports `duckdb_je_mallctl`: the
-    default of arenas made from now on and each arena made already. False when the library has no
-    such allocator, or it refuses the default."""
+def set_decay(decay_ms: int, library: str | None = None) -> bool:
+    """Set jemalloc's dirty and muzzy decay in the `library` that exports `duckdb_je_mallctl` (None: DuckDB's
+    own): the default of arenas made from now on and each arena made already. False when the library has
+    no such allocator, or it refuses the default."""
     mallctl = _mallctl(library)
     if mallctl is None:
         return False
@@ -42,8 +42,9 @@ def set_decay(library: str | None, decay_ms: int) -> bool:
 
 
 def decay_ms(library: str | None = None, arena: int | None = None) -> tuple[int | None, int | None]:
-    """(dirty, muzzy) decay in ms of one arena, or the default for new arenas when `arena` is None."""
-    mallctl = _mallctl(library or _duckdb_library())
+    """(dirty, muzzy) decay in ms of one arena, or the default for new arenas when `arena` is None, in
+    `library` (None: DuckDB's own)."""
+    mallctl = _mallctl(library)
     if mallctl is None:
         return None, None
     prefix = "arenas" if arena is None else f"arena.{arena}"
@@ -58,8 +59,9 @@ def _duckdb_library() -> str:
 
 
 def _mallctl(library: str | None) -> Mallctl | None:
+    """The library's jemalloc control (None: DuckDB's own library); None when it has none."""
     try:
-        mallctl = ctypes.CDLL(library).duckdb_je_mallctl
+        mallctl = ctypes.CDLL(library or _duckdb_library()).duckdb_je_mallctl
     except (OSError, AttributeError):
         return None
     mallctl.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
