@@ -239,7 +239,9 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
         kind.make(raw / kind.name, aux)
     db = root / "batch.duckdb"
     with connect(db) as con:
-        report = land_raw_dir(raw, con)
+        # Every file but the fresh one is a minute old (age()). A settle time of the default 2 s was
+        # sometimes over before landing reached the fresh file, behind 50 MB of hashing on a busy machine.
+        report = land_raw_dir(raw, con, settle_seconds=30)
         parse_new_dumps(con)
     seed_only_db = root / "seeds.duckdb"
     with connect(seed_only_db) as con:

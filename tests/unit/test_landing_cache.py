@@ -203,3 +203,48 @@ def test_known_and_refused_looked_up_per_file_or_per_chunk_alike(
     with connect(db) as con:
         assert con.execute("select count(*) from audit.rejected_dumps").fetchone() == (1,)
         assert con.execute("select count(*) from raw.dumps").fetchone() == (1,)
+
+
+def _landing_state(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """What landing wrote, without times and inodes: the dumps, the recorded signatures' names and contents,
+    the versions of each name in order, the refusals."""
+    queries = {
+        "dumps": "select dump_id, file_name from raw.dumps order by all",
+        "signatures": "select file_name, sha256 from raw.landed_files order by all",
+        "versions": "select file_name, dump_id from raw.file_versions order by file_name, seen_at",
+        "refused": "select file_name, sha256 from audit.rejected_dumps order by all",
+    }
+    with connect(db) as con:
+        return {name: con.execute(sql).fetchall() for name, sql in queries.items()}
+
+
+@pytest.mark.parametrize("land_batch", [1, 2])
+def test_chunked_landing_writes_what_one_chunk_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, land_batch: int
+) -> None:
+    """Each chunk writes its own dumps, versions and signatures and keeps nothing for the next: over two
+    runs (a content in two chunks, a file changed, one removed, one refused) small chunks leave the
+    warehouse as one chunk of the whole folder does."""
+    states = []
+    for size in (10_000, land_batch):
+        monkeypatch.setattr(steppe.landing, "LAND_BATCH", size)
+        raw, db = tmp_path / f"raw{size}", tmp_path / f"w{size}.duckdb"
+        raw.mkdir()
+        for k in range(4):
+            write_dump(raw, f"d{k}.txt", SEED + b"\n" * k)
+        write_dump(raw, "e_same_as_d0.txt", SEED)  # its content lands once, from the first chunk
+        write_dump(raw, "f_bad.txt", b"\x00\x01binary")
+        first = land(raw, db)
+        assert (len(first.landed), first.duplicates, len(first.rejected)) == (4, ["e_same_as_d0.txt"], 1)
+        write_dump(raw, "d1.txt", SEED + b"\nMore.\n")  # a new version of d1
+        age(raw / "d1.txt")
+        (raw / "d2.txt").unlink()  # gone: its signature goes, its versions stay
+        second = land(raw, db)
+        assert second.landed == ["d1.txt"] and second.versions == 1
+        states.append(_landing_state(db))
+    whole, chunked = states
+    assert chunked == whole
+    assert [name for name, _ in whole["signatures"]] == ["d0.txt", "d1.txt", "d3.txt", "e_same_as_d0.txt"]
+    d1_versions = [dump for name, dump in whole["versions"] if name == "d1.txt"]
+    assert len(d1_versions) == 2
+    assert set(d1_versions) == {dump for dump, name in whole["dumps"] if name == "d1.txt"}
