@@ -105,7 +105,9 @@ select * from final
 
 {#-
     A fingerprint of everything an entity's row is computed from: its resolved mentions, and the
-    coordinates seed. intermediate.int_entities__fingerprints keeps those of the last build.
+    coordinates seed. intermediate.int_entities__fingerprints keeps those of the last build. Kept as text:
+    Parquet has no 128-bit integer, and a DuckLake stores a hugeint as a double, so the lake's copy
+    of a hugeint fingerprint never equalled a new one (every entity looked changed).
 -#}
 {% macro entity_fingerprints() -%}
     with coordinates as (
@@ -115,10 +117,10 @@ select * from final
     select
         mentions.entity_id,
         count(*) as mention_rows,
-        sum(hash(
+        cast(sum(hash(
             mentions.article_id, mentions.entity_type, mentions.entity_name, mentions.canonical_name,
             mentions.country_code, mentions.aliases, mentions.mention_count
-        )::hugeint) + any_value(coordinates.digest) as fingerprint
+        )::hugeint) + any_value(coordinates.digest) as varchar) as fingerprint
     from {{ ref('int_entity_mentions__resolved') }} as mentions, coordinates
     group by mentions.entity_id
 {%- endmacro %}

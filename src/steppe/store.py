@@ -530,10 +530,10 @@ class Run:
         if wal.exists():
             raise RuntimeError(f"working copy {self.paths.database} was not closed cleanly ({wal.name} exists)")
         _step("publish-before-replace", self.paths.run_dir)
-        snapshot = lake.publish_from(self.settings, self.paths.database, base)
+        snapshot, tables = lake.publish_from(self.settings, self.paths.database, base)
         _step("publish-after-replace", self.paths.run_dir)
         return {"lake_snapshot": snapshot, "lake_base_snapshot": base,
-                "lake_prepared_from": record.get("prepared_from")}
+                "lake_prepared_from": record.get("prepared_from"), "lake_tables": tables}
 
     def _keep_replica(self, snapshot: int | None) -> None:
         """The lake now equals the working file (published, or unchanged at the base): keep the file
