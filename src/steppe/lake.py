@@ -263,7 +263,7 @@ def publish_from(settings: Settings, database: Path, base: int) -> tuple[int, di
             now = current_snapshot(con)
             if now != base:
                 raise LakeOvertakenError(f"the lake moved from snapshot {base} to {now} since this run's prepare")
-            counts = _replace_tables(con)
+            counts = _publish_tables(con)
         except BaseException:
             con.execute("rollback")
             raise
@@ -274,7 +274,7 @@ def publish_from(settings: Settings, database: Path, base: int) -> tuple[int, di
         con.close()
 
 
-def _replace_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def _publish_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Make the lake's tables equal the working file's; returns how many tables were written whole,
     changed in place and left alone."""
     work = tables(con, WORK_ALIAS)
@@ -288,8 +288,7 @@ def _replace_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         if (schema, table) not in published or columns != _columns(con, ALIAS, schema, table):
             con.execute(f"create or replace table {target} as select * from {source}")  # noqa: S608  catalog names
             counts["rewritten"] += 1
-        elif _apply_changed_rows(con, target, source, [c for c, _ in columns],
-                                 DETERMINED_BY_HASH.get((schema, table), ("", ()))[1]):
+        elif _apply_changed_rows(con, target, source, [c for c, _ in columns if c not in _fixed(schema, table)]):
             counts["changed"] += 1
         else:
             counts["unchanged"] += 1
@@ -312,6 +311,11 @@ DETERMINED_BY_HASH: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
 }
 
 
+def _fixed(schema: str, table: str) -> tuple[str, ...]:
+    """The columns of a table its hash column fixes (none for most tables)."""
+    return DETERMINED_BY_HASH[(schema, table)][1] if (schema, table) in DETERMINED_BY_HASH else ()
+
+
 def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[tuple[str, str]]:
     rows = con.execute(
         "select column_name, data_type from information_schema.columns"
@@ -321,18 +325,17 @@ def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: s
     return [(str(name), str(kind)) for name, kind in rows]
 
 
-def _apply_changed_rows(con: duckdb.DuckDBPyConnection, target: str, source: str, columns: list[str],
-                        determined: tuple[str, ...]) -> bool:
+def _apply_changed_rows(con: duckdb.DuckDBPyConnection, target: str, source: str, compared: list[str]) -> bool:
     """Write into the lake table only the rows that differ from the working file's; True when any did.
 
-    Rows are compared by a 64-bit hash of every column but the hash-determined ones: one scan of each side
+    Rows are compared by a 64-bit hash of the compared columns (all but the hash-fixed ones): one scan of each side
     keeps each row's hash and row id, and the hashes whose counts differ are the changed rows. The lake's
     rows with those hashes are deleted and the working file's inserted, so every row ends with the working
     file's count of it. Comparing the rows' values themselves (`except all`) took 90 s at 100,000 dumps,
     more than rewriting every table (35 s); their hashes take a few seconds. A change would go unseen
     only if a changed row's hash equalled the hash of the row it replaced.
     """
-    row_hash = "hash(" + ", ".join('"' + c.replace('"', '""') + '"' for c in columns if c not in determined) + ")"
+    row_hash = "hash(" + ", ".join('"' + c.replace('"', '""') + '"' for c in compared) + ")"
     # Temporary tables live in this connection's own catalog, neither the lake's nor the file's.
     for name, table in (("publish_lake_rows", target), ("publish_work_rows", source)):
         con.execute(f"create or replace temp table {name} as select {row_hash} as row_hash, rowid as row_id"  # noqa: S608
@@ -344,9 +347,11 @@ def _apply_changed_rows(con: duckdb.DuckDBPyConnection, target: str, source: str
     )
     if con.execute("select count(*) from publish_changed").fetchone() == (0,):
         return False
-    changed = "(select row_id from {} where row_hash in (select row_hash from publish_changed))"
-    con.execute(f"delete from {target} where rowid in {changed.format('publish_lake_rows')}")  # noqa: S608
-    rowids = [int(r) for (r,) in con.execute(f"{changed.format('publish_work_rows')[1:-1]} order by row_id").fetchall()]
+    con.execute(f"delete from {target} where rowid in (select row_id from publish_lake_rows"  # noqa: S608
+                " where row_hash in (select row_hash from publish_changed))")
+    rowids = [int(r) for (r,) in con.execute(
+        "select row_id from publish_work_rows where row_hash in (select row_hash from publish_changed) order by row_id"
+    ).fetchall()]
     if rowids:  # the range prunes the scan to the changed rows' vectors: the texts read are theirs
         con.execute(
             f"insert into {target} select * from {source} where rowid between ? and ?"  # noqa: S608
