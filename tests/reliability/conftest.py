@@ -273,6 +273,11 @@ def _stop(procs: dict[str, subprocess.Popen[bytes]], marker: str) -> None:
     for pid in processes_with_env(marker):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+    # A killed group member is gone only once it has died and been reaped (by init: its leader is dead),
+    # which on a loaded machine comes some time after the signal: wait for that, not just for the leaders.
+    deadline = time.monotonic() + 30
+    while any(group_alive(proc.pid) for proc in procs.values()) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _forget_queue(redis_db: int, queue: str) -> None:
